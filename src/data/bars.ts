@@ -1,0 +1,50 @@
+/** Daily bar types and the symbol universe the features are built from. */
+
+export interface Bar {
+  date: string; // YYYY-MM-DD
+  open: number | null;
+  high: number;
+  low: number;
+  close: number;
+  adjClose: number | null;
+  volume: number | null;
+}
+
+export interface SymbolBars {
+  symbol: string;
+  bars: Bar[];
+}
+
+export const MARKET_SYMBOL = 'SPY';
+export const BOND_SYMBOL = 'TLT';
+export const VOL_INDEX_SYMBOL = 'VIX';
+/** Optional put/call ratio series; when absent a documented proxy is used. */
+export const PUT_CALL_SYMBOL = 'PCR';
+export const SECTOR_SYMBOLS = ['XLB', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLU', 'XLV', 'XLY'] as const;
+export const STOCK_SYMBOLS = ['AAPL', 'MSFT', 'GOOGL'] as const;
+
+export const DEFAULT_UNIVERSE: string[] = [MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL, ...SECTOR_SYMBOLS, ...STOCK_SYMBOLS];
+/** Series without which no dataset can be built. */
+export const REQUIRED_SYMBOLS = [MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL];
+
+/**
+ * Plausible close ranges per series. They catch a file mapped to the wrong instrument, the
+ * classic being "VIX" matching the VIXY ETF (split-adjusted to ~600,000) instead of the
+ * ^VIX index (which has lived between ~9 and ~90).
+ */
+export const PLAUSIBLE_CLOSE: Record<string, [number, number]> = {
+  VIX: [5, 150],
+  PCR: [0.1, 5],
+  SPY: [10, 5_000],
+  TLT: [20, 500],
+};
+export const DEFAULT_PLAUSIBLE_CLOSE: [number, number] = [1e-4, 1e6];
+
+export function plausibleRange(symbol: string): [number, number] {
+  return PLAUSIBLE_CLOSE[symbol] ?? DEFAULT_PLAUSIBLE_CLOSE;
+}
+
+/** Total-return price when the source has one, else close (TLT/sector files have no adj_close). */
+export function totalReturnPrice(b: Bar): number {
+  return b.adjClose ?? b.close;
+}

@@ -1,0 +1,18 @@
+import { CsvFolderSource } from './csvFolder';
+import { SyntheticMarketSource } from './syntheticMarket';
+import { YahooChartSource } from './yahooChart';
+import { feedOf, type MarketSource, type SourceSpec } from './types';
+
+export * from './types';
+
+export function createSource(spec: SourceSpec): MarketSource {
+  const feed = feedOf(spec);
+  switch (spec.kind) {
+    case 'synthetic':
+      return new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start);
+    case 'csv':
+      return new CsvFolderSource(spec.dir, feed, spec.files);
+    case 'online':
+      return new YahooChartSource(feed, spec.start);
+  }
+}

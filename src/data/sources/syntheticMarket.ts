@@ -1,0 +1,128 @@
+import { Rng } from '../../util/rng';
+import { addDays, isWeekend } from '../../util/dates';
+import { BOND_SYMBOL, MARKET_SYMBOL, SECTOR_SYMBOLS, STOCK_SYMBOLS, VOL_INDEX_SYMBOL, type Bar } from '../bars';
+import type { FetchRequest, MarketSource, SourceBatch } from './types';
+
+/**
+ * Seeded regime-switching market: a hidden Markov chain over calm / normal / volatile /
+ * crash / recovery states drives SPY's drift and volatility; VIX mean-reverts to a
+ * state-dependent level and jumps on down days; TLT rallies in sell-offs (flight to quality);
+ * sectors and stocks are beta-to-market plus idiosyncratic noise; volume rises with volatility.
+ *
+ * Generation always starts at `start` and walks forward one day at a time with a fixed
+ * number of draws per day, so the history up to any date is identical whatever the end date:
+ * a backfill as of 2019 and a run as of 2024 see the same 2019.
+ */
+export type HiddenState = 'calm' | 'normal' | 'volatile' | 'crash' | 'recovery';
+const STATES: HiddenState[] = ['calm', 'normal', 'volatile', 'crash', 'recovery'];
+
+interface StateParams {
+  mu: number; // annualised drift
+  vol: number; // annualised volatility
+  vixLevel: number;
+  bondCorr: number; // loading of TLT on the market shock
+  next: Partial<Record<HiddenState, number>>; // daily transition probabilities
+}
+
+const PARAMS: Record<HiddenState, StateParams> = {
+  calm: { mu: 0.14, vol: 0.08, vixLevel: 12, bondCorr: -0.05, next: { normal: 0.006 } },
+  normal: { mu: 0.08, vol: 0.14, vixLevel: 17, bondCorr: -0.15, next: { calm: 0.004, volatile: 0.007 } },
+  volatile: { mu: -0.04, vol: 0.26, vixLevel: 27, bondCorr: -0.3, next: { normal: 0.015, crash: 0.01 } },
+  crash: { mu: -1.4, vol: 0.6, vixLevel: 48, bondCorr: -0.45, next: { recovery: 0.04 } },
+  recovery: { mu: 0.7, vol: 0.3, vixLevel: 26, bondCorr: -0.2, next: { normal: 0.02 } },
+};
+
+const SECTOR_BETA: Record<string, number> = { XLB: 1.05, XLE: 1.1, XLF: 1.3, XLI: 1.05, XLK: 1.25, XLP: 0.6, XLU: 0.55, XLV: 0.8, XLY: 1.1 };
+const STOCK_BETA: Record<string, number> = { AAPL: 1.2, MSFT: 1.1, GOOGL: 1.15 };
+const START_PRICE: Record<string, number> = { SPY: 140, TLT: 85, AAPL: 25, MSFT: 30, GOOGL: 50 };
+const BASE_VOLUME: Record<string, number> = { SPY: 80e6, TLT: 8e6, AAPL: 90e6, MSFT: 35e6, GOOGL: 30e6 };
+
+export const SYNTHETIC_START = '2000-01-03';
+export const SYNTHETIC_SYMBOLS = [MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL, ...SECTOR_SYMBOLS, ...STOCK_SYMBOLS];
+
+export interface SyntheticMarket {
+  dates: string[];
+  states: HiddenState[];
+  series: Map<string, Bar[]>;
+}
+
+function ohlc(rng: Rng, prevClose: number, close: number, dailyVol: number, volume: number | null, date: string): Bar {
+  const open = prevClose * Math.exp(0.25 * dailyVol * rng.normal());
+  const range = Math.abs(rng.normal()) * dailyVol * 0.6;
+  const high = Math.max(open, close) * (1 + range);
+  const low = Math.min(open, close) * (1 - range * 0.9);
+  return { date, open, high, low, close, adjClose: close, volume };
+}
+
+export function simulateMarket(seed: number, start: string, until: string): SyntheticMarket {
+  const rng = new Rng(seed);
+  const symbols = SYNTHETIC_SYMBOLS;
+  const series = new Map<string, Bar[]>(symbols.map((s) => [s, []]));
+  const price = new Map<string, number>(symbols.map((s) => [s, START_PRICE[s] ?? 40]));
+  const dates: string[] = [];
+  const states: HiddenState[] = [];
+  let state: HiddenState = 'normal';
+  let logVix = Math.log(17);
+  for (let d = start; d <= until; d = addDays(d, 1)) {
+    if (isWeekend(d)) continue;
+    // Regime transition (one uniform draw per day keeps the stream aligned).
+    const u = rng.next();
+    let acc = 0;
+    for (const [to, p] of Object.entries(PARAMS[state].next) as [HiddenState, number][]) {
+      acc += p;
+      if (u < acc) {
+        state = to;
+        break;
+      }
+    }
+    const p = PARAMS[state];
+    const dailyVol = p.vol / Math.sqrt(252);
+    const shock = rng.fatTail(5);
+    const rm = p.mu / 252 + dailyVol * shock;
+    // VIX: mean reversion in logs toward the state's level, jumps on down days.
+    logVix += 0.08 * (Math.log(p.vixLevel) - logVix) - 3.5 * rm + 0.045 * rng.normal();
+    logVix = Math.min(Math.log(85), Math.max(Math.log(9), logVix));
+    const vix = Math.exp(logVix);
+    const bondShock = rng.normal();
+    const rb = 0.03 / 252 + (0.13 / Math.sqrt(252)) * (p.bondCorr * shock + Math.sqrt(1 - p.bondCorr ** 2) * bondShock);
+    const volMult = Math.min(4, p.vol / 0.14);
+    const returns = new Map<string, number>([
+      [MARKET_SYMBOL, rm],
+      [BOND_SYMBOL, rb],
+    ]);
+    for (const s of SECTOR_SYMBOLS) returns.set(s, SECTOR_BETA[s] * rm + (0.1 / Math.sqrt(252)) * Math.sqrt(volMult) * rng.normal());
+    for (const s of STOCK_SYMBOLS) returns.set(s, STOCK_BETA[s] * rm + 0.0002 + (0.22 / Math.sqrt(252)) * Math.sqrt(volMult) * rng.normal());
+    for (const [s, r] of returns) {
+      const prev = price.get(s)!;
+      const close = prev * Math.exp(r);
+      price.set(s, close);
+      const symVol = s === BOND_SYMBOL ? 0.13 / Math.sqrt(252) : dailyVol;
+      const base = BASE_VOLUME[s] ?? 10e6;
+      const volume = Math.round(base * (0.6 + 0.4 * volMult) * Math.exp(0.25 * rng.normal()));
+      series.get(s)!.push(ohlc(rng, prev, close, symVol, volume, d));
+    }
+    const prevVix = series.get(VOL_INDEX_SYMBOL)!.at(-1)?.close ?? vix;
+    const vixBar = ohlc(rng, prevVix, vix, 0.05, null, d);
+    series.get(VOL_INDEX_SYMBOL)!.push({ ...vixBar, adjClose: null });
+    dates.push(d);
+    states.push(state);
+  }
+  return { dates, states, series };
+}
+
+export class SyntheticMarketSource implements MarketSource {
+  constructor(
+    readonly feed: string,
+    private readonly seed: number,
+    private readonly start: string = SYNTHETIC_START,
+  ) {}
+
+  async fetch(req: FetchRequest): Promise<SourceBatch[]> {
+    const market = simulateMarket(this.seed, this.start, req.until);
+    return req.symbols
+      .filter((s) => market.series.has(s))
+      .map((symbol) => ({ symbol, bars: market.series.get(symbol)!, origin: { file: `synthetic:${this.feed}:${symbol}` } }));
+  }
+}
+
+export { STATES as SYNTHETIC_STATES };

@@ -1,0 +1,171 @@
+import { InsufficientDataError } from '../errors';
+import { computeMarketFeatures, type FeatureMatrix } from '../features/marketFeatures';
+import type { Panel } from '../features/panel';
+import { computeSymbolFeatures } from '../features/signalFeatures';
+import { fitStandardizer } from '../features/standardize';
+import { labelSignals, SIGNAL_CLASSES } from '../labels/signalLabeler';
+import { labelStrategies } from '../labels/strategyLabeler';
+import { crisisOf } from '../regimes/crisisArchive';
+import type { RegimeLabels } from '../regimes/regimeLabeler';
+import { balancedSample, regimeSampleWeights } from '../sampling/balancedSampler';
+import { walkForwardSplit, type Split } from '../sampling/splits';
+import type { DatasetConfig } from './config';
+import { dayNumber, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALIDATION, type Dataset, type Task } from './dataset';
+
+interface RowSource {
+  featureNames: string[];
+  classNames: string[];
+  symbols: string[];
+  horizon: number;
+  pnlCols: number;
+  /** Per symbol: features (n x cols), label per day, pnl per day (n x pnlCols). */
+  perSymbol: { features: FeatureMatrix; label: Int32Array; pnl: Float64Array }[];
+  sampleSize?: number;
+}
+
+function strategyRows(panel: Panel, cfg: DatasetConfig): RowSource {
+  const features = computeMarketFeatures(panel);
+  const { label, pnl } = labelStrategies(panel, { ...cfg.strategy });
+  return {
+    featureNames: features.names,
+    classNames: cfg.strategy.strategies.map((s) => s.name),
+    symbols: ['SPY'],
+    horizon: cfg.strategy.horizon,
+    pnlCols: cfg.strategy.strategies.length,
+    perSymbol: [{ features, label, pnl }],
+  };
+}
+
+function signalRows(panel: Panel, cfg: DatasetConfig): RowSource {
+  const market = computeMarketFeatures(panel);
+  const symbols = cfg.signal.symbols.filter((s) => panel.price.has(s));
+  if (symbols.length === 0) throw new InsufficientDataError(`none of the signal symbols [${cfg.signal.symbols.join(', ')}] has bars`);
+  const perSymbol = symbols.map((s) => {
+    const own = computeSymbolFeatures(panel, s);
+    const n = own.rows;
+    const d = own.names.length + market.names.length;
+    const values = new Float64Array(n * d);
+    for (let t = 0; t < n; t++) {
+      values.set(own.values.subarray(t * own.names.length, (t + 1) * own.names.length), t * d);
+      values.set(market.values.subarray(t * market.names.length, (t + 1) * market.names.length), t * d + own.names.length);
+    }
+    const { label, forwardReturn } = labelSignals(panel, s, cfg.signal);
+    return { features: { names: [...own.names, ...market.names], values, rows: n }, label, pnl: forwardReturn };
+  });
+  return {
+    featureNames: perSymbol[0].features.names,
+    classNames: [...SIGNAL_CLASSES],
+    symbols,
+    horizon: cfg.signal.horizon,
+    pnlCols: 1,
+    perSymbol,
+    sampleSize: cfg.signal.sampleSize,
+  };
+}
+
+function rowUsable(f: FeatureMatrix, t: number, label: Int32Array, regime: Int8Array): boolean {
+  if (label[t] < 0 || regime[t] < 0) return false;
+  const d = f.names.length;
+  for (let j = 0; j < d; j++) if (!Number.isFinite(f.values[t * d + j])) return false;
+  return true;
+}
+
+/**
+ * Builds the labelled, split, balanced dataset for one task from bars that end at the as-of
+ * date. Labels need `horizon` future days, so the last `horizon` days are never labelled:
+ * nothing after as-of can leak in.
+ */
+export function buildDataset(panel: Panel, regimes: RegimeLabels, task: Task, cfg: DatasetConfig): Dataset {
+  const src = task === 'strategy' ? strategyRows(panel, cfg) : signalRows(panel, cfg);
+  const n = panel.dates.length;
+  let firstUsable = n;
+  let lastLabelled = -1;
+  for (const s of src.perSymbol) {
+    for (let t = 0; t < n; t++) {
+      if (rowUsable(s.features, t, s.label, regimes.regime)) {
+        firstUsable = Math.min(firstUsable, t);
+        lastLabelled = Math.max(lastLabelled, t);
+      }
+    }
+  }
+  if (lastLabelled < 0) throw new InsufficientDataError(`no usable ${task} rows: features or labels are never complete`);
+  const split: Split = walkForwardSplit(firstUsable, lastLabelled, { ...cfg.split, horizon: src.horizon });
+  const splitOf = (t: number) =>
+    t >= split.train[0] && t <= split.train[1] ? SPLIT_TRAIN : t >= split.validation[0] && t <= split.validation[1] ? SPLIT_VALIDATION : t >= split.test[0] && t <= split.test[1] ? SPLIT_TEST : -1;
+
+  const cols = src.featureNames.length;
+  const X: number[] = [];
+  const y: number[] = [];
+  const regime: number[] = [];
+  const splitArr: number[] = [];
+  const day: number[] = [];
+  const symbol: number[] = [];
+  const pnl: number[] = [];
+  for (let t = 0; t < n; t++) {
+    const sp = splitOf(t);
+    if (sp < 0) continue;
+    src.perSymbol.forEach((s, si) => {
+      if (!rowUsable(s.features, t, s.label, regimes.regime)) return;
+      for (let j = 0; j < cols; j++) X.push(s.features.values[t * cols + j]);
+      y.push(s.label[t]);
+      regime.push(regimes.regime[t]);
+      splitArr.push(sp);
+      day.push(dayNumber(panel.dates[t]));
+      symbol.push(si);
+      for (let j = 0; j < src.pnlCols; j++) pnl.push(s.pnl[t * src.pnlCols + j]);
+    });
+  }
+  const rows = y.length;
+  const Xf = Float64Array.from(X);
+  const regimeArr = Int8Array.from(regime);
+  const trainRows = splitArr.flatMap((s, i) => (s === SPLIT_TRAIN ? [i] : []));
+  const standardizer = fitStandardizer(Xf, rows, cols, trainRows);
+  const dates = panel.dates;
+  const archive = cfg.includeCrisisArchive ? trainRows.map((i) => crisisOf(dates[dayIndexOf(day[i], dates)]) !== undefined) : null;
+  const sample = balancedSample(
+    trainRows.map((i) => regime[i]),
+    archive,
+    { targetMix: cfg.sampler.targetMix, maxOversample: cfg.sampler.maxOversample, seed: cfg.seed, size: src.sampleSize ? Math.min(src.sampleSize, trainRows.length * 2) : undefined },
+  );
+  const trainSample = Int32Array.from(sample.indices, (k) => trainRows[k]);
+  return {
+    task,
+    featureNames: src.featureNames,
+    classNames: src.classNames,
+    symbols: src.symbols,
+    rows,
+    cols,
+    X: Xf,
+    y: Int32Array.from(y),
+    regime: regimeArr,
+    split: Int8Array.from(splitArr),
+    day: Int32Array.from(day),
+    symbol: Int16Array.from(symbol),
+    weight: regimeSampleWeights(regimeArr, cfg.regimeWeights),
+    trainSample,
+    pnl: Float64Array.from(pnl),
+    pnlCols: src.pnlCols,
+    standardizer,
+    splitDays: split,
+    splitDates: {
+      train: [dates[split.train[0]], dates[split.train[1]]],
+      validation: [dates[split.validation[0]], dates[split.validation[1]]],
+      test: [dates[split.test[0]], dates[split.test[1]]],
+    },
+    mix: sample.mix,
+  };
+}
+
+function dayIndexOf(dayNum: number, dates: string[]): number {
+  const s = String(dayNum);
+  const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+  // dates are sorted: binary search
+  let lo = 0;
+  let hi = dates.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dates[mid] < iso) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,204 @@
+/**
+ * The single source of truth for tables. Migrations in migrations/ are generated from this
+ * file by drizzle-kit (`npm run db:generate`) and applied by `npm run migrate`.
+ *
+ * Every table written by an activity has a natural key (run + step, run + task + kind, ...)
+ * so that a retried activity upserts instead of duplicating rows.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+/** Raw bytes (dataset matrices, model artifacts). */
+export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+/**
+ * Daily bars. `feed` keeps sources apart (the synthetic market's "SPY" must never be mixed
+ * with the real SPY), so the key is (feed, symbol, date).
+ */
+export const marketBars = pgTable(
+  'market_bars',
+  {
+    feed: text('feed').notNull(),
+    symbol: text('symbol').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    open: doublePrecision('open'),
+    high: doublePrecision('high').notNull(),
+    low: doublePrecision('low').notNull(),
+    close: doublePrecision('close').notNull(),
+    adjClose: doublePrecision('adj_close'),
+    volume: doublePrecision('volume'),
+    ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.feed, t.symbol, t.date] }), index('market_bars_feed_date').on(t.feed, t.date)],
+);
+
+/** One row per pipeline execution (a Temporal workflow run). */
+export const runs = pgTable(
+  'runs',
+  {
+    id: text('id').primaryKey(), // Temporal run id
+    workflowId: text('workflow_id').notNull(),
+    trigger: text('trigger').notNull(), // schedule | manual | backfill
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    tasks: jsonb('tasks').$type<string[]>().notNull(),
+    input: jsonb('input').notNull(),
+    status: text('status').notNull(), // running | completed | failed | cancelled
+    stage: text('stage').notNull().default('starting'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    error: text('error'),
+    errorType: text('error_type'),
+    summary: jsonb('summary'),
+  },
+  (t) => [index('runs_workflow_id').on(t.workflowId), index('runs_as_of').on(t.asOf)],
+);
+
+/** One row per activity (step) of a run; the key makes retries update, not duplicate. */
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    step: text('step').notNull(),
+    status: text('status').notNull(), // running | completed | failed
+    attempt: integer('attempt').notNull().default(1),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    summary: jsonb('summary'),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.step] })],
+);
+
+/** Regime label per trading day; pure function of past data, keyed by the labeler config. */
+export const regimeLabels = pgTable(
+  'regime_labels',
+  {
+    feed: text('feed').notNull(),
+    configHash: text('config_hash').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    regime: text('regime').notNull(),
+    vix: doublePrecision('vix').notNull(),
+    drawdown: doublePrecision('drawdown').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.feed, t.configHash, t.date] })],
+);
+
+/** A training/validation/test dataset built for one run and task; matrices live in `payload`. */
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    task: text('task').notNull(),
+    feed: text('feed').notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    /** Latest bar date read while building; must never exceed as_of. */
+    maxBarDate: date('max_bar_date', { mode: 'string' }).notNull(),
+    featureNames: jsonb('feature_names').$type<string[]>().notNull(),
+    classNames: jsonb('class_names').$type<string[]>().notNull(),
+    sampleCounts: jsonb('sample_counts').notNull(), // per split and regime
+    summary: jsonb('summary').notNull(), // achieved vs target mix, class distribution, split dates
+    payload: bytea('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('datasets_run_task').on(t.runId, t.task)],
+);
+
+/** Model registry: every trained model with its artifact. */
+export const models = pgTable(
+  'models',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    datasetId: text('dataset_id').notNull(),
+    task: text('task').notNull(),
+    kind: text('kind').notNull(),
+    params: jsonb('params').notNull(),
+    artifact: bytea('artifact').notNull(),
+    artifactSha256: text('artifact_sha256').notNull(),
+    trainSummary: jsonb('train_summary').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('models_run').on(t.runId), index('models_task_kind').on(t.task, t.kind)],
+);
+
+/** Evaluation metrics; regime 'all' is the overall number. */
+export const metrics = pgTable(
+  'metrics',
+  {
+    modelId: text('model_id').notNull(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    split: text('split').notNull(), // validation | test
+    regime: text('regime').notNull(),
+    name: text('name').notNull(),
+    value: doublePrecision('value'), // null = "no samples"
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.runId, t.split, t.regime, t.name] })],
+);
+
+/** MLflow-style aliases: (task, alias) -> model. */
+export const modelAliases = pgTable(
+  'model_aliases',
+  {
+    task: text('task').notNull(),
+    alias: text('alias').notNull(), // champion | challenger
+    modelId: text('model_id').notNull(),
+    since: timestamp('since', { withTimezone: true }).notNull().defaultNow(),
+    runId: text('run_id'),
+  },
+  (t) => [primaryKey({ columns: [t.task, t.alias] })],
+);
+
+/** Audit log of alias moves (gate promotions, manual promote/rollback). */
+export const aliasEvents = pgTable('alias_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  task: text('task').notNull(),
+  alias: text('alias').notNull(),
+  modelId: text('model_id').notNull(),
+  previousModelId: text('previous_model_id'),
+  actor: text('actor').notNull(), // workflow:<runId> | cli:<user>
+  reason: text('reason').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The promotion gate's decision per run and task, with every check's numbers. */
+export const promotionDecisions = pgTable(
+  'promotion_decisions',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    task: text('task').notNull(),
+    challengerId: text('challenger_id'),
+    championId: text('champion_id'),
+    promoted: boolean('promoted').notNull(),
+    checks: jsonb('checks').notNull(),
+    reason: text('reason').notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.task] })],
+);

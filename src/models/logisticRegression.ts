@@ -1,0 +1,134 @@
+import { ModelArtifactError } from '../errors';
+import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+
+export interface LogisticParams {
+  l2: number;
+  maxIter: number;
+  learningRate: number;
+  tol: number;
+}
+
+export const DEFAULT_LOGISTIC: LogisticParams = { l2: 1e-3, maxIter: 500, learningRate: 0.1, tol: 1e-7 };
+
+/**
+ * Multinomial logistic regression with per-sample weights and L2, fitted by full-batch Adam
+ * on the weighted mean cross-entropy. Expects standardised inputs (the model pipeline does
+ * that). Deterministic: no randomness at all.
+ */
+export class LogisticRegression implements Classifier {
+  static readonly NAME = 'logistic';
+  readonly name = LogisticRegression.NAME;
+  readonly version = 1;
+  private W = new Float64Array(0); // (cols + 1) x classes, last row = bias
+  private cols = 0;
+  private classes = 0;
+
+  constructor(readonly params: LogisticParams = DEFAULT_LOGISTIC) {
+    if (!(params.l2 >= 0)) throw new RangeError(`logistic: l2 must be >= 0, got ${params.l2}`);
+    if (!(params.maxIter >= 1)) throw new RangeError(`logistic: maxIter must be >= 1, got ${params.maxIter}`);
+    if (!(params.learningRate > 0)) throw new RangeError(`logistic: learningRate must be > 0, got ${params.learningRate}`);
+  }
+
+  async fit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, opts: FitOptions): Promise<FitReport> {
+    checkFitInputs(this.name, X, y, weights, opts.nClasses);
+    const { rows, cols, data } = X;
+    const K = opts.nClasses;
+    this.cols = cols;
+    this.classes = K;
+    const P = (cols + 1) * K;
+    const W = new Float64Array(P);
+    const m = new Float64Array(P);
+    const v = new Float64Array(P);
+    const grad = new Float64Array(P);
+    const w = weights ?? new Float64Array(rows).fill(1);
+    const wSum = w.reduce((a, b) => a + b, 0);
+    if (!(wSum > 0)) throw new RangeError(`${this.name}: all sample weights are zero`);
+    const logits = new Float64Array(K);
+    let loss = Infinity;
+    let iter = 0;
+    const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    for (iter = 1; iter <= this.params.maxIter; iter++) {
+      grad.fill(0);
+      let newLoss = 0;
+      for (let i = 0; i < rows; i++) {
+        if (w[i] === 0) continue;
+        const off = i * cols;
+        let max = -Infinity;
+        for (let k = 0; k < K; k++) {
+          let z = W[cols * K + k];
+          for (let j = 0; j < cols; j++) z += data[off + j] * W[j * K + k];
+          logits[k] = z;
+          if (z > max) max = z;
+        }
+        let s = 0;
+        for (let k = 0; k < K; k++) s += (logits[k] = Math.exp(logits[k] - max));
+        const wi = w[i] / wSum;
+        newLoss -= wi * Math.log(Math.max(1e-15, logits[y[i]] / s));
+        for (let k = 0; k < K; k++) {
+          const g = wi * (logits[k] / s - (k === y[i] ? 1 : 0));
+          if (g === 0) continue;
+          for (let j = 0; j < cols; j++) grad[j * K + k] += g * data[off + j];
+          grad[cols * K + k] += g;
+        }
+      }
+      for (let p = 0; p < cols * K; p++) {
+        grad[p] += this.params.l2 * W[p];
+        newLoss += 0.5 * this.params.l2 * W[p] * W[p];
+      }
+      const lr = this.params.learningRate;
+      for (let p = 0; p < P; p++) {
+        m[p] = b1 * m[p] + (1 - b1) * grad[p];
+        v[p] = b2 * v[p] + (1 - b2) * grad[p] * grad[p];
+        W[p] -= (lr * (m[p] / (1 - b1 ** iter))) / (Math.sqrt(v[p] / (1 - b2 ** iter)) + eps);
+      }
+      if (iter % 25 === 0) {
+        opts.onProgress?.({ step: iter, total: this.params.maxIter, metric: newLoss });
+        throwIfAborted(opts.signal, this.name);
+      }
+      if (Math.abs(loss - newLoss) < this.params.tol) {
+        loss = newLoss;
+        break;
+      }
+      loss = newLoss;
+    }
+    this.W = W;
+    return { iterations: Math.min(iter, this.params.maxIter), trainLoss: loss };
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    checkPredictInputs(this.name, X, this.cols);
+    const K = this.classes;
+    const out = new Float64Array(X.rows * K);
+    for (let i = 0; i < X.rows; i++) {
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) {
+        let z = this.W[this.cols * K + k];
+        for (let j = 0; j < this.cols; j++) z += X.data[i * this.cols + j] * this.W[j * K + k];
+        out[i * K + k] = z;
+        if (z > max) max = z;
+      }
+      let s = 0;
+      for (let k = 0; k < K; k++) s += (out[i * K + k] = Math.exp(out[i * K + k] - max));
+      for (let k = 0; k < K; k++) out[i * K + k] /= s;
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Int32Array {
+    return argmaxRows(this.predictProba(X), this.classes);
+  }
+
+  toJSON(): ModelJSON {
+    return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, W: Array.from(this.W) };
+  }
+
+  static fromJSON(json: ModelJSON): LogisticRegression {
+    if (json.name !== LogisticRegression.NAME) throw new ModelArtifactError(`expected a "${LogisticRegression.NAME}" model, got "${json.name}"`);
+    if (json.version !== 1) throw new ModelArtifactError(`unsupported ${LogisticRegression.NAME} model version ${json.version}`);
+    const m = new LogisticRegression(json.params as LogisticParams);
+    m.cols = json.cols as number;
+    m.classes = json.classes as number;
+    m.W = Float64Array.from(json.W as number[]);
+    return m;
+  }
+}

@@ -1,0 +1,79 @@
+import { REGIMES, type Regime } from '../regimes/regimes';
+import { Rng } from '../util/rng';
+
+export interface SamplerConfig {
+  targetMix: Record<Regime, number>;
+  /** Sample size; default = number of candidate rows. */
+  size?: number;
+  /** A rare regime is oversampled at most this many times its available rows. */
+  maxOversample: number;
+  seed: number;
+}
+
+export interface RegimeMixReport {
+  regime: Regime;
+  available: number;
+  target: number;
+  achieved: number;
+  sampled: number;
+  note?: string;
+}
+
+export interface SampleResult {
+  /** Indices into the candidate rows; may repeat (oversampling). Sorted ascending. */
+  indices: Int32Array;
+  mix: RegimeMixReport[];
+  archiveRows: number;
+}
+
+/**
+ * Draws a training sample whose regime mix approaches the target. Abundant regimes are
+ * subsampled without replacement; rare ones are kept whole and oversampled with replacement
+ * (capped by maxOversample). Rows flagged `mustInclude` (the rare-event archive) are always
+ * in. An absent regime is reported as absent and its share spread over the others, never
+ * silently dropped. Only training candidates are passed in, so validation rows are never
+ * duplicated.
+ */
+export function balancedSample(regimes: ArrayLike<number>, mustInclude: ArrayLike<boolean> | null, cfg: SamplerConfig): SampleResult {
+  const rng = new Rng(cfg.seed);
+  const n = regimes.length;
+  const byRegime: number[][] = REGIMES.map(() => []);
+  for (let i = 0; i < n; i++) if (regimes[i] >= 0) byRegime[regimes[i]].push(i);
+  const present = REGIMES.map((_, r) => byRegime[r].length > 0);
+  const totalTarget = REGIMES.reduce((a, r, i) => a + (present[i] ? cfg.targetMix[r] : 0), 0);
+  const size = cfg.size ?? byRegime.reduce((a, b) => a + b.length, 0);
+  const chosen: number[] = [];
+  const mix: RegimeMixReport[] = [];
+  let archiveRows = 0;
+  REGIMES.forEach((regime, r) => {
+    const rows = byRegime[r];
+    const target = cfg.targetMix[regime];
+    if (rows.length === 0) {
+      mix.push({ regime, available: 0, target, achieved: 0, sampled: 0, note: 'absent from the training window; its share was spread over the other regimes' });
+      return;
+    }
+    const must = mustInclude ? rows.filter((i) => mustInclude[i]) : [];
+    const rest = mustInclude ? rows.filter((i) => !mustInclude[i]) : rows;
+    archiveRows += must.length;
+    const want = Math.round((size * target) / totalTarget);
+    const cap = rows.length * cfg.maxOversample;
+    const quota = Math.max(must.length, Math.min(want, cap));
+    const picked = [...must];
+    const perm = rng.permutation(rest.length);
+    for (let k = 0; picked.length < quota && k < rest.length; k++) picked.push(rest[perm[k]]);
+    while (picked.length < quota) picked.push(rows[rng.int(rows.length)]);
+    chosen.push(...picked);
+    let note: string | undefined;
+    if (want > cap) note = `only ${rows.length} rows: oversampled ${cfg.maxOversample}x (cap) instead of reaching the target`;
+    else if (want > rows.length) note = `oversampled ${(quota / rows.length).toFixed(2)}x`;
+    mix.push({ regime, available: rows.length, target, achieved: 0, sampled: picked.length, note });
+  });
+  const total = chosen.length;
+  for (const m of mix) m.achieved = total > 0 ? m.sampled / total : 0;
+  const indices = Int32Array.from(chosen).sort();
+  return { indices, mix, archiveRows };
+}
+
+export function regimeSampleWeights(regimes: ArrayLike<number>, weights: Record<Regime, number>): Float64Array {
+  return Float64Array.from({ length: regimes.length }, (_, i) => (regimes[i] >= 0 ? weights[REGIMES[regimes[i]]] : 1));
+}
