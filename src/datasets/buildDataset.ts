@@ -6,7 +6,6 @@ import { fitStandardizer } from '../features/standardize';
 import { labelSignals, SIGNAL_CLASSES } from '../labels/signalLabeler';
 import { labelStrategies } from '../labels/strategyLabeler';
 import { crisisOf } from '../regimes/crisisArchive';
-import type { RegimeLabels } from '../regimes/regimeLabeler';
 import { balancedSample, regimeSampleWeights } from '../sampling/balancedSampler';
 import { walkForwardSplit, type Split } from '../sampling/splits';
 import type { DatasetConfig } from './config';
@@ -75,14 +74,15 @@ function rowUsable(f: FeatureMatrix, t: number, label: Int32Array, regime: Int8A
  * date. Labels need `horizon` future days, so the last `horizon` days are never labelled:
  * nothing after as-of can leak in.
  */
-export function buildDataset(panel: Panel, regimes: RegimeLabels, task: Task, cfg: DatasetConfig): Dataset {
+/** `dayRegime[t]` is the regime index of panel day t (-1 = unknown). */
+export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg: DatasetConfig): Dataset {
   const src = task === 'strategy' ? strategyRows(panel, cfg) : signalRows(panel, cfg);
   const n = panel.dates.length;
   let firstUsable = n;
   let lastLabelled = -1;
   for (const s of src.perSymbol) {
     for (let t = 0; t < n; t++) {
-      if (rowUsable(s.features, t, s.label, regimes.regime)) {
+      if (rowUsable(s.features, t, s.label, dayRegime)) {
         firstUsable = Math.min(firstUsable, t);
         lastLabelled = Math.max(lastLabelled, t);
       }
@@ -105,10 +105,10 @@ export function buildDataset(panel: Panel, regimes: RegimeLabels, task: Task, cf
     const sp = splitOf(t);
     if (sp < 0) continue;
     src.perSymbol.forEach((s, si) => {
-      if (!rowUsable(s.features, t, s.label, regimes.regime)) return;
+      if (!rowUsable(s.features, t, s.label, dayRegime)) return;
       for (let j = 0; j < cols; j++) X.push(s.features.values[t * cols + j]);
       y.push(s.label[t]);
-      regime.push(regimes.regime[t]);
+      regime.push(dayRegime[t]);
       splitArr.push(sp);
       day.push(dayNumber(panel.dates[t]));
       symbol.push(si);

@@ -18,7 +18,7 @@ export interface FitOptions {
   /** Held-out rows for early stopping; never training rows. */
   validation?: { X: Matrix; y: Int32Array; weights?: Float64Array };
   /** Called between iterations (trees, rounds, epochs): the activity heartbeats here. */
-  onProgress?: (p: TrainProgress) => void;
+  onProgress?: (p: TrainProgress) => void | Promise<void>;
   /** Aborted when the activity is cancelled; fit stops promptly and throws. */
   signal?: AbortSignal;
 }

@@ -82,7 +82,7 @@ export class LogisticRegression implements Classifier {
         W[p] -= (lr * (m[p] / (1 - b1 ** iter))) / (Math.sqrt(v[p] / (1 - b2 ** iter)) + eps);
       }
       if (iter % 25 === 0) {
-        opts.onProgress?.({ step: iter, total: this.params.maxIter, metric: newLoss });
+        await opts.onProgress?.({ step: iter, total: this.params.maxIter, metric: newLoss });
         throwIfAborted(opts.signal, this.name);
       }
       if (Math.abs(loss - newLoss) < this.params.tol) {

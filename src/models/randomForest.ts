@@ -75,7 +75,7 @@ export class RandomForest implements Classifier {
           accumulateTree(tree, X.data.subarray(i * X.cols, (i + 1) * X.cols), 1, X.cols, oob.subarray(i * K, (i + 1) * K));
         }
       }
-      opts.onProgress?.({ step: t + 1, total: this.params.nTrees });
+      await opts.onProgress?.({ step: t + 1, total: this.params.nTrees });
       throwIfAborted(opts.signal, this.name);
     }
     if (this.params.bootstrap) {

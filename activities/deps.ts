@@ -1,0 +1,10 @@
+import type { Db } from '../src/db/client';
+import type { Logger } from '../src/logger';
+
+/** What activities need from the outside world; the worker builds these once. */
+export interface ActivityDeps {
+  db: Db;
+  logger: Logger;
+  /** Wall clock, injectable for tests. */
+  clock?: () => Date;
+}

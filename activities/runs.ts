@@ -1,0 +1,37 @@
+import { feedOf } from '../src/data/sources/types';
+import { parseRunConfig, type RunConfig } from '../src/pipeline/runConfig';
+import { finishRun, upsertRunStart } from '../src/store/runStore';
+import { getRun } from '../src/store/runStore';
+import { NotFoundError } from '../src/errors';
+import type { Db } from '../src/db/client';
+import type { RetrainInput, RunContext, Trigger } from '../workflows/types';
+import type { ActivityDeps } from './deps';
+import { toFailure } from './failures';
+
+/** The validated config of a run, as stored by startRun. */
+export async function loadRunConfig(db: Db, runId: string): Promise<RunConfig> {
+  const r = await getRun(db, runId);
+  if (!r) throw new NotFoundError(`run ${runId} not found`);
+  return parseRunConfig(r.run.input);
+}
+
+export function createRunActivities(deps: ActivityDeps) {
+  return {
+    /** Validates the input (non-retryable on failure) and records the run. Idempotent. */
+    async startRun(a: { workflowId: string; runId: string; asOf: string; trigger: Trigger; input: RetrainInput }): Promise<RunContext> {
+      try {
+        const cfg = parseRunConfig({ asOf: a.asOf, tasks: a.input.tasks, source: a.input.source, models: a.input.models, config: a.input.config });
+        await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: a.trigger, asOf: a.asOf, tasks: cfg.tasks, input: cfg });
+        deps.logger.info({ runId: a.runId, workflowId: a.workflowId, asOf: a.asOf, trigger: a.trigger, tasks: cfg.tasks }, 'run started');
+        return { runId: a.runId, asOf: a.asOf, tasks: cfg.tasks, feed: feedOf(cfg.source), source: cfg.source, models: cfg.models, seed: cfg.config.dataset.seed };
+      } catch (e) {
+        throw toFailure(e);
+      }
+    },
+
+    async finishRun(a: { runId: string; status: 'completed' | 'failed' | 'cancelled'; error?: string | null; errorType?: string | null; summary?: Record<string, unknown> }): Promise<void> {
+      await finishRun(deps.db, { id: a.runId, status: a.status, error: a.error, errorType: a.errorType, summary: a.summary });
+      deps.logger.info({ runId: a.runId, status: a.status, error: a.error }, 'run finished');
+    },
+  };
+}

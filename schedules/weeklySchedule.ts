@@ -1,0 +1,88 @@
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import { saturdaysBetween } from '../src/util/dates';
+import type { AppConfig } from '../src/config';
+import type { RetrainInput } from '../workflows/types';
+
+export interface ScheduleSettings {
+  scheduleId: string;
+  taskQueue: string;
+  timeZone: string;
+  dayOfWeek: AppConfig['schedule']['dayOfWeek'];
+  hour: number;
+  minute: number;
+  catchupWindow: string;
+  /** Static workflow input; the as-of date is derived per run from the scheduled time. */
+  input: RetrainInput;
+}
+
+function options(s: ScheduleSettings) {
+  return {
+    scheduleId: s.scheduleId,
+    spec: { calendars: [{ dayOfWeek: s.dayOfWeek, hour: s.hour, minute: s.minute }], timezone: s.timeZone },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: 'weeklyRetrain',
+      // The scheduler appends the scheduled time to this id, so every run is unique.
+      workflowId: `${s.scheduleId}`,
+      taskQueue: s.taskQueue,
+      args: [{ ...s.input, asOf: undefined, timeZone: s.timeZone }],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: s.catchupWindow },
+  };
+}
+
+/** Ensured: create, and on "already exists" update to the same spec. */
+export async function ensureWeeklySchedule(client: Client, s: ScheduleSettings): Promise<'created' | 'updated'> {
+  const o = options(s);
+  try {
+    await client.schedule.create(o);
+    return 'created';
+  } catch (e) {
+    if ((e as Error).name !== 'ScheduleAlreadyRunning') throw e;
+    await client.schedule.getHandle(s.scheduleId).update((prev) => ({ ...prev, spec: o.spec, action: o.action, policies: { ...prev.policies, ...o.policies } }));
+    return 'updated';
+  }
+}
+
+export async function pauseSchedule(client: Client, id: string, note = 'paused from CLI'): Promise<void> {
+  await client.schedule.getHandle(id).pause(note);
+}
+
+export async function unpauseSchedule(client: Client, id: string, note = 'unpaused from CLI'): Promise<void> {
+  await client.schedule.getHandle(id).unpause(note);
+}
+
+/** Runs the schedule's action now; an explicit trigger is allowed to overlap a running run. */
+export async function triggerSchedule(client: Client, id: string): Promise<void> {
+  await client.schedule.getHandle(id).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+}
+
+export async function describeSchedule(client: Client, id: string): Promise<ScheduleDescription | null> {
+  try {
+    return await client.schedule.getHandle(id).describe();
+  } catch (e) {
+    if (e instanceof ScheduleNotFoundError) return null;
+    throw e;
+  }
+}
+
+export async function deleteSchedule(client: Client, id: string): Promise<void> {
+  await client.schedule.getHandle(id).delete();
+}
+
+/**
+ * One run per Saturday in [from, to] (the schedule's own calendar), each as of its date.
+ * BUFFER_ALL: backfilled runs queue behind each other instead of being skipped.
+ */
+export async function backfillSchedule(client: Client, id: string, from: string, to: string): Promise<string[]> {
+  const saturdays = saturdaysBetween(from, to);
+  if (saturdays.length === 0) return [];
+  // Window from the start of the first Saturday to the end of the last, in UTC with a
+  // margin of a day either side: the calendar spec (in its own time zone) picks the instants.
+  const start = new Date(`${saturdays[0]}T00:00:00Z`);
+  start.setUTCDate(start.getUTCDate() - 1);
+  const end = new Date(`${saturdays[saturdays.length - 1]}T23:59:59Z`);
+  end.setUTCDate(end.getUTCDate() + 1);
+  await client.schedule.getHandle(id).backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
+  return saturdays;
+}

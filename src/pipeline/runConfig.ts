@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { DatasetConfigSchema } from '../datasets/config';
+import { DEFAULT_GATE } from '../evaluation/promotionGate';
+import { InvalidConfigError } from '../errors';
+import { DEFAULT_MODEL_KINDS, MODEL_KINDS } from '../models/registry';
+import { isIsoDate } from '../util/dates';
+
+const SourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('synthetic'), seed: z.number().int().optional(), start: z.string().refine(isIsoDate, 'start must be YYYY-MM-DD').optional(), feed: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('csv'), dir: z.string().min(1), files: z.record(z.string(), z.string()).optional(), feed: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('online'), provider: z.literal('yahoo').optional(), start: z.string().refine(isIsoDate).optional(), feed: z.string().min(1).optional() }),
+]);
+
+/** Everything a run is configured by; stored on the run row, read by every activity. */
+export const RunConfigSchema = z.object({
+  asOf: z.string().refine(isIsoDate, 'asOf must be a YYYY-MM-DD date'),
+  tasks: z.array(z.enum(['strategy', 'signal'])).min(1).default(['strategy', 'signal']),
+  source: SourceSchema.default({ kind: 'synthetic' }),
+  models: z
+    .array(z.string())
+    .min(1)
+    .default(DEFAULT_MODEL_KINDS)
+    .refine((ks) => ks.every((k) => k in MODEL_KINDS), { message: `unknown model kind; known: ${Object.keys(MODEL_KINDS).join(', ')}` }),
+  config: z
+    .object({
+      dataset: DatasetConfigSchema.default({}),
+      /** Per-kind hyperparameter overrides, e.g. { random_forest: { nTrees: 50 } }. */
+      modelParams: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+      gate: z
+        .object({
+          primaryMetric: z.enum(['macro_f1', 'balanced_accuracy', 'accuracy']).default(DEFAULT_GATE.primaryMetric),
+          minImprovement: z.number().default(DEFAULT_GATE.minImprovement),
+          stressTolerance: z.number().nonnegative().default(DEFAULT_GATE.stressTolerance),
+          minClassesPredicted: z.number().int().min(1).default(DEFAULT_GATE.minClassesPredicted),
+        })
+        .default({}),
+    })
+    .default({}),
+});
+
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+export function parseRunConfig(raw: unknown): RunConfig {
+  const r = RunConfigSchema.safeParse(raw);
+  if (!r.success) {
+    throw new InvalidConfigError(`invalid run input: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,70 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { aliasEvents, metrics, modelAliases, models, promotionDecisions } from '../db/schema';
+import { NotFoundError } from '../errors';
+import { ModelPipeline } from '../models/pipeline';
+import { sha256Hex } from '../util/hash';
+
+export async function saveModel(
+  db: Db,
+  m: { id: string; runId: string; datasetId: string; task: string; kind: string; params: unknown; pipeline: ModelPipeline; trainSummary: unknown },
+): Promise<void> {
+  const artifact = m.pipeline.toArtifact();
+  const row = { id: m.id, runId: m.runId, datasetId: m.datasetId, task: m.task, kind: m.kind, params: m.params, artifact, artifactSha256: sha256Hex(artifact), trainSummary: m.trainSummary };
+  await db.insert(models).values(row).onConflictDoUpdate({ target: models.id, set: { artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary } });
+}
+
+export async function loadModel(db: Db, id: string): Promise<{ pipeline: ModelPipeline; kind: string; task: string; runId: string }> {
+  const [row] = await db.select().from(models).where(eq(models.id, id));
+  if (!row) throw new NotFoundError(`model ${id} not found`);
+  return { pipeline: ModelPipeline.fromArtifact(row.artifact), kind: row.kind, task: row.task, runId: row.runId };
+}
+
+export async function modelRow(db: Db, id: string) {
+  const [row] = await db.select({ id: models.id, kind: models.kind, task: models.task, runId: models.runId, createdAt: models.createdAt }).from(models).where(eq(models.id, id));
+  return row ?? null;
+}
+
+export async function modelsOfRun(db: Db, runId: string, task: string) {
+  return db.select({ id: models.id, kind: models.kind }).from(models).where(and(eq(models.runId, runId), eq(models.task, task)));
+}
+
+export async function getAlias(db: Db, task: string, alias: 'champion' | 'challenger'): Promise<string | null> {
+  const [row] = await db.select().from(modelAliases).where(and(eq(modelAliases.task, task), eq(modelAliases.alias, alias)));
+  return row?.modelId ?? null;
+}
+
+/** Moves an alias and writes the audit event in one transaction; a no-op if already there. */
+export async function setAlias(db: Db, a: { task: string; alias: 'champion' | 'challenger'; modelId: string; actor: string; reason: string; runId?: string | null }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [current] = await tx.select().from(modelAliases).where(and(eq(modelAliases.task, a.task), eq(modelAliases.alias, a.alias))).for('update');
+    if (current?.modelId === a.modelId) return;
+    await tx
+      .insert(modelAliases)
+      .values({ task: a.task, alias: a.alias, modelId: a.modelId, runId: a.runId ?? null })
+      .onConflictDoUpdate({ target: [modelAliases.task, modelAliases.alias], set: { modelId: a.modelId, runId: a.runId ?? null, since: sql`now()` } });
+    await tx.insert(aliasEvents).values({ task: a.task, alias: a.alias, modelId: a.modelId, previousModelId: current?.modelId ?? null, actor: a.actor, reason: a.reason });
+  });
+}
+
+export async function saveMetrics(db: Db, rows: { modelId: string; runId: string; split: string; regime: string; name: string; value: number | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insert(metrics)
+      .values(rows.slice(i, i + 1000))
+      .onConflictDoUpdate({ target: [metrics.modelId, metrics.runId, metrics.split, metrics.regime, metrics.name], set: { value: sql`excluded.value` } });
+  }
+}
+
+export async function saveDecision(db: Db, d: { runId: string; task: string; challengerId: string | null; championId: string | null; promoted: boolean; checks: unknown; reason: string }): Promise<void> {
+  await db
+    .insert(promotionDecisions)
+    .values(d)
+    .onConflictDoUpdate({ target: [promotionDecisions.runId, promotionDecisions.task], set: { challengerId: d.challengerId, championId: d.championId, promoted: d.promoted, checks: d.checks, reason: d.reason } });
+}
+
+export async function getDecision(db: Db, runId: string, task: string) {
+  const [row] = await db.select().from(promotionDecisions).where(and(eq(promotionDecisions.runId, runId), eq(promotionDecisions.task, task)));
+  return row ?? null;
+}

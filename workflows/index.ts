@@ -1,0 +1,1 @@
+export { weeklyRetrain, progressQuery } from './weeklyRetrain';

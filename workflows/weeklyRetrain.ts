@@ -1,0 +1,139 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { dateInZone, isIsoDate } from '../src/util/dates';
+import { AS_OF, CHAMPION_CHANGED, SCHEDULED_START_TIME, STATUS, TASKS, TRIGGER } from './searchAttributes';
+import { DEFAULT_TASKS, type RetrainInput, type RetrainProgress, type RetrainResult, type TaskName, type TaskOutcome, type Trigger } from './types';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Bad input never gets better by retrying. Kept in sync with src/errors.ts ErrorTypes. */
+const NON_RETRYABLE = ['InvalidMarketDataError', 'InvalidConfigError', 'InsufficientDataError', 'ModelArtifactError', 'NotFoundError'];
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE };
+
+const bookkeeping = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+const ingest = proxyActivities<Activities>({ startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry });
+const prepare = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
+const training = proxyActivities<Activities>({ startToCloseTimeout: '3h', heartbeatTimeout: '2m', retry });
+const judging = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
+
+export const progressQuery = defineQuery<RetrainProgress>('progress');
+
+/** Saturday 21:00 New York is Sunday in UTC: the as-of date is the local calendar date. */
+function resolveAsOf(input: RetrainInput): string {
+  if (input.asOf !== undefined) {
+    if (!isIsoDate(input.asOf)) throw ApplicationFailure.nonRetryable(`asOf "${input.asOf}" is not a YYYY-MM-DD date`, 'InvalidConfigError');
+    return input.asOf;
+  }
+  const info = workflowInfo();
+  const scheduled = info.typedSearchAttributes.get(SCHEDULED_START_TIME);
+  return dateInZone(scheduled ?? info.startTime, input.timeZone ?? 'America/New_York');
+}
+
+/**
+ * Scheduled actions carry their scheduled time. One started more than a day after it (the
+ * catch-up window; SKIP never queues live runs) was requested by a backfill.
+ */
+function inferTrigger(): Trigger {
+  const info = workflowInfo();
+  const scheduled = info.typedSearchAttributes.get(SCHEDULED_START_TIME);
+  if (!scheduled) return 'manual';
+  return info.startTime.getTime() - scheduled.getTime() > 24 * 3600 * 1000 ? 'backfill' : 'schedule';
+}
+
+/**
+ * The weekly retrain: ingest -> regimeLabel -> balancedSample -> train (one activity per
+ * model, in parallel) -> evaluate per regime -> promotion gate, for each task.
+ */
+export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainResult> {
+  const info = workflowInfo();
+  const progress: RetrainProgress = { stage: 'starting', completedSteps: [], runningSteps: [], asOf: null };
+  setHandler(progressQuery, () => progress);
+  const asOf = resolveAsOf(input);
+  progress.asOf = asOf;
+  const trigger = input.trigger ?? inferTrigger();
+  const setStatus = (status: string, championChanged?: boolean) => {
+    upsertMemo({ asOf, status, trigger, ...(championChanged !== undefined ? { championChanged } : {}) });
+    if (input.searchAttributes) {
+      upsertSearchAttributes([
+        { key: STATUS, value: status },
+        { key: AS_OF, value: asOf },
+        { key: TRIGGER, value: trigger },
+        { key: TASKS, value: input.tasks ?? DEFAULT_TASKS },
+        ...(championChanged !== undefined ? [{ key: CHAMPION_CHANGED, value: championChanged }] : []),
+      ]);
+    }
+  };
+  const track = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    progress.runningSteps.push(step);
+    try {
+      return await fn();
+    } finally {
+      progress.runningSteps = progress.runningSteps.filter((s) => s !== step);
+      progress.completedSteps.push(step);
+    }
+  };
+
+  setStatus('running');
+  const ctx = await bookkeeping.startRun({ workflowId: info.workflowId, runId: info.runId, asOf, trigger, input });
+  try {
+    progress.stage = 'ingest';
+    const ingested = await track('ingest', () => ingest.ingestBars({ runId: ctx.runId, source: ctx.source, asOf }));
+    progress.stage = 'regimeLabel';
+    const regimes = await track('regimeLabel', () => prepare.labelRegimes({ runId: ctx.runId, feed: ctx.feed, asOf }));
+
+    const runTask = async (task: TaskName): Promise<TaskOutcome> => {
+      progress.stage = 'balancedSample';
+      const dataset = await track(`balancedSample:${task}`, () => prepare.buildDataset({ runId: ctx.runId, task, feed: ctx.feed, asOf, regimeConfigHash: regimes.configHash }));
+      progress.stage = 'train';
+      const models = await Promise.all(
+        ctx.models.map((kind) => track(`train:${task}:${kind}`, () => training.trainModel({ runId: ctx.runId, task, datasetId: dataset.datasetId, kind }))),
+      );
+      progress.stage = 'evaluatePerRegime';
+      const evaluation = await track(`evaluate:${task}`, () => judging.evaluateModels({ runId: ctx.runId, task, datasetId: dataset.datasetId, modelIds: models.map((m) => m.modelId) }));
+      progress.stage = 'promotionGate';
+      const decision = await track(`promotionGate:${task}`, () => judging.promotionGate({ runId: ctx.runId, task, datasetId: dataset.datasetId }));
+      return { dataset, models, evaluation, decision };
+    };
+    const outcomes = await Promise.all(ctx.tasks.map(runTask));
+    const tasks: Partial<Record<TaskName, TaskOutcome>> = {};
+    ctx.tasks.forEach((t, i) => (tasks[t] = outcomes[i]));
+    const championChanged = outcomes.some((o) => o.decision.promoted);
+    const result: RetrainResult = { runId: ctx.runId, asOf, status: 'completed', ingest: ingested, regimes, tasks, championChanged };
+    progress.stage = 'completed';
+    await bookkeeping.finishRun({ runId: ctx.runId, status: 'completed', summary: summarize(result) });
+    setStatus('completed', championChanged);
+    upsertMemo({ decisions: Object.fromEntries(outcomes.map((o) => [o.decision.task, { promoted: o.decision.promoted, reason: o.decision.reason }])) });
+    return result;
+  } catch (err) {
+    const cancelled = isCancellation(err);
+    const status = cancelled ? 'cancelled' : 'failed';
+    progress.stage = status;
+    const cause = (err as { cause?: { message?: string; type?: string } }).cause;
+    const message = cause?.message ?? (err as Error).message;
+    // Record the outcome even when the run itself is being cancelled.
+    await CancellationScope.nonCancellable(() => bookkeeping.finishRun({ runId: ctx.runId, status, error: message, errorType: cause?.type ?? null }));
+    setStatus(status);
+    throw err;
+  }
+}
+
+function summarize(r: RetrainResult): Record<string, unknown> {
+  return {
+    championChanged: r.championChanged,
+    rowsIngested: r.ingest.rowsWritten,
+    regimes: r.regimes.counts,
+    tasks: Object.fromEntries(
+      Object.entries(r.tasks).map(([t, o]) => [t, { datasetId: o!.dataset.datasetId, models: o!.models.length, promoted: o!.decision.promoted, reason: o!.decision.reason }]),
+    ),
+  };
+}
