@@ -1,10 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { Logger } from '../logger';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 
-const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+const { temporal } = proto; // CommonJS package: no named ESM exports
+
+const INDEXED: Record<string, number> = {
   [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,

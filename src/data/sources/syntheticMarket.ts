@@ -84,7 +84,8 @@ export function simulateMarket(seed: number, start: string, until: string): Synt
     logVix = Math.min(Math.log(85), Math.max(Math.log(9), logVix));
     const vix = Math.exp(logVix);
     const bondShock = rng.normal();
-    const rb = 0.03 / 252 + (0.13 / Math.sqrt(252)) * (p.bondCorr * shock + Math.sqrt(1 - p.bondCorr ** 2) * bondShock);
+    // Bond prices mean-revert (yields do not trend forever), unlike compounding equities.
+    const rb = 0.0015 * Math.log(START_PRICE[BOND_SYMBOL] / price.get(BOND_SYMBOL)!) + (0.13 / Math.sqrt(252)) * (p.bondCorr * shock + Math.sqrt(1 - p.bondCorr ** 2) * bondShock);
     const volMult = Math.min(4, p.vol / 0.14);
     const returns = new Map<string, number>([
       [MARKET_SYMBOL, rm],

@@ -1,0 +1,35 @@
+import type { Client } from '@temporalio/client';
+import { loadConfig, type AppConfig } from '../config';
+import { openDatabase, type Database } from '../db/client';
+import { createLogger, type Logger } from '../logger';
+import { connectClient } from '../temporal/connection';
+
+export interface CliContext {
+  config: AppConfig;
+  logger: Logger;
+}
+
+export function cliContext(): CliContext {
+  const config = loadConfig();
+  return { config, logger: createLogger({ level: config.logLevel }) };
+}
+
+export async function withDb<T>(ctx: CliContext, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase({ databaseUrl: ctx.config.databaseUrl, dataDir: `${ctx.config.dataDir}/pglite` });
+  try {
+    await db.migrate();
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export async function withClient<T>(ctx: CliContext, fn: (client: Client) => Promise<T>): Promise<T> {
+  const address = ctx.config.temporal.address ?? `127.0.0.1:${ctx.config.temporal.port}`;
+  const client = await connectClient(ctx.config.temporal, address);
+  try {
+    return await fn(client);
+  } finally {
+    await client.connection.close();
+  }
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+import { randomUUID } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import type { RetrainInput, RetrainResult, TaskName } from '../../workflows/types';
+import { backfillSchedule, deleteSchedule, describeSchedule, ensureWeeklySchedule, pauseSchedule, triggerSchedule, unpauseSchedule } from '../../schedules/weeklySchedule';
+import { getRun, listRuns } from '../store/runStore';
+import { ensureSearchAttributes } from '../temporal/searchAttributes';
+import { isIsoDate } from '../util/dates';
+import { cliContext, withClient, withDb } from './context';
+import { runDev } from './dev';
+import { formatRunSummary } from './runSummary';
+import { runWorker } from './worker';
+
+function isoDate(v: string): string {
+  if (!isIsoDate(v)) throw new InvalidArgumentError(`"${v}" is not a YYYY-MM-DD date`);
+  return v;
+}
+
+function sourceOption(o: { source?: string; csvDir?: string; seed?: string }): RetrainInput['source'] {
+  if (o.source === 'csv' || o.csvDir) {
+    const dir = o.csvDir ?? process.env.MARKET_DATA_DIR;
+    if (!dir) throw new InvalidArgumentError('--source csv needs --csv-dir DIR (or MARKET_DATA_DIR)');
+    return { kind: 'csv', dir };
+  }
+  if (o.source === 'online') return { kind: 'online' };
+  return { kind: 'synthetic', seed: o.seed ? Number(o.seed) : 42 };
+}
+
+const program = new Command('regime-retrain').description('Regime-aware weekly retraining pipeline on Temporal');
+
+program
+  .command('dev')
+  .description('embedded default: dev Temporal server, database, worker and schedule, then one retrain on the synthetic market')
+  .option('--as-of <date>', 'as-of date of the demo run', isoDate)
+  .option('--no-run', 'start everything but do not start a demo run')
+  .action(async (o) => runDev(cliContext(), { asOf: o.asOf, run: o.run }));
+
+program
+  .command('worker')
+  .description('run a worker on the task queue (TEMPORAL_ADDRESS, DATABASE_URL)')
+  .action(async () => runWorker(cliContext()));
+
+program
+  .command('migrate')
+  .description('apply database migrations')
+  .action(async () => {
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => ctx.logger.info({ database: db.describe }, 'migrations applied'));
+  });
+
+program
+  .command('run')
+  .description('start a manual retrain, wait for it and print a summary')
+  .requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)', isoDate)
+  .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
+  .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
+  .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
+  .option('--seed <n>', 'synthetic market seed')
+  .option('--models <kinds...>', 'model kinds to train')
+  .option('--config <json>', 'JSON overrides: {"dataset":...,"modelParams":...,"gate":...}')
+  .option('--no-wait', 'print the workflow id and return')
+  .action(async (o) => {
+    const ctx = cliContext();
+    await withClient(ctx, async (client) => {
+      const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
+      const input: RetrainInput = { asOf: o.asOf, tasks: o.task as TaskName[], source: sourceOption(o), trigger: 'manual', models: o.models, config: o.config ? JSON.parse(o.config) : undefined, searchAttributes: sa };
+      const workflowId = `retrain-manual-${o.asOf}-${randomUUID().slice(0, 8)}`;
+      const handle = await client.workflow.start('weeklyRetrain', { taskQueue: ctx.config.temporal.taskQueue, workflowId, args: [input] });
+      console.log(`started ${workflowId} (run ${handle.firstExecutionRunId})`);
+      if (o.wait === false) return;
+      console.log(formatRunSummary((await handle.result()) as RetrainResult));
+    });
+  });
+
+const runsCmd = program.command('runs').description('run history from Postgres');
+runsCmd
+  .command('list')
+  .option('--limit <n>', 'how many', '20')
+  .action(async (o) => {
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => {
+      for (const r of await listRuns(db.db, Number(o.limit))) {
+        console.log([r.id, r.workflowId, r.trigger, r.asOf, r.status, r.stage, r.startedAt.toISOString(), r.error ?? ''].join('\t'));
+      }
+    });
+  });
+runsCmd
+  .command('show <id>')
+  .description('a run (by run id or workflow id) with its steps')
+  .action(async (id) => {
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => {
+      const r = await getRun(db.db, id);
+      if (!r) {
+        console.error(`no run ${id}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(JSON.stringify(r, null, 2));
+    });
+  });
+
+const sched = program.command('schedule').description('the weekly Temporal Schedule');
+const scheduleSettings = () => {
+  const ctx = cliContext();
+  const s = ctx.config.schedule;
+  return { ctx, settings: { scheduleId: s.id, taskQueue: ctx.config.temporal.taskQueue, timeZone: s.timeZone, dayOfWeek: s.dayOfWeek, hour: s.hour, minute: s.minute, catchupWindow: s.catchupWindow } };
+};
+sched
+  .command('create')
+  .description('create or update the schedule (idempotent)')
+  .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
+  .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
+  .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
+  .action(async (o) => {
+    const { ctx, settings } = scheduleSettings();
+    await withClient(ctx, async (client) => {
+      const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
+      const what = await ensureWeeklySchedule(client, { ...settings, input: { tasks: o.task, source: sourceOption(o), searchAttributes: sa } });
+      console.log(`schedule ${settings.scheduleId} ${what}: ${settings.dayOfWeek} ${settings.hour}:${String(settings.minute).padStart(2, '0')} ${settings.timeZone}`);
+    });
+  });
+for (const [name, fn, help] of [
+  ['pause', pauseSchedule, 'pause the schedule'],
+  ['unpause', unpauseSchedule, 'unpause the schedule'],
+  ['trigger', triggerSchedule, 'start a run now'],
+  ['delete', deleteSchedule, 'delete the schedule'],
+] as const) {
+  sched
+    .command(name)
+    .description(help)
+    .action(async () => {
+      const { ctx, settings } = scheduleSettings();
+      await withClient(ctx, async (client) => {
+        await fn(client, settings.scheduleId);
+        console.log(`schedule ${settings.scheduleId}: ${name} done`);
+      });
+    });
+}
+sched
+  .command('describe')
+  .action(async () => {
+    const { ctx, settings } = scheduleSettings();
+    await withClient(ctx, async (client) => {
+      const d = await describeSchedule(client, settings.scheduleId);
+      if (!d) {
+        console.log(`schedule ${settings.scheduleId} does not exist`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(JSON.stringify({ id: d.scheduleId, paused: d.state.paused, note: d.state.note, spec: d.spec, nextActionTimes: d.info.nextActionTimes, recentActions: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt, workflowId: a.action.workflow.workflowId })) }, null, 2));
+    });
+  });
+sched
+  .command('backfill')
+  .description('one run per Saturday in [from, to], each as of its date')
+  .requiredOption('--from <date>', 'first date', isoDate)
+  .requiredOption('--to <date>', 'last date', isoDate)
+  .action(async (o) => {
+    const { ctx, settings } = scheduleSettings();
+    await withClient(ctx, async (client) => {
+      const saturdays = await backfillSchedule(client, settings.scheduleId, o.from, o.to);
+      console.log(`backfill requested for ${saturdays.length} Saturdays: ${saturdays.join(', ')}`);
+    });
+  });
+
+program.parseAsync().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
