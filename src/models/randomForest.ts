@@ -51,7 +51,7 @@ export class RandomForest implements Classifier {
     const K = opts.nClasses;
     this.cols = X.cols;
     this.classes = K;
-    const bins = applyBins(X, computeEdges(X, this.params.maxBins));
+    const bins = applyBins(X, computeEdges(X, this.params.maxBins, weights));
     const rng = new Rng(opts.seed ?? this.params.seed);
     const maxFeatures = Math.max(1, Math.round(X.cols * (this.params.maxFeaturesFraction ?? Math.sqrt(X.cols) / X.cols)));
     const base = weights ?? new Float64Array(X.rows).fill(1);

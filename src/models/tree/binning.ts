@@ -13,12 +13,15 @@ export interface Bins {
   cols: number;
 }
 
-export function computeEdges(X: Matrix, maxBins: number): Float64Array[] {
+/** Edges come only from rows with positive weight, so a zero-weight row is exactly a removed row. */
+export function computeEdges(X: Matrix, maxBins: number, weights?: Float64Array): Float64Array[] {
   if (!(maxBins >= 2 && maxBins <= 256)) throw new RangeError(`maxBins must be in [2, 256], got ${maxBins}`);
   const edges: Float64Array[] = [];
-  const col = new Float64Array(X.rows);
+  const rows: number[] = [];
+  for (let i = 0; i < X.rows; i++) if (!weights || weights[i] > 0) rows.push(i);
+  const col = new Float64Array(rows.length);
   for (let j = 0; j < X.cols; j++) {
-    for (let i = 0; i < X.rows; i++) col[i] = X.data[i * X.cols + j];
+    for (let k = 0; k < rows.length; k++) col[k] = X.data[rows[k] * X.cols + j];
     const sorted = Float64Array.from(col).sort();
     const uniq: number[] = [];
     for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) uniq.push(sorted[i]);
