@@ -10,14 +10,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { ErrorTypes } from '../src/errors';
 import { dateInZone, isIsoDate } from '../src/util/dates';
 import { AS_OF, CHAMPION_CHANGED, SCHEDULED_START_TIME, STATUS, TASKS, TRIGGER } from './searchAttributes';
 import { DEFAULT_TASKS, type RetrainInput, type RetrainProgress, type RetrainResult, type TaskName, type TaskOutcome, type Trigger } from './types';
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Bad input never gets better by retrying. Kept in sync with src/errors.ts ErrorTypes. */
-const NON_RETRYABLE = ['InvalidMarketDataError', 'InvalidConfigError', 'InsufficientDataError', 'ModelArtifactError', 'NotFoundError'];
+/** Bad input never gets better by retrying. */
+const NON_RETRYABLE: string[] = Object.values(ErrorTypes);
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE };
 
 const bookkeeping = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });

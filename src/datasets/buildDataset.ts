@@ -101,6 +101,7 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
   const day: number[] = [];
   const symbol: number[] = [];
   const pnl: number[] = [];
+  const inArchive: boolean[] = [];
   for (let t = 0; t < n; t++) {
     const sp = splitOf(t);
     if (sp < 0) continue;
@@ -112,6 +113,7 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
       splitArr.push(sp);
       day.push(dayNumber(panel.dates[t]));
       symbol.push(si);
+      inArchive.push(cfg.includeCrisisArchive && crisisOf(panel.dates[t]) !== undefined);
       for (let j = 0; j < src.pnlCols; j++) pnl.push(s.pnl[t * src.pnlCols + j]);
     });
   }
@@ -121,7 +123,7 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
   const trainRows = splitArr.flatMap((s, i) => (s === SPLIT_TRAIN ? [i] : []));
   const standardizer = fitStandardizer(Xf, rows, cols, trainRows);
   const dates = panel.dates;
-  const archive = cfg.includeCrisisArchive ? trainRows.map((i) => crisisOf(dates[dayIndexOf(day[i], dates)]) !== undefined) : null;
+  const archive = cfg.includeCrisisArchive ? trainRows.map((i) => inArchive[i]) : null;
   const sample = balancedSample(
     trainRows.map((i) => regime[i]),
     archive,
@@ -154,18 +156,4 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
     },
     mix: sample.mix,
   };
-}
-
-function dayIndexOf(dayNum: number, dates: string[]): number {
-  const s = String(dayNum);
-  const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
-  // dates are sorted: binary search
-  let lo = 0;
-  let hi = dates.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (dates[mid] < iso) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

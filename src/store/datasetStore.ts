@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { datasets, regimeLabels } from '../db/schema';
 import { decodeDataset, encodeDataset, type Dataset } from '../datasets/dataset';
 import { NotFoundError } from '../errors';
-import { and, lte, sql } from 'drizzle-orm';
 import { REGIMES } from '../regimes/regimes';
 import type { RegimeLabels } from '../regimes/regimeLabeler';
 
