@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { metrics as metricsTable } from '../src/db/schema';
-import { gatherRows, splitRows, SPLIT_TEST, SPLIT_VALIDATION, type Dataset } from '../src/datasets/dataset';
+import { gatherRows, SPLIT_TEST, SPLIT_VALIDATION, timeOrderedRows, type Dataset } from '../src/datasets/dataset';
 import { evaluatePerRegime, fromMetricRows, metricRows, type RegimeMetrics } from '../src/evaluation/perRegime';
 import { decidePromotion } from '../src/evaluation/promotionGate';
-import type { ModelPipeline } from '../src/models/pipeline';
+import { EnsemblePipeline } from '../src/models/ensemblePipeline';
+import type { Predictor } from '../src/models/predictor';
 import { loadDataset } from '../src/store/datasetStore';
 import { getAlias, loadModel, modelsOfRun, saveDecision, saveMetrics, setAlias } from '../src/store/modelStore';
 import type { EvaluateResult, GateResult, ModelEvaluation, TaskName } from '../workflows/types';
@@ -11,14 +12,23 @@ import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
 import { runStep } from './steps';
 
-function evaluateOn(ds: Dataset, pipeline: ModelPipeline, split: number): RegimeMetrics {
-  const idx = splitRows(ds, split);
-  const proba = pipeline.predictProba({ data: gatherRows(ds.X, ds.cols, idx), rows: idx.length, cols: ds.cols });
-  return evaluatePerRegime(proba, Int32Array.from(idx, (i) => ds.y[i]), Int8Array.from(idx, (i) => ds.regime[i]), ds.classNames.length);
+/**
+ * Scores a model on one split. The meta-learner was fitted on the validation window, so its
+ * validation scores come from cross-fitting (each half predicted by a fit on the other half).
+ */
+async function evaluateOn(ds: Dataset, pipeline: Predictor, split: number): Promise<RegimeMetrics> {
+  const idx = timeOrderedRows(ds, split);
+  const X = { data: gatherRows(ds.X, ds.cols, idx), rows: idx.length, cols: ds.cols };
+  const y = Int32Array.from(idx, (i) => ds.y[i]);
+  const proba =
+    pipeline instanceof EnsemblePipeline && split === SPLIT_VALIDATION
+      ? await pipeline.meta.crossFitProba(pipeline.memberProba(X), y, Float64Array.from(idx, (i) => ds.weight[i]))
+      : pipeline.predictProba(X);
+  return evaluatePerRegime(proba, y, Int8Array.from(idx, (i) => ds.regime[i]), ds.classNames.length);
 }
 
 /** A champion trained on other features or classes cannot be scored on this dataset. */
-function comparable(ds: Dataset, p: ModelPipeline): boolean {
+function comparable(ds: Dataset, p: Predictor): boolean {
   return p.featureNames.join('|') === ds.featureNames.join('|') && p.classNames.join('|') === ds.classNames.join('|');
 }
 
@@ -40,8 +50,8 @@ export function createEvaluateActivities(deps: ActivityDeps) {
             deps.logger.warn({ championId: t.id }, 'champion not comparable with this dataset (features or classes differ)');
             continue;
           }
-          const val = evaluateOn(ds, m.pipeline, SPLIT_VALIDATION);
-          const test = evaluateOn(ds, m.pipeline, SPLIT_TEST);
+          const val = await evaluateOn(ds, m.pipeline, SPLIT_VALIDATION);
+          const test = await evaluateOn(ds, m.pipeline, SPLIT_TEST);
           await saveMetrics(deps.db, [
             ...metricRows(val).map((r) => ({ ...r, modelId: t.id, runId: a.runId, split: 'validation' })),
             ...metricRows(test).map((r) => ({ ...r, modelId: t.id, runId: a.runId, split: 'test' })),

@@ -1,9 +1,11 @@
-import { gatherRows, splitRows, SPLIT_VALIDATION } from '../src/datasets/dataset';
+import { gatherRows, splitRows, SPLIT_VALIDATION, timeOrderedRows } from '../src/datasets/dataset';
+import { EnsemblePipeline } from '../src/models/ensemblePipeline';
+import { DEFAULT_META, MetaLearner, type MetaParams } from '../src/models/metaLearner';
 import { applyStandardizer } from '../src/features/standardize';
 import { createModel } from '../src/models/registry';
 import { ModelPipeline } from '../src/models/pipeline';
 import { loadDataset } from '../src/store/datasetStore';
-import { saveModel } from '../src/store/modelStore';
+import { loadModel, saveModel } from '../src/store/modelStore';
 import { stableId } from '../src/util/hash';
 import type { TaskName, TrainResult } from '../workflows/types';
 import type { ActivityDeps } from './deps';
@@ -41,6 +43,51 @@ export function createTrainActivities(deps: ActivityDeps) {
         await saveModel(deps.db, { id: modelId, runId: a.runId, datasetId: a.datasetId, task: a.task, kind: a.kind, params, pipeline, trainSummary: { ...report, seconds, validationAccuracy, trainRows: idx.length } });
         deps.logger.info({ runId: a.runId, task: a.task, kind: a.kind, modelId, seconds, validationAccuracy }, 'model trained');
         return { modelId, kind: a.kind, task: a.task, seconds, validationAccuracy };
+      });
+    },
+
+    /**
+     * Fits the meta-learner on the members' predictions over the validation window (the
+     * members never saw it), weighted by regime like training, and stores it as an ensemble
+     * model that references its members by id.
+     */
+    async trainMetaLearner(a: { runId: string; task: TaskName; datasetId: string; memberIds: string[] }): Promise<TrainResult> {
+      return runStep(deps, a.runId, `train:${a.task}:meta`, async () => {
+        const cfg = await loadRunConfig(deps.db, a.runId);
+        const ds = await loadDataset(deps.db, a.datasetId);
+        const members = await Promise.all(a.memberIds.map(async (id) => (await loadModel(deps.db, id)).pipeline));
+        const meta = new MetaLearner({ ...DEFAULT_META, ...(cfg.config.modelParams.meta ?? {}) } as MetaParams);
+        const ensemble = new EnsemblePipeline(meta, a.memberIds, members, ds.featureNames, ds.classNames);
+        const idx = timeOrderedRows(ds, SPLIT_VALIDATION);
+        const Z = ensemble.memberProba({ data: gatherRows(ds.X, ds.cols, idx), rows: idx.length, cols: ds.cols });
+        const y = Int32Array.from(idx, (i) => ds.y[i]);
+        const w = Float64Array.from(idx, (i) => ds.weight[i]);
+        const started = Date.now();
+        const report = await meta.fit(Z, y, w, { nClasses: ds.classNames.length, seed: cfg.config.dataset.seed, ...heartbeatProgress('train meta') });
+        const seconds = (Date.now() - started) / 1000;
+        const honest = await meta.crossFitProba(Z, y, w);
+        const K = ds.classNames.length;
+        let correct = 0;
+        for (let i = 0; i < y.length; i++) {
+          let best = 0;
+          for (let k = 1; k < K; k++) if (honest[i * K + k] > honest[i * K + best]) best = k;
+          if (best === y[i]) correct++;
+        }
+        const validationAccuracy = y.length > 0 ? correct / y.length : null;
+        const modelId = stableId('m', a.runId, a.task, 'meta');
+        const voteWeights = Object.fromEntries(a.memberIds.map((id, j) => [id, meta.voteWeights[j]]));
+        await saveModel(deps.db, {
+          id: modelId,
+          runId: a.runId,
+          datasetId: a.datasetId,
+          task: a.task,
+          kind: 'meta',
+          params: meta.params,
+          pipeline: ensemble,
+          trainSummary: { ...report, seconds, validationAccuracy, method: meta.method, selection: meta.selection, voteWeights, members: a.memberIds, validationRows: idx.length },
+        });
+        deps.logger.info({ runId: a.runId, task: a.task, modelId, method: meta.method, validationAccuracy }, 'meta-learner trained');
+        return { modelId, kind: 'meta', task: a.task, seconds, validationAccuracy };
       });
     },
   };

@@ -15,6 +15,8 @@ export interface RetrainInput {
   trigger?: Trigger;
   /** Model kinds to train (default: all registered). */
   models?: string[];
+  /** Also train the meta-learner over the members (default true). */
+  meta?: boolean;
   /** Free-form overrides validated by the startRun activity (dataset, model params, gate). */
   config?: Record<string, unknown>;
   /** Time zone in which a scheduled time becomes an as-of date. */
@@ -30,6 +32,7 @@ export interface RunContext {
   feed: string;
   source: SourceSpec;
   models: string[];
+  meta: boolean;
   seed: number;
 }
 

@@ -96,9 +96,12 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
       progress.stage = 'balancedSample';
       const dataset = await track(`balancedSample:${task}`, () => prepare.buildDataset({ runId: ctx.runId, task, feed: ctx.feed, asOf, regimeConfigHash: regimes.configHash }));
       progress.stage = 'train';
-      const models = await Promise.all(
+      const members = await Promise.all(
         ctx.models.map((kind) => track(`train:${task}:${kind}`, () => training.trainModel({ runId: ctx.runId, task, datasetId: dataset.datasetId, kind }))),
       );
+      const models = ctx.meta
+        ? [...members, await track(`train:${task}:meta`, () => training.trainMetaLearner({ runId: ctx.runId, task, datasetId: dataset.datasetId, memberIds: members.map((m) => m.modelId) }))]
+        : members;
       progress.stage = 'evaluatePerRegime';
       const evaluation = await track(`evaluate:${task}`, () => judging.evaluateModels({ runId: ctx.runId, task, datasetId: dataset.datasetId, modelIds: models.map((m) => m.modelId) }));
       progress.stage = 'promotionGate';

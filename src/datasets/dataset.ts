@@ -84,3 +84,8 @@ export function gatherRows(X: Float64Array, cols: number, idx: ArrayLike<number>
   for (let k = 0; k < idx.length; k++) out.set(X.subarray(idx[k] * cols, idx[k] * cols + cols), k * cols);
   return out;
 }
+
+/** Rows of one split sorted by day (stable), for anything that folds over time. */
+export function timeOrderedRows(d: Dataset, which: number): Int32Array {
+  return Int32Array.from(splitRows(d, which)).sort((a, b) => d.day[a] - d.day[b] || a - b);
+}

@@ -1,14 +1,18 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { ModelArtifactError } from '../errors';
 import { applyStandardizer, type Standardizer } from '../features/standardize';
 import type { Classifier, Matrix, ModelJSON } from './classifier';
+import { readArtifactJson } from './ensemblePipeline';
+import type { Predictor } from './predictor';
 import { modelFromJSON } from './registry';
 
 /**
  * What gets stored in the registry: the classifier plus everything needed to use it on new
  * rows (feature names, class names, the training-window standardiser).
  */
-export class ModelPipeline {
+export const MODEL_FORMAT = 'regime-retrain/model@1';
+
+export class ModelPipeline implements Predictor {
   constructor(
     readonly classifier: Classifier,
     readonly standardizer: Standardizer,
@@ -27,18 +31,13 @@ export class ModelPipeline {
   }
 
   toArtifact(): Buffer {
-    const json = { format: 'regime-retrain/model@1', featureNames: this.featureNames, classNames: this.classNames, standardizer: this.standardizer, model: this.classifier.toJSON() };
+    const json = { format: MODEL_FORMAT, featureNames: this.featureNames, classNames: this.classNames, standardizer: this.standardizer, model: this.classifier.toJSON() };
     return gzipSync(Buffer.from(JSON.stringify(json), 'utf8'));
   }
 
   static fromArtifact(buf: Uint8Array): ModelPipeline {
-    let json: { format?: string; featureNames: string[]; classNames: string[]; standardizer: Standardizer; model: ModelJSON };
-    try {
-      json = JSON.parse(gunzipSync(buf).toString('utf8'));
-    } catch (e) {
-      throw new ModelArtifactError(`model artifact is not readable: ${(e as Error).message}`);
-    }
-    if (json.format !== 'regime-retrain/model@1') throw new ModelArtifactError(`unknown model artifact format "${json.format}"`);
+    const json = readArtifactJson(buf) as { format?: string; featureNames: string[]; classNames: string[]; standardizer: Standardizer; model: ModelJSON };
+    if (json.format !== MODEL_FORMAT) throw new ModelArtifactError(`unknown model artifact format "${json.format}"`);
     return new ModelPipeline(modelFromJSON(json.model), json.standardizer, json.featureNames, json.classNames);
   }
 }

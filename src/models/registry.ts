@@ -1,32 +1,36 @@
 import { InvalidConfigError, ModelArtifactError } from '../errors';
+import { GradientBoosting } from './boosting/gradientBoosting';
+import { LightGBMStyle } from './boosting/lightgbmStyle';
+import { XGBoostStyle } from './boosting/xgboostStyle';
 import type { Classifier, ModelJSON } from './classifier';
 import { ExtraTrees } from './extraTrees';
 import { DEFAULT_LOGISTIC, LogisticRegression } from './logisticRegression';
+import { MetaLearner } from './metaLearner';
+import { DEFAULT_MLP, Mlp } from './mlp';
 import { DEFAULT_FOREST, RandomForest } from './randomForest';
+import { DEFAULT_SVM, Svm } from './svm';
 
-/** Model kinds the pipeline can train, each with its defaults, factory and loader. */
+/** Model kinds the pipeline can train, each with its factory and loader. */
 interface ModelKind {
-  defaults: Record<string, unknown>;
   create(params: Record<string, unknown>): Classifier;
   fromJSON(json: ModelJSON): Classifier;
 }
 
+/** The eight ensemble members, in the order reports list them. */
 export const MODEL_KINDS: Record<string, ModelKind> = {
-  [RandomForest.NAME]: {
-    defaults: { ...DEFAULT_FOREST },
-    create: (p) => new RandomForest({ ...DEFAULT_FOREST, ...p }),
-    fromJSON: (j) => RandomForest.fromJSON(j),
-  },
-  [ExtraTrees.NAME]: {
-    defaults: { ...DEFAULT_FOREST, bootstrap: false },
-    create: (p) => new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, ...p }),
-    fromJSON: (j) => ExtraTrees.fromJSON(j),
-  },
-  [LogisticRegression.NAME]: {
-    defaults: { ...DEFAULT_LOGISTIC },
-    create: (p) => new LogisticRegression({ ...DEFAULT_LOGISTIC, ...p }),
-    fromJSON: (j) => LogisticRegression.fromJSON(j),
-  },
+  [RandomForest.NAME]: { create: (p) => new RandomForest({ ...DEFAULT_FOREST, ...p }), fromJSON: (j) => RandomForest.fromJSON(j) },
+  [ExtraTrees.NAME]: { create: (p) => new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, ...p }), fromJSON: (j) => ExtraTrees.fromJSON(j) },
+  [XGBoostStyle.NAME]: { create: (p) => new XGBoostStyle(p), fromJSON: (j) => XGBoostStyle.fromJSON(j) },
+  [LightGBMStyle.NAME]: { create: (p) => new LightGBMStyle(p), fromJSON: (j) => LightGBMStyle.fromJSON(j) },
+  [GradientBoosting.NAME]: { create: (p) => new GradientBoosting(p), fromJSON: (j) => GradientBoosting.fromJSON(j) },
+  [Mlp.NAME]: { create: (p) => new Mlp({ ...DEFAULT_MLP, ...p }), fromJSON: (j) => Mlp.fromJSON(j) },
+  [LogisticRegression.NAME]: { create: (p) => new LogisticRegression({ ...DEFAULT_LOGISTIC, ...p }), fromJSON: (j) => LogisticRegression.fromJSON(j) },
+  [Svm.NAME]: { create: (p) => new Svm({ ...DEFAULT_SVM, ...p }), fromJSON: (j) => Svm.fromJSON(j) },
+};
+
+/** Loaders for models that are not trained by kind name (the meta-learner combines members). */
+const OTHER_LOADERS: Record<string, (j: ModelJSON) => Classifier> = {
+  [MetaLearner.NAME]: (j) => MetaLearner.fromJSON(j),
 };
 
 export const DEFAULT_MODEL_KINDS = Object.keys(MODEL_KINDS);
@@ -43,7 +47,7 @@ export function createModel(kind: string, params: Record<string, unknown> = {}):
 }
 
 export function modelFromJSON(json: ModelJSON): Classifier {
-  const k = MODEL_KINDS[json.name];
-  if (!k) throw new ModelArtifactError(`artifact names unknown model kind "${json.name}"`);
-  return k.fromJSON(json);
+  const load = MODEL_KINDS[json.name]?.fromJSON ?? OTHER_LOADERS[json.name];
+  if (!load) throw new ModelArtifactError(`artifact names unknown model kind "${json.name}"`);
+  return load(json);
 }

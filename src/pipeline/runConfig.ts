@@ -21,6 +21,8 @@ export const RunConfigSchema = z.object({
     .min(1)
     .default(DEFAULT_MODEL_KINDS)
     .refine((ks) => ks.every((k) => k in MODEL_KINDS), { message: `unknown model kind; known: ${Object.keys(MODEL_KINDS).join(', ')}` }),
+  /** Train the accuracy-weighted / stacked meta-learner over the members (needs >= 2 members). */
+  meta: z.boolean().default(true),
   config: z
     .object({
       dataset: DatasetConfigSchema.default({}),

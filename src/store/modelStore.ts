@@ -2,22 +2,28 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aliasEvents, metrics, modelAliases, models, promotionDecisions } from '../db/schema';
 import { NotFoundError } from '../errors';
+import { ENSEMBLE_FORMAT, EnsemblePipeline, readArtifactJson } from '../models/ensemblePipeline';
 import { ModelPipeline } from '../models/pipeline';
+import type { Predictor } from '../models/predictor';
 import { sha256Hex } from '../util/hash';
 
 export async function saveModel(
   db: Db,
-  m: { id: string; runId: string; datasetId: string; task: string; kind: string; params: unknown; pipeline: ModelPipeline; trainSummary: unknown },
+  m: { id: string; runId: string; datasetId: string; task: string; kind: string; params: unknown; pipeline: Predictor; trainSummary: unknown },
 ): Promise<void> {
   const artifact = m.pipeline.toArtifact();
   const row = { id: m.id, runId: m.runId, datasetId: m.datasetId, task: m.task, kind: m.kind, params: m.params, artifact, artifactSha256: sha256Hex(artifact), trainSummary: m.trainSummary };
   await db.insert(models).values(row).onConflictDoUpdate({ target: models.id, set: { artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary } });
 }
 
-export async function loadModel(db: Db, id: string): Promise<{ pipeline: ModelPipeline; kind: string; task: string; runId: string }> {
+/** Loads a stored model; an ensemble's members are resolved from the registry by id. */
+export async function loadModel(db: Db, id: string): Promise<{ pipeline: Predictor; kind: string; task: string; runId: string; trainSummary: unknown }> {
   const [row] = await db.select().from(models).where(eq(models.id, id));
   if (!row) throw new NotFoundError(`model ${id} not found`);
-  return { pipeline: ModelPipeline.fromArtifact(row.artifact), kind: row.kind, task: row.task, runId: row.runId };
+  const format = readArtifactJson(row.artifact).format;
+  const pipeline: Predictor =
+    format === ENSEMBLE_FORMAT ? await EnsemblePipeline.fromArtifact(row.artifact, async (mid) => (await loadModel(db, mid)).pipeline) : ModelPipeline.fromArtifact(row.artifact);
+  return { pipeline, kind: row.kind, task: row.task, runId: row.runId, trainSummary: row.trainSummary };
 }
 
 export async function modelRow(db: Db, id: string) {

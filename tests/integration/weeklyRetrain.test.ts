@@ -5,7 +5,8 @@ import type { Worker } from '@temporalio/worker';
 import { createRetrainWorker } from '../../worker/createWorker';
 import { createLogger } from '../../src/logger';
 import { datasets, metrics, modelAliases, models, promotionDecisions, runSteps, runs } from '../../src/db/schema';
-import { getAlias } from '../../src/store/modelStore';
+import { getAlias, loadModel } from '../../src/store/modelStore';
+import { DEFAULT_MODEL_KINDS } from '../../src/models/registry';
 import type { DevServer } from '../../src/temporal/devServer';
 import type { RetrainResult } from '../../workflows/types';
 import { progressQuery } from '../../workflows';
@@ -65,8 +66,17 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     expect(ds).toHaveLength(2);
     for (const d of ds) expect(d.maxBarDate <= '2012-06-30').toBe(true);
 
+    // Eight members and the meta-learner per task.
     const ms = await db.db.select().from(models).where(eq(models.runId, runId));
-    expect(ms).toHaveLength(6);
+    expect(ms).toHaveLength(18);
+    expect(new Set(ms.map((m) => m.kind))).toEqual(new Set([...DEFAULT_MODEL_KINDS, 'meta']));
+    const meta = ms.find((m) => m.kind === 'meta' && m.task === 'signal')!;
+    const metaSummary = meta.trainSummary as { method: string; members: string[]; voteWeights: Record<string, number> };
+    expect(['soft_vote', 'stacked']).toContain(metaSummary.method);
+    expect(metaSummary.members).toHaveLength(8);
+    expect(Object.values(metaSummary.voteWeights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    const loaded = await loadModel(db.db, meta.id);
+    expect(loaded.pipeline.classNames).toEqual(['sell', 'hold', 'buy']);
     const mt = await db.db.select().from(metrics).where(eq(metrics.runId, runId));
     const regimesScored = new Set(mt.map((m) => m.regime));
     expect([...regimesScored].sort()).toEqual(['all', 'crash', 'high_volatility', 'low_volatility', 'normal', 'recovery']);
@@ -95,7 +105,13 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     const before = await getAlias(db.db, 'signal', 'champion');
     expect(before).not.toBeNull();
     // Deliberately worse challengers: stumps.
-    const input = fastInput({ asOf: '2012-06-30', tasks: ['signal'], config: { ...fastInput().config, modelParams: { random_forest: { nTrees: 1, maxDepth: 1 }, extra_trees: { nTrees: 1, maxDepth: 1 }, logistic: { maxIter: 1 } } } });
+    const input = fastInput({
+      asOf: '2012-06-30',
+      tasks: ['signal'],
+      models: ['random_forest', 'extra_trees', 'logistic'],
+      meta: false,
+      config: { ...fastInput().config, modelParams: { random_forest: { nTrees: 1, maxDepth: 1 }, extra_trees: { nTrees: 1, maxDepth: 1 }, logistic: { maxIter: 1 } } },
+    });
     const result = (await client.workflow.execute('weeklyRetrain', { taskQueue, workflowId: `test-worse-${randomUUID()}`, args: [input] })) as RetrainResult;
     const d = result.tasks.signal!.decision;
     expect(d.championId).toBe(before);

@@ -7,32 +7,54 @@ import type { Matrix } from '../classifier';
  */
 export interface Bins {
   edges: Float64Array[];
-  /** Column-major bin codes: codes[j * rows + i]. */
+  /** Column-major bin codes: codes[j * rows + i] (one feature across rows: partitions). */
   codes: Uint8Array;
+  /** Row-major bin codes: rowCodes[i * cols + j] (one row across features: histograms). */
+  rowCodes: Uint8Array;
   rows: number;
   cols: number;
 }
 
-/** Edges come only from rows with positive weight, so a zero-weight row is exactly a removed row. */
+/**
+ * Edges come only from rows with positive weight, and quantiles are weighted, so a zero-weight
+ * row is exactly a removed row and weight 2 is exactly the row twice.
+ */
 export function computeEdges(X: Matrix, maxBins: number, weights?: Float64Array): Float64Array[] {
   if (!(maxBins >= 2 && maxBins <= 256)) throw new RangeError(`maxBins must be in [2, 256], got ${maxBins}`);
   const edges: Float64Array[] = [];
   const rows: number[] = [];
   for (let i = 0; i < X.rows; i++) if (!weights || weights[i] > 0) rows.push(i);
-  const col = new Float64Array(rows.length);
+  const order = new Int32Array(rows.length);
   for (let j = 0; j < X.cols; j++) {
-    for (let k = 0; k < rows.length; k++) col[k] = X.data[rows[k] * X.cols + j];
-    const sorted = Float64Array.from(col).sort();
+    const value = (k: number) => X.data[rows[k] * X.cols + j];
+    for (let k = 0; k < rows.length; k++) order[k] = k;
+    order.sort((a, b) => value(a) - value(b));
+    // Distinct values with their total weight, ascending.
     const uniq: number[] = [];
-    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) uniq.push(sorted[i]);
+    const mass: number[] = [];
+    for (let q = 0; q < order.length; q++) {
+      const v = value(order[q]);
+      const wq = weights ? weights[rows[order[q]]] : 1;
+      if (uniq.length > 0 && uniq[uniq.length - 1] === v) mass[mass.length - 1] += wq;
+      else {
+        uniq.push(v);
+        mass.push(wq);
+      }
+    }
     let e: number[];
     if (uniq.length <= maxBins) {
       // Midpoints between distinct values: exact splits for low-cardinality features.
       e = uniq.slice(0, -1).map((v, i) => (v + uniq[i + 1]) / 2);
     } else {
+      // Weighted quantiles: edge b is the first value whose cumulative weight exceeds b/maxBins.
+      const total = mass.reduce((a, b) => a + b, 0);
       e = [];
+      let u = 0;
+      let cum = mass[0];
       for (let b = 1; b < maxBins; b++) {
-        const v = sorted[Math.min(sorted.length - 1, Math.floor((b * sorted.length) / maxBins))];
+        const target = (b * total) / maxBins;
+        while (cum <= target && u < uniq.length - 1) cum += mass[++u];
+        const v = uniq[u];
         if (e.length === 0 || v > e[e.length - 1]) e.push(v);
       }
     }
@@ -55,9 +77,14 @@ export function binIndex(edges: Float64Array, v: number): number {
 
 export function applyBins(X: Matrix, edges: Float64Array[]): Bins {
   const codes = new Uint8Array(X.rows * X.cols);
+  const rowCodes = new Uint8Array(X.rows * X.cols);
   for (let j = 0; j < X.cols; j++) {
     const e = edges[j];
-    for (let i = 0; i < X.rows; i++) codes[j * X.rows + i] = binIndex(e, X.data[i * X.cols + j]);
+    for (let i = 0; i < X.rows; i++) {
+      const c = binIndex(e, X.data[i * X.cols + j]);
+      codes[j * X.rows + i] = c;
+      rowCodes[i * X.cols + j] = c;
+    }
   }
-  return { edges, codes, rows: X.rows, cols: X.cols };
+  return { edges, codes, rowCodes, rows: X.rows, cols: X.cols };
 }

@@ -1,0 +1,41 @@
+import { DEFAULT_UNIVERSE, PUT_CALL_SYMBOL } from '../data/bars';
+import { readMarket, type MarketRead } from '../data/readMarket';
+import type { MarketSource } from '../data/sources/types';
+import { buildPanel, type Panel } from '../features/panel';
+import { labelRegimes, type RegimeLabels } from '../regimes/regimeLabeler';
+import { buildDataset } from './buildDataset';
+import { datasetConfig } from './config';
+import type { Dataset, Task } from './dataset';
+
+export interface InMemoryBuild {
+  market: MarketRead;
+  panel: Panel;
+  regimes: RegimeLabels;
+  datasets: Partial<Record<Task, Dataset>>;
+  timings: { readMs: number; panelMs: number; regimesMs: number; datasetMs: Partial<Record<Task, number>> };
+}
+
+/**
+ * The ingest -> regimeLabel -> balancedSample chain without Postgres or Temporal: the same
+ * domain functions the activities call, for benchmarks, real-data tests and notebooks.
+ */
+export async function datasetsFromSource(source: MarketSource, opts: { asOf: string; tasks: Task[]; config?: unknown }): Promise<InMemoryBuild> {
+  const cfg = datasetConfig(opts.config);
+  let t = performance.now();
+  const market = await readMarket(source, { symbols: [...DEFAULT_UNIVERSE, PUT_CALL_SYMBOL], until: opts.asOf });
+  const readMs = performance.now() - t;
+  t = performance.now();
+  const panel = buildPanel(market.bars);
+  const panelMs = performance.now() - t;
+  t = performance.now();
+  const regimes = labelRegimes(panel, cfg.regimeThresholds);
+  const regimesMs = performance.now() - t;
+  const datasets: InMemoryBuild['datasets'] = {};
+  const datasetMs: InMemoryBuild['timings']['datasetMs'] = {};
+  for (const task of opts.tasks) {
+    t = performance.now();
+    datasets[task] = buildDataset(panel, regimes.regime, task, cfg);
+    datasetMs[task] = performance.now() - t;
+  }
+  return { market, panel, regimes, datasets, timings: { readMs, panelMs, regimesMs, datasetMs } };
+}

@@ -1,0 +1,183 @@
+import { ModelArtifactError } from '../errors';
+import { argmaxRows, checkFitInputs, checkPredictInputs, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { LogisticRegression } from './logisticRegression';
+
+export type MetaMethod = 'soft_vote' | 'stacked';
+
+export interface MetaParams {
+  /** 'auto' picks whichever scores the lower cross-fitted log loss on the fitting window. */
+  method: MetaMethod | 'auto';
+  /** L2 for the stacked logistic regression (strong: few rows, correlated inputs). */
+  stackL2: number;
+}
+
+export const DEFAULT_META: MetaParams = { method: 'auto', stackL2: 1e-2 };
+
+const EPS = 1e-6;
+
+/**
+ * Combines M member models from their class probabilities. Input rows are the members'
+ * probabilities side by side (M x K columns). It is fitted on the held-out validation window,
+ * never on training rows (members are overconfident there):
+ * - soft_vote: weighted mean of member probabilities, weights = validation accuracy;
+ * - stacked: multinomial logistic regression on the members' log-probabilities.
+ * `crossFitProba` gives honest validation-window predictions (each time-ordered half scored
+ * by a meta-learner fitted on the other half), which is what selection and reports use.
+ */
+export class MetaLearner implements Classifier {
+  static readonly NAME = 'meta';
+  readonly name = MetaLearner.NAME;
+  readonly version = 1;
+  method: MetaMethod = 'soft_vote';
+  voteWeights = new Float64Array(0);
+  private stack: LogisticRegression | null = null;
+  private members = 0;
+  private classes = 0;
+  selection: Record<MetaMethod, { logLoss: number; accuracy: number }> | null = null;
+
+  constructor(readonly params: MetaParams = DEFAULT_META) {
+    if (!['auto', 'soft_vote', 'stacked'].includes(params.method)) throw new RangeError(`meta: method must be auto, soft_vote or stacked, got "${params.method}"`);
+  }
+
+  async fit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, opts: FitOptions): Promise<FitReport> {
+    checkFitInputs(this.name, X, y, weights, opts.nClasses);
+    const K = opts.nClasses;
+    if (X.cols % K !== 0) throw new RangeError(`meta: ${X.cols} input columns is not a multiple of ${K} classes`);
+    if (this.params.method === 'auto') {
+      const scores = {} as Record<MetaMethod, { logLoss: number; accuracy: number }>;
+      for (const m of ['soft_vote', 'stacked'] as MetaMethod[]) {
+        const p = await crossFit(X, y, weights, K, { ...this.params, method: m });
+        scores[m] = { logLoss: logLoss(p, y, weights, K), accuracy: accuracy(p, y, weights, K) };
+      }
+      this.selection = scores;
+      this.method = scores.stacked.logLoss < scores.soft_vote.logLoss ? 'stacked' : 'soft_vote';
+    } else this.method = this.params.method;
+    await this.fitMethod(X, y, weights, K, opts);
+    const notes = [`method ${this.method}`];
+    if (this.selection) notes.push(`cross-fitted log loss soft_vote ${this.selection.soft_vote.logLoss.toFixed(4)} vs stacked ${this.selection.stacked.logLoss.toFixed(4)}`);
+    return { iterations: 1, notes };
+  }
+
+  /** Fits the already-chosen method (used directly by cross-fitting). */
+  async fitMethod(X: Matrix, y: Int32Array, weights: Float64Array | undefined, K: number, opts: Pick<FitOptions, 'seed'>): Promise<void> {
+    this.members = X.cols / K;
+    this.classes = K;
+    const M = this.members;
+    // Vote weights: each member's weighted accuracy on the fitting rows.
+    const correct = new Float64Array(M);
+    let total = 0;
+    for (let i = 0; i < X.rows; i++) {
+      const wi = weights ? weights[i] : 1;
+      total += wi;
+      for (let m = 0; m < M; m++) {
+        let best = 0;
+        for (let k = 1; k < K; k++) if (X.data[i * X.cols + m * K + k] > X.data[i * X.cols + m * K + best]) best = k;
+        if (best === y[i]) correct[m] += wi;
+      }
+    }
+    const acc = Float64Array.from(correct, (c) => (total > 0 ? c / total : 1 / M));
+    const s = acc.reduce((a, b) => a + b, 0);
+    this.voteWeights = Float64Array.from(acc, (a) => (s > 0 ? a / s : 1 / M));
+    if (this.method === 'stacked') {
+      this.stack = new LogisticRegression({ l2: this.params.stackL2, maxIter: 400, learningRate: 0.05, tol: 1e-8 });
+      await this.stack.fit(logInputs(X), y, weights, { nClasses: K, seed: opts.seed });
+    } else this.stack = null;
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    checkPredictInputs(this.name, X, this.members * this.classes);
+    if (this.method === 'stacked' && this.stack) return this.stack.predictProba(logInputs(X));
+    const K = this.classes;
+    const out = new Float64Array(X.rows * K);
+    for (let i = 0; i < X.rows; i++) {
+      for (let m = 0; m < this.members; m++) {
+        for (let k = 0; k < K; k++) out[i * K + k] += this.voteWeights[m] * X.data[i * X.cols + m * K + k];
+      }
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Int32Array {
+    return argmaxRows(this.predictProba(X), this.classes);
+  }
+
+  /** Honest predictions for the fitting rows themselves (two time-ordered folds). */
+  async crossFitProba(X: Matrix, y: Int32Array, weights?: Float64Array): Promise<Float64Array> {
+    return crossFit(X, y, weights, this.classes, { ...this.params, method: this.method });
+  }
+
+  toJSON(): ModelJSON {
+    return {
+      name: this.name,
+      version: this.version,
+      params: this.params,
+      method: this.method,
+      members: this.members,
+      classes: this.classes,
+      voteWeights: Array.from(this.voteWeights),
+      stack: this.stack ? this.stack.toJSON() : null,
+      selection: this.selection,
+    };
+  }
+
+  static fromJSON(json: ModelJSON): MetaLearner {
+    if (json.name !== MetaLearner.NAME) throw new ModelArtifactError(`expected a "${MetaLearner.NAME}" model, got "${json.name}"`);
+    if (json.version !== 1) throw new ModelArtifactError(`unsupported ${MetaLearner.NAME} model version ${json.version}`);
+    const m = new MetaLearner(json.params as MetaParams);
+    m.method = json.method as MetaMethod;
+    m.members = json.members as number;
+    m.classes = json.classes as number;
+    m.voteWeights = Float64Array.from(json.voteWeights as number[]);
+    m.stack = json.stack ? LogisticRegression.fromJSON(json.stack as ModelJSON) : null;
+    m.selection = (json.selection as MetaLearner['selection']) ?? null;
+    return m;
+  }
+}
+
+function logInputs(X: Matrix): Matrix {
+  return { data: Float64Array.from(X.data, (p) => Math.log(Math.max(p, EPS))), rows: X.rows, cols: X.cols };
+}
+
+function rowsOf(X: Matrix, from: number, to: number): Matrix {
+  return { data: X.data.subarray(from * X.cols, to * X.cols), rows: to - from, cols: X.cols };
+}
+
+/** Fit on one time-ordered half, predict the other, both ways. Rows must be in time order. */
+async function crossFit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, K: number, params: MetaParams): Promise<Float64Array> {
+  const out = new Float64Array(X.rows * K);
+  const half = Math.floor(X.rows / 2);
+  if (half < 1) return out.fill(1 / K);
+  for (const [fa, fb, pa, pb] of [
+    [0, half, half, X.rows],
+    [half, X.rows, 0, half],
+  ]) {
+    const m = new MetaLearner(params);
+    m.method = params.method as MetaMethod;
+    await m.fitMethod(rowsOf(X, fa, fb), y.subarray(fa, fb), weights?.subarray(fa, fb), K, {});
+    out.set(m.predictProba(rowsOf(X, pa, pb)), pa * K);
+  }
+  return out;
+}
+
+function logLoss(p: Float64Array, y: Int32Array, w: Float64Array | undefined, K: number): number {
+  let s = 0;
+  let t = 0;
+  for (let i = 0; i < y.length; i++) {
+    const wi = w ? w[i] : 1;
+    s -= wi * Math.log(Math.max(p[i * K + y[i]], 1e-15));
+    t += wi;
+  }
+  return t > 0 ? s / t : 0;
+}
+
+function accuracy(p: Float64Array, y: Int32Array, w: Float64Array | undefined, K: number): number {
+  const pred = argmaxRows(p, K);
+  let c = 0;
+  let t = 0;
+  for (let i = 0; i < y.length; i++) {
+    const wi = w ? w[i] : 1;
+    if (pred[i] === y[i]) c += wi;
+    t += wi;
+  }
+  return t > 0 ? c / t : 0;
+}

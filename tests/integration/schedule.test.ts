@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, inArray } from 'drizzle-orm';
+import type { Worker } from '@temporalio/worker';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { createRetrainWorker } from '../../worker/createWorker';
+import { createLogger } from '../../src/logger';
+import { runs } from '../../src/db/schema';
+import type { DevServer } from '../../src/temporal/devServer';
+import type { RetrainResult } from '../../workflows/types';
+import { backfillSchedule, deleteSchedule, describeSchedule, ensureWeeklySchedule, pauseSchedule, triggerSchedule, unpauseSchedule, type ScheduleSettings } from '../../schedules/weeklySchedule';
+import { createTestDb, type TestDb } from '../helpers/postgres';
+import { startTestServer } from '../helpers/temporal';
+import { tinyInput } from '../helpers/fastConfig';
+
+describe('weekly schedule on the real Temporal server', () => {
+  let server: DevServer;
+  let db: TestDb;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `schedule-${randomUUID()}`;
+  const scheduleId = `weekly-retrain-test-${randomUUID().slice(0, 8)}`;
+  const settings: ScheduleSettings = {
+    scheduleId,
+    taskQueue,
+    timeZone: 'America/New_York',
+    dayOfWeek: 'SATURDAY',
+    hour: 21,
+    minute: 0,
+    catchupWindow: '1 day',
+    input: tinyInput(),
+  };
+
+  beforeAll(async () => {
+    [server, db] = await Promise.all([startTestServer(), createTestDb()]);
+    worker = await createRetrainWorker({ connection: server.env.nativeConnection, namespace: 'default', taskQueue, db: db.db, logger: createLogger({ level: 'warn', pretty: false }), maxConcurrentActivities: 2 });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await server?.stop();
+    await db?.drop();
+  });
+
+  /** Workflow ids the schedule has started so far (trigger and backfill included). */
+  async function startedRuns(min: number): Promise<string[]> {
+    for (let i = 0; i < 120; i++) {
+      const d = await describeSchedule(server.env.client, scheduleId);
+      const ids = (d?.info.recentActions ?? []).map((a) => a.action.workflow.workflowId);
+      if (ids.length >= min) return ids;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`schedule ${scheduleId} started fewer than ${min} runs`);
+  }
+
+  it('creates Saturday 21:00 New York with SKIP overlap, and creating again updates instead of failing', async () => {
+    const client = server.env.client;
+    expect(await ensureWeeklySchedule(client, settings)).toBe('created');
+    expect(await ensureWeeklySchedule(client, { ...settings, minute: 5 })).toBe('updated');
+    expect(await ensureWeeklySchedule(client, settings)).toBe('updated');
+    const d = (await describeSchedule(client, scheduleId))!;
+    expect(d.spec.timezone).toBe('America/New_York');
+    const cal = d.spec.calendars![0];
+    expect(cal.dayOfWeek).toEqual([{ start: 'SATURDAY', end: 'SATURDAY', step: 1 }]);
+    expect(cal.hour).toEqual([{ start: 21, end: 21, step: 1 }]);
+    expect(cal.minute).toEqual([{ start: 0, end: 0, step: 1 }]);
+    expect(d.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    expect(d.policies.catchupWindow).toBe(86_400_000);
+    expect(d.action.type).toBe('startWorkflow');
+    // The next action is a Saturday at 21:00 in New York.
+    const next = d.info.nextActionTimes[0];
+    const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+    expect(local).toBe('Saturday 21:00');
+  });
+
+  it('pauses and unpauses', async () => {
+    const client = server.env.client;
+    await pauseSchedule(client, scheduleId, 'maintenance');
+    expect((await describeSchedule(client, scheduleId))!.state.paused).toBe(true);
+    expect((await describeSchedule(client, scheduleId))!.state.note).toBe('maintenance');
+    await unpauseSchedule(client, scheduleId);
+    expect((await describeSchedule(client, scheduleId))!.state.paused).toBe(false);
+  });
+
+  it('trigger runs the pipeline now; backfill runs one per Saturday, each as of its own date', async () => {
+    const client = server.env.client;
+    await triggerSchedule(client, scheduleId);
+    const [triggered] = await startedRuns(1);
+    const first = (await client.workflow.getHandle(triggered).result()) as RetrainResult;
+    expect(first.status).toBe('completed');
+
+    const saturdays = await backfillSchedule(client, scheduleId, '2012-06-14', '2012-06-25');
+    expect(saturdays).toEqual(['2012-06-16', '2012-06-23']);
+    const ids = await startedRuns(3);
+    const results = (await Promise.all(ids.filter((id) => id !== triggered).map((id) => client.workflow.getHandle(id).result()))) as RetrainResult[];
+    expect(results.map((r) => r.asOf).sort()).toEqual(saturdays);
+    expect(results.every((r) => r.status === 'completed')).toBe(true);
+    const rows = await db.db.select().from(runs).where(inArray(runs.id, results.map((r) => r.runId)));
+    expect(rows.map((r) => r.trigger)).toEqual(['backfill', 'backfill']);
+    expect(rows.map((r) => r.asOf).sort()).toEqual(saturdays);
+    const [trig] = await db.db.select().from(runs).where(eq(runs.id, first.runId));
+    expect(trig.status).toBe('completed');
+  });
+
+  it('deletes', async () => {
+    await deleteSchedule(server.env.client, scheduleId);
+    expect(await describeSchedule(server.env.client, scheduleId)).toBeNull();
+  });
+});
