@@ -1,4 +1,5 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../src/temporal/startOptions';
 import { saturdaysBetween } from '../src/util/dates';
 import type { AppConfig } from '../src/config';
 import type { RetrainInput } from '../workflows/types';
@@ -21,7 +22,8 @@ function options(s: ScheduleSettings) {
     spec: { calendars: [{ dayOfWeek: s.dayOfWeek, hour: s.hour, minute: s.minute }], timezone: s.timeZone },
     action: {
       type: 'startWorkflow' as const,
-      workflowType: 'weeklyRetrain',
+      workflowType: RETRAIN_WORKFLOW_TYPE,
+      ...RETRAIN_START_OPTIONS,
       // The scheduler appends the scheduled time to this id, so every run is unique.
       workflowId: `${s.scheduleId}`,
       taskQueue: s.taskQueue,

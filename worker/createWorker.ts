@@ -15,16 +15,23 @@ export interface WorkerOptions {
   /** Bounds CPU-heavy training per worker; scale out by adding workers on the same queue. */
   maxConcurrentActivities: number;
   identity?: string;
+  /**
+   * 'all' (default) polls workflow and activity tasks. In production run one 'workflows'
+   * worker and N 'activities' workers in separate processes: CPU-bound training then never
+   * delays workflow tasks, and training scales out independently.
+   */
+  role?: WorkerRole;
 }
+
+export type WorkerRole = 'all' | 'workflows' | 'activities';
 
 export async function createRetrainWorker(o: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ db: o.db, logger: o.logger }),
-    maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities,
+    ...(o.role !== 'activities' ? { workflowsPath: WORKFLOWS_PATH } : {}),
+    ...(o.role !== 'workflows' ? { activities: createActivities({ db: o.db, logger: o.logger }), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
     ...(o.identity ? { identity: o.identity } : {}),
   });
 }

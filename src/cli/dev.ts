@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../temporal/startOptions';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../db/client';
@@ -48,7 +49,7 @@ export async function runDev(ctx: CliContext, o: { asOf?: string; run: boolean }
     if (o.run) {
       const asOf = o.asOf ?? dateInZone(new Date(), s.timeZone);
       const workflowId = `retrain-dev-${asOf}-${randomUUID().slice(0, 8)}`;
-      const handle = await client.workflow.start('weeklyRetrain', { taskQueue: config.temporal.taskQueue, workflowId, args: [{ asOf, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server }] });
+      const handle = await client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue: config.temporal.taskQueue, workflowId, args: [{ asOf, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server }] });
       const ui = server?.uiUrl ? `${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}` : '(your Temporal UI)';
       console.log(`\nretrain started: workflow ${workflowId}, run ${handle.firstExecutionRunId}\nwatch it at ${ui}\n`);
       const result = (await handle.result()) as RetrainResult;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../temporal/startOptions';
 import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import type { RetrainInput, RetrainResult, TaskName } from '../../workflows/types';
@@ -38,7 +39,11 @@ program
 program
   .command('worker')
   .description('run a worker on the task queue (TEMPORAL_ADDRESS, DATABASE_URL)')
-  .action(async () => runWorker(cliContext()));
+  .option('--role <role>', 'all | workflows | activities (split CPU-bound training from workflow tasks)', 'all')
+  .action(async (o) => {
+    if (!['all', 'workflows', 'activities'].includes(o.role)) throw new Error(`--role must be all, workflows or activities, got "${o.role}"`);
+    await runWorker(cliContext(), { role: o.role });
+  });
 
 program
   .command('migrate')
@@ -65,7 +70,7 @@ program
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
       const input: RetrainInput = { asOf: o.asOf, tasks: o.task as TaskName[], source: sourceOption(o), trigger: 'manual', models: o.models, config: o.config ? JSON.parse(o.config) : undefined, searchAttributes: sa };
       const workflowId = `retrain-manual-${o.asOf}-${randomUUID().slice(0, 8)}`;
-      const handle = await client.workflow.start('weeklyRetrain', { taskQueue: ctx.config.temporal.taskQueue, workflowId, args: [input] });
+      const handle = await client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue: ctx.config.temporal.taskQueue, workflowId, args: [input] });
       console.log(`started ${workflowId} (run ${handle.firstExecutionRunId})`);
       if (o.wait === false) return;
       console.log(formatRunSummary((await handle.result()) as RetrainResult));

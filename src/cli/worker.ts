@@ -1,23 +1,23 @@
 import { openDatabase } from '../db/client';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
-import { createRetrainWorker } from '../../worker/createWorker';
+import { createRetrainWorker, type WorkerRole } from '../../worker/createWorker';
 import { describeConfig } from '../config';
 import type { CliContext } from './context';
 
 /** A long-running worker against an existing Temporal cluster and Postgres. */
-export async function runWorker(ctx: CliContext): Promise<void> {
+export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}): Promise<void> {
   const { config, logger } = ctx;
   if (!config.temporal.address) throw new Error('worker needs TEMPORAL_ADDRESS (host:port); for a self-contained setup use `npm start`');
   if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using embedded PGlite, which only this process can use');
-  logger.info(describeConfig(config), 'starting worker');
+  logger.info({ ...describeConfig(config), role: o.role ?? 'all' }, 'starting worker');
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
   await db.migrate();
   const client = await connectClient(config.temporal, config.temporal.address);
   await ensureSearchAttributes(client, config.temporal.namespace, logger);
   await client.connection.close();
   const connection = await connectWorker(config.temporal, config.temporal.address);
-  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities });
+  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, role: o.role ?? 'all' });
   try {
     await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
   } finally {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../../src/temporal/startOptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Worker } from '@temporalio/worker';
@@ -37,7 +38,7 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
   it('runs every stage, stores runs/steps/datasets/models/metrics, and promotes a first champion', async () => {
     const client = server.env.client;
     const workflowId = `test-retrain-${randomUUID()}`;
-    const handle = await client.workflow.start('weeklyRetrain', { taskQueue, workflowId, args: [fastInput({ asOf: '2012-06-30', tasks: ['strategy', 'signal'], searchAttributes: true })] });
+    const handle = await client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue, workflowId, args: [fastInput({ asOf: '2012-06-30', tasks: ['strategy', 'signal'], searchAttributes: true })] });
     const result = (await handle.result()) as RetrainResult;
 
     expect(result.asOf).toBe('2012-06-30');
@@ -112,7 +113,7 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
       meta: false,
       config: { ...fastInput().config, modelParams: { random_forest: { nTrees: 1, maxDepth: 1 }, extra_trees: { nTrees: 1, maxDepth: 1 }, logistic: { maxIter: 1 } } },
     });
-    const result = (await client.workflow.execute('weeklyRetrain', { taskQueue, workflowId: `test-worse-${randomUUID()}`, args: [input] })) as RetrainResult;
+    const result = (await client.workflow.execute(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue, workflowId: `test-worse-${randomUUID()}`, args: [input] })) as RetrainResult;
     const d = result.tasks.signal!.decision;
     expect(d.championId).toBe(before);
     expect(d.promoted).toBe(false);

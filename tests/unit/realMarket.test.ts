@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Bar } from '../../src/data/bars';
+import { readMarket } from '../../src/data/readMarket';
+import { CsvFolderSource } from '../../src/data/sources/csvFolder';
+import { SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, type Dataset } from '../../src/datasets/dataset';
+import { datasetsFromSource, type InMemoryBuild } from '../../src/datasets/datasetFromSource';
+import { buildDataset } from '../../src/datasets/buildDataset';
+import { datasetConfig } from '../../src/datasets/config';
+import { computeMarketFeatures } from '../../src/features/marketFeatures';
+import { buildPanel } from '../../src/features/panel';
+import { computeSymbolFeatures } from '../../src/features/signalFeatures';
+import { DEFAULT_UNIVERSE } from '../../src/data/bars';
+import { labelRegimes } from '../../src/regimes/regimeLabeler';
+import { REGIMES } from '../../src/regimes/regimes';
+
+/**
+ * The real 30-year corpus in ../shared/data/market (SPY, TLT, ^VIX, nine sector ETFs, three
+ * stocks). Read in place, never copied. Where the folder is absent the suite says so and skips.
+ */
+const DIR = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
+const present = existsSync(DIR);
+if (!present) console.warn(`real-market tests skipped: ${DIR} not found (set MARKET_DATA_DIR)`);
+
+describe.skipIf(!present)('real market data', () => {
+  let build: InMemoryBuild;
+  beforeAll(async () => {
+    build = await datasetsFromSource(new CsvFolderSource(DIR, 'csv'), { asOf: '2026-12-31', tasks: ['strategy', 'signal'] });
+  });
+
+  it('ingests every series, counting the known repairable problems instead of failing', () => {
+    const m = build.market;
+    expect([...m.bars.keys()].sort()).toEqual([...DEFAULT_UNIVERSE].sort());
+    // ^VIX: ~47 early rows with open/close outside high-low, and no volume at all.
+    expect(m.warningsBySymbol.VIX.openOutsideRange + m.warningsBySymbol.VIX.closeOutsideRange).toBeGreaterThanOrEqual(40);
+    expect(m.warningsBySymbol.VIX.missingVolume).toBeGreaterThan(9000);
+    const vix = m.bars.get('VIX')!.map((b) => b.close);
+    expect(Math.min(...vix)).toBeGreaterThan(5);
+    expect(Math.max(...vix)).toBeLessThan(100);
+  });
+
+  it('labels October 2008 and March 2020 as crash, and every regime occurs', () => {
+    const { dates, regime } = build.regimes;
+    const share = (prefix: string, r: string) => {
+      const idx = dates.map((d, i) => (d.startsWith(prefix) ? i : -1)).filter((i) => i >= 0);
+      return idx.filter((i) => REGIMES[regime[i]] === r).length / idx.length;
+    };
+    expect(share('2008-10', 'crash')).toBeGreaterThan(0.5);
+    expect(share('2020-03', 'crash')).toBeGreaterThan(0.5);
+    for (let r = 0; r < REGIMES.length; r++) expect(Array.from(regime).filter((x) => x === r).length).toBeGreaterThan(50);
+  });
+
+  it('computes features from the past only: truncating the future changes no earlier feature', () => {
+    const cut = '2015-06-30';
+    const clipped = new Map<string, Bar[]>([...build.market.bars].map(([s, bars]) => [s, bars.filter((b) => b.date <= cut)]));
+    const short = buildPanel(clipped);
+    const n = short.dates.length;
+    expect(build.panel.dates.slice(0, n)).toEqual(short.dates);
+    const same = (a: Float64Array, b: Float64Array, cols: number) => {
+      for (let i = 0; i < n * cols; i++) if (!Object.is(a[i], b[i]) && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return `row ${Math.floor(i / cols)} (${short.dates[Math.floor(i / cols)]}), column ${i % cols}: ${a[i]} vs ${b[i]}`;
+      return 'same';
+    };
+    const mFull = computeMarketFeatures(build.panel);
+    const mShort = computeMarketFeatures(short);
+    expect(same(mFull.values, mShort.values, mFull.names.length)).toBe('same');
+    for (const sym of ['XLK', 'AAPL', 'TLT']) {
+      const f = computeSymbolFeatures(build.panel, sym);
+      expect(same(f.values, computeSymbolFeatures(short, sym).values, f.names.length)).toBe('same');
+    }
+    // Regime labels of past days do not move either.
+    const rShort = labelRegimes(short);
+    expect(Array.from(build.regimes.regime.subarray(0, n))).toEqual(Array.from(rShort.regime));
+  });
+
+  it('splits time-ordered with a purge: no training label window reaches validation or test', () => {
+    for (const task of ['strategy', 'signal'] as const) {
+      const ds = build.datasets[task]!;
+      const dayIndex = new Map(build.panel.dates.map((d, i) => [Number(d.replaceAll('-', '')), i]));
+      const first = (s: number) => Math.min(...Array.from(ds.day).filter((_, i) => ds.split[i] === s).map((d) => dayIndex.get(d)!));
+      const last = (s: number) => Math.max(...Array.from(ds.day).filter((_, i) => ds.split[i] === s).map((d) => dayIndex.get(d)!));
+      const horizon = 5;
+      expect(last(SPLIT_TRAIN) + horizon).toBeLessThan(first(SPLIT_VALIDATION));
+      expect(last(SPLIT_VALIDATION) + horizon).toBeLessThan(first(SPLIT_TEST));
+      // The balanced sample only ever draws training rows.
+      expect(Array.from(ds.trainSample).every((i) => ds.split[i] === SPLIT_TRAIN)).toBe(true);
+      expect(Array.from(ds.X).every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('strategy labels: the risk-adjusted objective spreads labels that pure forward return piles on the extremes', () => {
+    const counts = (d: Dataset) => {
+      const c = new Array(d.classNames.length).fill(0);
+      for (const y of d.y) c[y]++;
+      return c.sort((a, b) => b - a);
+    };
+    const cfg = datasetConfig({ strategy: { objective: 'return' } });
+    const byReturn = buildDataset(build.panel, build.regimes.regime, 'strategy', cfg);
+    const riskAdj = build.datasets.strategy!;
+    const top2 = (c: number[]) => (c[0] + c[1]) / c.reduce((a, b) => a + b, 0);
+    expect(top2(counts(byReturn))).toBeGreaterThan(0.8);
+    expect(top2(counts(riskAdj))).toBeLessThan(top2(counts(byReturn)));
+    // The realised forward PnL of every strategy is stored with each row for the TRM's loss.
+    expect(riskAdj.pnlCols).toBe(8);
+    expect(riskAdj.pnl.length).toBe(riskAdj.rows * 8);
+  });
+
+  it('reads only up to the as-of date', async () => {
+    const m = await readMarket(new CsvFolderSource(DIR, 'csv'), { symbols: ['SPY', 'TLT', 'VIX'], until: '2010-01-15' });
+    for (const bars of m.bars.values()) expect(bars.at(-1)!.date <= '2010-01-15').toBe(true);
+  });
+});
