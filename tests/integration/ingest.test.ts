@@ -26,7 +26,10 @@ async function csvFolder(edit: (symbol: string, lines: string[]) => string[] = (
 
 describe('ingest into Postgres', () => {
   let db: TestDb;
-  const count = async () => Number((await db.db.execute(sql`select count(*)::int as n from market_bars`)).rows[0].n);
+  const count = async () => {
+    const r = (await db.db.execute(sql`select count(*)::int as n from market_bars`)) as unknown as { rows: { n: number }[] };
+    return Number(r.rows[0].n);
+  };
   beforeAll(async () => {
     db = await createTestDb();
   });
