@@ -1,8 +1,11 @@
-import { gatherRows, splitRows, SPLIT_VALIDATION, timeOrderedRows } from '../src/datasets/dataset';
+import { gatherRows, splitRows, SPLIT_VALIDATION, timeOrderedRows, type Dataset } from '../src/datasets/dataset';
 import { EnsemblePipeline } from '../src/models/ensemblePipeline';
 import { DEFAULT_META, MetaLearner, type MetaParams } from '../src/models/metaLearner';
 import { applyStandardizer } from '../src/features/standardize';
 import { createModel } from '../src/models/registry';
+import { initTfBackend } from '../src/models/tf/backend';
+import { Trm } from '../src/models/trm/trm';
+import { TRM_PROFILES } from '../src/models/trm/trmProfiles';
 import { ModelPipeline } from '../src/models/pipeline';
 import { loadDataset } from '../src/store/datasetStore';
 import { loadModel, saveModel } from '../src/store/modelStore';
@@ -11,6 +14,24 @@ import type { TaskName, TrainResult } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
 import { heartbeatProgress, runStep } from './steps';
+
+/**
+ * Realised forward PnL of choosing each class, per row: the strategies' own returns for the
+ * strategy task; for buy/hold/sell, +r / 0 / -r of the symbol's forward return r.
+ */
+function classPnl(ds: Dataset, idx: Int32Array): Float64Array {
+  const K = ds.classNames.length;
+  const out = new Float64Array(idx.length * K);
+  idx.forEach((i, r) => {
+    if (ds.pnlCols === K) out.set(ds.pnl.subarray(i * K, (i + 1) * K), r * K);
+    else {
+      const fwd = ds.pnl[i * ds.pnlCols];
+      const v = Number.isFinite(fwd) ? fwd : 0;
+      ds.classNames.forEach((c, k) => (out[r * K + k] = c === 'buy' ? v : c === 'sell' ? -v : 0));
+    }
+  });
+  return out;
+}
 
 export function createTrainActivities(deps: ActivityDeps) {
   return {
@@ -22,7 +43,8 @@ export function createTrainActivities(deps: ActivityDeps) {
       return runStep(deps, a.runId, `train:${a.task}:${a.kind}`, async () => {
         const cfg = await loadRunConfig(deps.db, a.runId);
         const ds = await loadDataset(deps.db, a.datasetId);
-        const params = { seed: cfg.config.dataset.seed, ...(cfg.config.modelParams[a.kind] ?? {}) };
+        const profile = a.kind === Trm.NAME ? TRM_PROFILES[await initTfBackend()] : {};
+        const params = { seed: cfg.config.dataset.seed, ...profile, ...(cfg.config.modelParams[a.kind] ?? {}) };
         const model = createModel(a.kind, params);
         const Xs = applyStandardizer(ds.standardizer, ds.X, ds.cols);
         const idx = ds.trainSample;
@@ -32,7 +54,8 @@ export function createTrainActivities(deps: ActivityDeps) {
         const valIdx = splitRows(ds, SPLIT_VALIDATION);
         const validation = { X: { data: gatherRows(Xs, ds.cols, valIdx), rows: valIdx.length, cols: ds.cols }, y: Int32Array.from(valIdx, (i) => ds.y[i]) };
         const started = Date.now();
-        const report = await model.fit(X, y, w, { nClasses: ds.classNames.length, seed: cfg.config.dataset.seed, validation, ...heartbeatProgress(`train ${a.kind}`) });
+        const pnl = classPnl(ds, idx);
+        const report = await model.fit(X, y, w, { nClasses: ds.classNames.length, seed: cfg.config.dataset.seed, validation, pnl, ...heartbeatProgress(`train ${a.kind}`) });
         const seconds = (Date.now() - started) / 1000;
         const pred = model.predict(validation.X);
         let correct = 0;

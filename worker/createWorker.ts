@@ -3,6 +3,7 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Db } from '../src/db/client';
 import type { Logger } from '../src/logger';
+import { initTfBackend } from '../src/models/tf/backend';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -26,6 +27,11 @@ export interface WorkerOptions {
 export type WorkerRole = 'all' | 'workflows' | 'activities';
 
 export async function createRetrainWorker(o: WorkerOptions): Promise<Worker> {
+  if (o.role !== 'workflows') {
+    // Chosen once per process, before any model trains or predicts (TRM inference runs in tfjs).
+    const backend = await initTfBackend((b, tried) => o.logger.info({ backend: b, fallbacks: tried }, `TensorFlow.js backend: ${b}`));
+    o.logger.debug({ backend }, 'tfjs ready');
+  }
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,

@@ -9,6 +9,7 @@ import { ensureWeeklySchedule } from '../../schedules/weeklySchedule';
 import { dateInZone } from '../util/dates';
 import type { RetrainResult } from '../../workflows/types';
 import { formatRunSummary } from './runSummary';
+import { TRM_DEMO_PROFILE } from '../models/trm/trmProfiles';
 import type { CliContext } from './context';
 
 /**
@@ -49,7 +50,7 @@ export async function runDev(ctx: CliContext, o: { asOf?: string; run: boolean }
     if (o.run) {
       const asOf = o.asOf ?? dateInZone(new Date(), s.timeZone);
       const workflowId = `retrain-dev-${asOf}-${randomUUID().slice(0, 8)}`;
-      const handle = await client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue: config.temporal.taskQueue, workflowId, args: [{ asOf, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server }] });
+      const handle = await client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue: config.temporal.taskQueue, workflowId, args: [{ asOf, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server, config: { modelParams: { trm: TRM_DEMO_PROFILE } } }] });
       const ui = server?.uiUrl ? `${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}` : '(your Temporal UI)';
       console.log(`\nretrain started: workflow ${workflowId}, run ${handle.firstExecutionRunId}\nwatch it at ${ui}\n`);
       const result = (await handle.result()) as RetrainResult;

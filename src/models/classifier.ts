@@ -21,12 +21,19 @@ export interface FitOptions {
   onProgress?: (p: TrainProgress) => void | Promise<void>;
   /** Aborted when the activity is cancelled; fit stops promptly and throws. */
   signal?: AbortSignal;
+  /**
+   * Realised forward PnL of choosing each class, per training row (rows x nClasses). Models
+   * with a profit-aware loss (the TRM) use it; the others ignore it.
+   */
+  pnl?: Float64Array;
 }
 
 export interface FitReport {
   iterations: number;
   trainLoss?: number;
   notes?: string[];
+  /** Per-epoch metrics (loss components, validation scores) for models that report them. */
+  history?: Record<string, number>[];
 }
 
 export interface ModelJSON {

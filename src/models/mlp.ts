@@ -2,6 +2,7 @@ import { ModelArtifactError } from '../errors';
 import { Rng } from '../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
 import { initTfBackend, tf } from './tf/backend';
+import { matMulFast } from './tf/matmul';
 
 export interface MlpParams {
   hidden: number[];
@@ -72,7 +73,7 @@ export class Mlp implements Classifier {
     const forward = (x: tf.Tensor2D): tf.Tensor2D => {
       let h = x;
       vars.forEach((v, l) => {
-        h = tf.add(tf.matMul(h, v.W), v.b);
+        h = tf.add(matMulFast(h, v.W), v.b);
         if (l < vars.length - 1) h = tf.relu(h);
       });
       return h;

@@ -9,6 +9,7 @@ import { MetaLearner } from './metaLearner';
 import { DEFAULT_MLP, Mlp } from './mlp';
 import { DEFAULT_FOREST, RandomForest } from './randomForest';
 import { DEFAULT_SVM, Svm } from './svm';
+import { Trm } from './trm/trm';
 
 /** Model kinds the pipeline can train, each with its factory and loader. */
 interface ModelKind {
@@ -16,7 +17,7 @@ interface ModelKind {
   fromJSON(json: ModelJSON): Classifier;
 }
 
-/** The eight ensemble members, in the order reports list them. */
+/** Every trainable model kind, in the order reports list them. */
 export const MODEL_KINDS: Record<string, ModelKind> = {
   [RandomForest.NAME]: { create: (p) => new RandomForest({ ...DEFAULT_FOREST, ...p }), fromJSON: (j) => RandomForest.fromJSON(j) },
   [ExtraTrees.NAME]: { create: (p) => new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, ...p }), fromJSON: (j) => ExtraTrees.fromJSON(j) },
@@ -26,7 +27,11 @@ export const MODEL_KINDS: Record<string, ModelKind> = {
   [Mlp.NAME]: { create: (p) => new Mlp({ ...DEFAULT_MLP, ...p }), fromJSON: (j) => Mlp.fromJSON(j) },
   [LogisticRegression.NAME]: { create: (p) => new LogisticRegression({ ...DEFAULT_LOGISTIC, ...p }), fromJSON: (j) => LogisticRegression.fromJSON(j) },
   [Svm.NAME]: { create: (p) => new Svm({ ...DEFAULT_SVM, ...p }), fromJSON: (j) => Svm.fromJSON(j) },
+  [Trm.NAME]: { create: (p) => new Trm(p), fromJSON: (j) => Trm.fromJSON(j) },
 };
+
+/** The eight-model ensemble; the TRM is trained beside it and the meta-learner sees all. */
+export const ENSEMBLE_KINDS = Object.keys(MODEL_KINDS).filter((k) => k !== Trm.NAME);
 
 /** Loaders for models that are not trained by kind name (the meta-learner combines members). */
 const OTHER_LOADERS: Record<string, (j: ModelJSON) => Classifier> = {

@@ -5,7 +5,7 @@ export function fastInput(overrides: Partial<RetrainInput> = {}): RetrainInput {
   return {
     tasks: ['strategy'],
     source: { kind: 'synthetic', seed: 7 },
-    // All eight members (small) plus the meta-learner.
+    // All nine models (the eight-model ensemble and the TRM, small) plus the meta-learner.
     config: {
       dataset: { split: { valDays: 252, testDays: 252, minTrainDays: 250 }, signal: { sampleSize: 3000, symbols: ['XLK', 'XLF', 'AAPL'] } },
       // The mechanics tests run tiny models on a synthetic strategy task whose labels are
@@ -20,6 +20,7 @@ export function fastInput(overrides: Partial<RetrainInput> = {}): RetrainInput {
         mlp: { hidden: [32], epochs: 8, batchSize: 256 },
         logistic: { maxIter: 150 },
         svm: { maxIter: 60 },
+        trm: { hidden: 32, n: 2, T: 2, nSup: 3, epochs: 2, batchSize: 512, patience: 0 },
       },
     },
     ...overrides,

@@ -67,14 +67,14 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     expect(ds).toHaveLength(2);
     for (const d of ds) expect(d.maxBarDate <= '2012-06-30').toBe(true);
 
-    // Eight members and the meta-learner per task.
+    // The eight-model ensemble, the TRM and the meta-learner over all nine, per task.
     const ms = await db.db.select().from(models).where(eq(models.runId, runId));
-    expect(ms).toHaveLength(18);
+    expect(ms).toHaveLength(20);
     expect(new Set(ms.map((m) => m.kind))).toEqual(new Set([...DEFAULT_MODEL_KINDS, 'meta']));
     const meta = ms.find((m) => m.kind === 'meta' && m.task === 'signal')!;
     const metaSummary = meta.trainSummary as { method: string; members: string[]; voteWeights: Record<string, number> };
     expect(['soft_vote', 'stacked']).toContain(metaSummary.method);
-    expect(metaSummary.members).toHaveLength(8);
+    expect(metaSummary.members).toHaveLength(9);
     expect(Object.values(metaSummary.voteWeights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     const loaded = await loadModel(db.db, meta.id);
     expect(loaded.pipeline.classNames).toEqual(['sell', 'hold', 'buy']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Classifier } from '../../src/models/classifier';
-import { createModel, DEFAULT_MODEL_KINDS, modelFromJSON } from '../../src/models/registry';
+import { createModel, DEFAULT_MODEL_KINDS, ENSEMBLE_KINDS, modelFromJSON } from '../../src/models/registry';
 import { accuracyOf, agreement, maxAbsDiff, meanAbsDiff, nonlinearProblem, pickRows } from '../helpers/problems';
 
 /**
@@ -20,8 +20,9 @@ const CASES: [kind: string, params: Record<string, unknown>, floor: number, exac
 ];
 
 it('covers all eight ensemble kinds', () => {
-  expect(CASES.map((c) => c[0]).sort()).toEqual([...DEFAULT_MODEL_KINDS].sort());
-  expect(DEFAULT_MODEL_KINDS).toHaveLength(8);
+  expect(CASES.map((c) => c[0]).sort()).toEqual([...ENSEMBLE_KINDS].sort());
+  expect(ENSEMBLE_KINDS).toHaveLength(8);
+  expect(DEFAULT_MODEL_KINDS).toEqual([...ENSEMBLE_KINDS, 'trm']);
 });
 
 describe.each(CASES)('%s', (kind, params, floor, exact) => {

@@ -1,0 +1,60 @@
+"""PyTorch CPU twin of the TRM for `npm run bench:trm`: same architecture (shared post-norm
+residual SiLU MLP, n latent steps, T-1 no-grad cycles + 1 with grad, deep supervision with
+one AdamW step per supervision step), timed on the same shapes. Benchmark-only."""
+import json, sys, time
+import torch
+
+torch.manual_seed(0)
+torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
+spec = json.loads(sys.argv[1])
+D, K, N, NSUP, n, T, B = spec["inputDim"], spec["classes"], spec["rows"], spec["nSup"], spec["n"], spec["T"], spec["batch"]
+
+class Net(torch.nn.Module):
+    def __init__(self, H, F):
+        super().__init__()
+        self.l1, self.l2 = torch.nn.Linear(H, F), torch.nn.Linear(F, H)
+        self.gain = torch.nn.Parameter(torch.ones(H))
+    def forward(self, s):
+        h = s + self.l2(torch.nn.functional.silu(self.l1(s)))
+        return h / torch.sqrt((h * h).mean(-1, keepdim=True) + 1e-6) * self.gain
+
+class TRM(torch.nn.Module):
+    def __init__(self, H):
+        super().__init__()
+        self.emb, self.net = torch.nn.Linear(D, H), Net(H, 2 * H)
+        self.out, self.q = torch.nn.Linear(H, K), torch.nn.Linear(H, 1)
+        self.register_buffer("y0", torch.randn(H)); self.register_buffer("z0", torch.randn(H))
+    def latent(self, xe, y, z):
+        for _ in range(n):
+            z = self.net(xe + y + z)
+        return self.net(y + z), z
+    def deep(self, x, y, z):
+        xe = self.emb(x)
+        with torch.no_grad():
+            for _ in range(T - 1):
+                y, z = self.latent(xe, y, z)
+        y, z = self.latent(xe, y, z)
+        return y.detach(), z.detach(), self.out(y), self.q(y)
+
+out = {}
+for H in spec["hidden"]:
+    m = TRM(H)
+    opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=0.01)
+    X = torch.randn(N, D); Y = torch.randint(0, K, (N,))
+    t = time.perf_counter()
+    for s in range(0, N, B):
+        x, yb = X[s:s + B], Y[s:s + B]
+        y, z = m.y0.expand(len(x), H), m.z0.expand(len(x), H)
+        for _ in range(NSUP):
+            y, z, logits, q = m.deep(x, y, z)
+            loss = torch.nn.functional.cross_entropy(logits, yb) + 0.5 * torch.nn.functional.binary_cross_entropy_with_logits(q.squeeze(-1), (logits.argmax(-1) == yb).float())
+            opt.zero_grad(); loss.backward(); opt.step()
+    train = N / (time.perf_counter() - t)
+    t = time.perf_counter()
+    with torch.no_grad():
+        y, z = m.y0.expand(N, H), m.z0.expand(N, H)
+        for _ in range(NSUP):
+            y, z, logits, q = m.deep(X, y, z)
+    infer = N / (time.perf_counter() - t)
+    out[str(H)] = {"train": train, "infer": infer}
+print(json.dumps(out))
