@@ -7,6 +7,7 @@ import { buildPanel } from '../src/features/panel';
 import { labelRegimes, regimeCounts } from '../src/regimes/regimeLabeler';
 import { REGIMES } from '../src/regimes/regimes';
 import { loadRegimeLabels, saveDataset, saveRegimeLabels } from '../src/store/datasetStore';
+import { loadReplayKeys } from '../src/store/monitoringStore';
 import { canonicalJson, sha256Hex, stableId } from '../src/util/hash';
 import type { DatasetResult, RegimeResult, TaskName } from '../workflows/types';
 import type { ActivityDeps } from './deps';
@@ -45,7 +46,8 @@ export function createDatasetActivities(deps: ActivityDeps) {
         const panel = buildPanel(bars);
         const regime = await loadRegimeLabels(deps.db, a.feed, a.regimeConfigHash, panel.dates, a.asOf);
         Context.current().heartbeat('panel built');
-        const ds = buildDataset(panel, regime, a.task, cfg.config.dataset);
+        const replay = cfg.config.replay.enabled ? { keys: await loadReplayKeys(deps.db, a.task, a.feed), weight: cfg.config.replay.weight } : undefined;
+        const ds = buildDataset(panel, regime, a.task, cfg.config.dataset, { replay });
         const id = stableId('ds', a.runId, a.task);
         const classCounts: Record<string, number> = Object.fromEntries(ds.classNames.map((c) => [c, 0]));
         for (const i of ds.trainSample) classCounts[ds.classNames[ds.y[i]]]++;
@@ -56,10 +58,10 @@ export function createDatasetActivities(deps: ActivityDeps) {
         };
         const sampleCounts = { train: perSplit(SPLIT_TRAIN), validation: perSplit(SPLIT_VALIDATION), test: perSplit(SPLIT_TEST) };
         const mix = ds.mix.map((m) => ({ regime: m.regime, target: m.target, achieved: m.achieved, available: m.available, ...(m.note ? { note: m.note } : {}) }));
-        const summary = { classCounts, mix, splitDates: ds.splitDates, rows: ds.rows, cols: ds.cols, trainSample: ds.trainSample.length };
+        const summary = { classCounts, mix, splitDates: ds.splitDates, rows: ds.rows, cols: ds.cols, trainSample: ds.trainSample.length, replayRows: ds.replayRows };
         await saveDataset(deps.db, { id, runId: a.runId, feed: a.feed, asOf: a.asOf, maxBarDate: maxDate(bars), dataset: ds, summary, sampleCounts });
         deps.logger.info({ runId: a.runId, task: a.task, datasetId: id, rows: ds.rows, classCounts, mix }, 'dataset built');
-        return { datasetId: id, task: a.task, rows: ds.rows, trainSample: ds.trainSample.length, splitDates: ds.splitDates, classCounts, mix };
+        return { datasetId: id, task: a.task, rows: ds.rows, trainSample: ds.trainSample.length, replayRows: ds.replayRows, splitDates: ds.splitDates, classCounts, mix };
       });
     },
   };

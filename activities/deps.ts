@@ -5,6 +5,8 @@ import type { Logger } from '../src/logger';
 export interface ActivityDeps {
   db: Db;
   logger: Logger;
+  /** Where run reports are also written as files (they are always stored in Postgres). */
+  reportsDir?: string;
   /** Wall clock, injectable for tests. */
   clock?: () => Date;
 }

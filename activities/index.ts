@@ -2,6 +2,8 @@ import { createDatasetActivities } from './datasets';
 import type { ActivityDeps } from './deps';
 import { createEvaluateActivities } from './evaluate';
 import { createIngestActivities } from './ingest';
+import { createMonitorActivities } from './monitor';
+import { createReportActivities } from './report';
 import { createRunActivities } from './runs';
 import { createTrainActivities } from './train';
 
@@ -15,5 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDatasetActivities(deps),
     ...createTrainActivities(deps),
     ...createEvaluateActivities(deps),
+    ...createMonitorActivities(deps),
+    ...createReportActivities(deps),
   };
 }

@@ -22,6 +22,8 @@ export interface WorkerOptions {
    * delays workflow tasks, and training scales out independently.
    */
   role?: WorkerRole;
+  /** Also write run reports as files here. */
+  reportsDir?: string;
 }
 
 export type WorkerRole = 'all' | 'workflows' | 'activities';
@@ -37,7 +39,7 @@ export async function createRetrainWorker(o: WorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...(o.role !== 'activities' ? { workflowsPath: WORKFLOWS_PATH } : {}),
-    ...(o.role !== 'workflows' ? { activities: createActivities({ db: o.db, logger: o.logger }), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
+    ...(o.role !== 'workflows' ? { activities: createActivities({ db: o.db, logger: o.logger, reportsDir: o.reportsDir }), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
     ...(o.identity ? { identity: o.identity } : {}),
   });
 }

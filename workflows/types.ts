@@ -55,6 +55,7 @@ export interface DatasetResult {
   task: TaskName;
   rows: number;
   trainSample: number;
+  replayRows: number;
   splitDates: { train: [string, string]; validation: [string, string]; test: [string, string] };
   classCounts: Record<string, number>;
   mix: { regime: string; target: number; achieved: number; available: number; note?: string }[];
@@ -74,6 +75,8 @@ export interface ModelEvaluation {
   role: 'challenger' | 'champion';
   validation: { primary: number | null; accuracy: number | null };
   test: { primary: number | null; accuracy: number | null; crash: number | null; recovery: number | null };
+  /** Strategy task: following the predicted allocation over the test window, after costs. */
+  backtest?: { cagr: number; sharpe: number; maxDrawdown: number; hitRate: number };
 }
 
 export interface EvaluateResult {
@@ -81,6 +84,17 @@ export interface EvaluateResult {
   primaryMetric: string;
   evaluations: ModelEvaluation[];
   championId: string | null;
+  /** Strategy task: buy-and-hold SPY and always-the-majority-strategy over the same window. */
+  benchmarks?: Record<string, { cagr: number; sharpe: number; maxDrawdown: number; hitRate: number }>;
+}
+
+export interface MonitorResult {
+  task: TaskName;
+  flaggedFeatures: string[];
+  maxPsi: number | null;
+  championRecentAccuracy: number | null;
+  replayAdded: number;
+  replaySize: number;
 }
 
 export interface GateResult {
@@ -96,6 +110,7 @@ export interface TaskOutcome {
   dataset: DatasetResult;
   models: TrainResult[];
   evaluation: EvaluateResult;
+  monitor: MonitorResult;
   decision: GateResult;
 }
 

@@ -104,19 +104,27 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
         : members;
       progress.stage = 'evaluatePerRegime';
       const evaluation = await track(`evaluate:${task}`, () => judging.evaluateModels({ runId: ctx.runId, task, datasetId: dataset.datasetId, modelIds: models.map((m) => m.modelId) }));
+      progress.stage = 'monitor';
+      const monitor = await track(`monitor:${task}`, () => judging.monitorTask({ runId: ctx.runId, task, datasetId: dataset.datasetId, feed: ctx.feed }));
       progress.stage = 'promotionGate';
       const decision = await track(`promotionGate:${task}`, () => judging.promotionGate({ runId: ctx.runId, task, datasetId: dataset.datasetId }));
-      return { dataset, models, evaluation, decision };
+      return { dataset, models, evaluation, monitor, decision };
     };
     const outcomes = await Promise.all(ctx.tasks.map(runTask));
     const tasks: Partial<Record<TaskName, TaskOutcome>> = {};
     ctx.tasks.forEach((t, i) => (tasks[t] = outcomes[i]));
+    progress.stage = 'report';
+    const report = await track('report', () => judging.writeReport({ runId: ctx.runId }));
     const championChanged = outcomes.some((o) => o.decision.promoted);
     const result: RetrainResult = { runId: ctx.runId, asOf, status: 'completed', ingest: ingested, regimes, tasks, championChanged };
     progress.stage = 'completed';
     await bookkeeping.finishRun({ runId: ctx.runId, status: 'completed', summary: summarize(result) });
     setStatus('completed', championChanged);
-    upsertMemo({ decisions: Object.fromEntries(outcomes.map((o) => [o.decision.task, { promoted: o.decision.promoted, reason: o.decision.reason }])) });
+    upsertMemo({
+      decisions: Object.fromEntries(outcomes.map((o) => [o.decision.task, { promoted: o.decision.promoted, reason: o.decision.reason, checks: o.decision.checks }])),
+      drift: Object.fromEntries(outcomes.map((o) => [o.monitor.task, { flagged: o.monitor.flaggedFeatures, maxPsi: o.monitor.maxPsi }])),
+      report: { command: `npm run cli -- runs report ${ctx.runId}`, file: report.path },
+    });
     return result;
   } catch (err) {
     const cancelled = isCancellation(err);

@@ -32,7 +32,7 @@ export async function runDev(ctx: CliContext, o: { asOf?: string; run: boolean }
   const address = config.temporal.address ?? server!.address;
   const connection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }), namespace: config.temporal.namespace });
-  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities });
+  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir });
   const s = config.schedule;
   const what = await ensureWeeklySchedule(client, {
     scheduleId: s.id,

@@ -11,6 +11,9 @@ import { cliContext, withClient, withDb } from './context';
 import { runDev } from './dev';
 import { formatRunSummary } from './runSummary';
 import { runWorker } from './worker';
+import { defaultReportPath, reportHtml, serveReport, writeReportFile } from './reportCommand';
+import { predictWithChampion } from '../predict/predict';
+import { aliasHistory, promoteModel, rollbackChampion } from '../store/modelStore';
 
 function isoDate(v: string): string {
   if (!isIsoDate(v)) throw new InvalidArgumentError(`"${v}" is not a YYYY-MM-DD date`);
@@ -102,6 +105,84 @@ runsCmd
         return;
       }
       console.log(JSON.stringify(r, null, 2));
+    });
+  });
+
+runsCmd
+  .command('report <id>')
+  .description("write the run's HTML report to a file (default REPORTS_DIR/<run>.html), or serve it")
+  .option('--out <file>', 'where to write it')
+  .option('--serve', 'serve it on http://127.0.0.1:PORT until Ctrl-C')
+  .option('--port <n>', 'port for --serve', '8787')
+  .action(async (id, o) => {
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => {
+      const { runId, html } = await reportHtml(db.db, id);
+      if (o.serve) return serveReport(html, Number(o.port));
+      console.log(await writeReportFile(html, o.out ?? defaultReportPath(ctx.config.reportsDir, runId)));
+    });
+  });
+
+program
+  .command('predict')
+  .description("the task's champion on the latest features (JSON); --stream repeats every --interval seconds")
+  .option('--task <task>', 'strategy | signal', 'strategy')
+  .option('--as-of <date>', 'use bars up to this date (default: newest stored)', isoDate)
+  .option('--stream', 'emit one prediction per interval until Ctrl-C')
+  .option('--interval <seconds>', 'seconds between predictions with --stream', '60')
+  .action(async (o) => {
+    if (o.task !== 'strategy' && o.task !== 'signal') throw new InvalidArgumentError('--task must be strategy or signal');
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => {
+      const once = async () => {
+        for (const p of await predictWithChampion(db.db, { task: o.task, asOf: o.asOf })) console.log(JSON.stringify(p));
+      };
+      await once();
+      if (!o.stream) return;
+      const ms = Math.max(1, Number(o.interval)) * 1000;
+      await new Promise<void>((done) => {
+        const timer = setInterval(() => void once().catch((e) => console.error(e.message)), ms);
+        process.once('SIGINT', () => {
+          clearInterval(timer);
+          done();
+        });
+      });
+    });
+  });
+
+const modelsCmd = program.command('models').description('the model registry (champion/challenger aliases, audited)');
+const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
+modelsCmd
+  .command('promote <modelId>')
+  .description('make a model its task\'s champion (audited)')
+  .option('--reason <text>', 'why', 'manual promotion')
+  .action(async (modelId, o) => {
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => {
+      const r = await promoteModel(db.db, { modelId, actor: actor(), reason: o.reason });
+      console.log(`${r.task}: champion ${r.previous ?? '(none)'} -> ${modelId}`);
+    });
+  });
+modelsCmd
+  .command('rollback')
+  .description('restore the champion the current one replaced (audited)')
+  .requiredOption('--task <task>', 'strategy | signal')
+  .option('--reason <text>', 'why', 'manual rollback')
+  .action(async (o) => {
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => {
+      const r = await rollbackChampion(db.db, { task: o.task, actor: actor(), reason: o.reason });
+      console.log(`${o.task}: champion ${r.from} -> ${r.to}`);
+    });
+  });
+modelsCmd
+  .command('history')
+  .description('alias moves of a task, newest first')
+  .requiredOption('--task <task>', 'strategy | signal')
+  .action(async (o) => {
+    const ctx = cliContext();
+    await withDb(ctx, async (db) => {
+      for (const e of await aliasHistory(db.db, o.task)) console.log([e.at.toISOString(), e.alias, `${e.previousModelId ?? '(none)'} -> ${e.modelId}`, e.actor, e.reason].join('\t'));
     });
   });
 

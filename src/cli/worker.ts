@@ -17,7 +17,7 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   await ensureSearchAttributes(client, config.temporal.namespace, logger);
   await client.connection.close();
   const connection = await connectWorker(config.temporal, config.temporal.address);
-  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, role: o.role ?? 'all' });
+  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir, role: o.role ?? 'all' });
   try {
     await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
   } finally {

@@ -17,21 +17,21 @@ interface RowSource {
   symbols: string[];
   horizon: number;
   pnlCols: number;
-  /** Per symbol: features (n x cols), label per day, pnl per day (n x pnlCols). */
-  perSymbol: { features: FeatureMatrix; label: Int32Array; pnl: Float64Array }[];
+  /** Per symbol: features (n x cols), label per day, pnl per day (n x pnlCols), next-day return (n x pnlCols). */
+  perSymbol: { features: FeatureMatrix; label: Int32Array; pnl: Float64Array; next: Float64Array }[];
   sampleSize?: number;
 }
 
 function strategyRows(panel: Panel, cfg: DatasetConfig): RowSource {
   const features = computeMarketFeatures(panel);
-  const { label, pnl } = labelStrategies(panel, { ...cfg.strategy });
+  const { label, pnl, next } = labelStrategies(panel, { ...cfg.strategy });
   return {
     featureNames: features.names,
     classNames: cfg.strategy.strategies.map((s) => s.name),
     symbols: ['SPY'],
     horizon: cfg.strategy.horizon,
     pnlCols: cfg.strategy.strategies.length,
-    perSymbol: [{ features, label, pnl }],
+    perSymbol: [{ features, label, pnl, next }],
   };
 }
 
@@ -48,8 +48,8 @@ function signalRows(panel: Panel, cfg: DatasetConfig): RowSource {
       values.set(own.values.subarray(t * own.names.length, (t + 1) * own.names.length), t * d);
       values.set(market.values.subarray(t * market.names.length, (t + 1) * market.names.length), t * d + own.names.length);
     }
-    const { label, forwardReturn } = labelSignals(panel, s, cfg.signal);
-    return { features: { names: [...own.names, ...market.names], values, rows: n }, label, pnl: forwardReturn };
+    const { label, forwardReturn, next } = labelSignals(panel, s, cfg.signal);
+    return { features: { names: [...own.names, ...market.names], values, rows: n }, label, pnl: forwardReturn, next };
   });
   return {
     featureNames: perSymbol[0].features.names,
@@ -75,7 +75,7 @@ function rowUsable(f: FeatureMatrix, t: number, label: Int32Array, regime: Int8A
  * nothing after as-of can leak in.
  */
 /** `dayRegime[t]` is the regime index of panel day t (-1 = unknown). */
-export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg: DatasetConfig): Dataset {
+export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg: DatasetConfig, opts: { replay?: { keys: Set<string>; weight: number } } = {}): Dataset {
   const src = task === 'strategy' ? strategyRows(panel, cfg) : signalRows(panel, cfg);
   const n = panel.dates.length;
   let firstUsable = n;
@@ -101,6 +101,9 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
   const day: number[] = [];
   const symbol: number[] = [];
   const pnl: number[] = [];
+  const next: number[] = [];
+  const marketNext: number[] = [];
+  const spyPx = panel.price.get('SPY')!;
   const inArchive: boolean[] = [];
   for (let t = 0; t < n; t++) {
     const sp = splitOf(t);
@@ -115,6 +118,8 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
       symbol.push(si);
       inArchive.push(cfg.includeCrisisArchive && crisisOf(panel.dates[t]) !== undefined);
       for (let j = 0; j < src.pnlCols; j++) pnl.push(s.pnl[t * src.pnlCols + j]);
+      for (let j = 0; j < src.pnlCols; j++) next.push(s.next[t * src.pnlCols + j]);
+      marketNext.push(t + 1 < n ? spyPx[t + 1] / spyPx[t] - 1 : NaN);
     });
   }
   const rows = y.length;
@@ -129,7 +134,22 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
     archive,
     { targetMix: cfg.sampler.targetMix, maxOversample: cfg.sampler.maxOversample, seed: cfg.seed, size: src.sampleSize ? Math.min(src.sampleSize, trainRows.length * 2) : undefined },
   );
-  const trainSample = Int32Array.from(sample.indices, (k) => trainRows[k]);
+  let trainSample = Int32Array.from(sample.indices, (k) => trainRows[k]);
+  const weight = regimeSampleWeights(regimeArr, cfg.regimeWeights);
+  // Error replay: the champion's past mistakes that now lie in the training window (never in
+  // validation or test) are always sampled and weigh more.
+  let replayRows = 0;
+  if (opts.replay && opts.replay.keys.size > 0) {
+    const inSample = new Set(trainSample);
+    const extra: number[] = [];
+    for (const i of trainRows) {
+      if (!opts.replay.keys.has(`${day[i]}:${src.symbols[symbol[i]]}`)) continue;
+      weight[i] *= opts.replay.weight;
+      replayRows++;
+      if (!inSample.has(i)) extra.push(i);
+    }
+    if (extra.length > 0) trainSample = Int32Array.from([...trainSample, ...extra]).sort();
+  }
   return {
     task,
     featureNames: src.featureNames,
@@ -143,9 +163,12 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
     split: Int8Array.from(splitArr),
     day: Int32Array.from(day),
     symbol: Int16Array.from(symbol),
-    weight: regimeSampleWeights(regimeArr, cfg.regimeWeights),
+    weight,
     trainSample,
+    replayRows,
     pnl: Float64Array.from(pnl),
+    next: Float64Array.from(next),
+    marketNext: Float64Array.from(marketNext),
     pnlCols: src.pnlCols,
     standardizer,
     splitDays: split,

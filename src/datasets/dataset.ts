@@ -28,10 +28,16 @@ export interface Dataset {
   symbol: Int16Array;
   /** Regime sample weight per row. */
   weight: Float64Array;
+  /** Training rows that came back from the error replay buffer (weighted up). */
+  replayRows: number;
   /** Balanced training sample: row indices (train split only), possibly repeated. */
   trainSample: Int32Array;
   /** Strategy task: realised forward return per strategy (rows x classes); signal: rows x 1. */
   pnl: Float64Array;
+  /** Return from this row's day to the next trading day, same columns as pnl (backtests). */
+  next: Float64Array;
+  /** SPY's next-day return per row (the buy-and-hold benchmark). */
+  marketNext: Float64Array;
   pnlCols: number;
   standardizer: Standardizer;
   splitDays: Split;
@@ -39,11 +45,11 @@ export interface Dataset {
   mix: RegimeMixReport[];
 }
 
-type Meta = Omit<Dataset, 'X' | 'y' | 'regime' | 'split' | 'day' | 'symbol' | 'weight' | 'trainSample' | 'pnl'>;
+type Meta = Omit<Dataset, 'X' | 'y' | 'regime' | 'split' | 'day' | 'symbol' | 'weight' | 'trainSample' | 'pnl' | 'next' | 'marketNext'>;
 
 export function encodeDataset(d: Dataset): Buffer {
-  const { X, y, regime, split, day, symbol, weight, trainSample, pnl, ...meta } = d;
-  return encodeArrays(meta satisfies Meta, { X, y, regime, split, day, symbol, weight, trainSample, pnl });
+  const { X, y, regime, split, day, symbol, weight, trainSample, pnl, next, marketNext, ...meta } = d;
+  return encodeArrays(meta satisfies Meta, { X, y, regime, split, day, symbol, weight, trainSample, pnl, next, marketNext });
 }
 
 export function decodeDataset(buf: Uint8Array): Dataset {
@@ -59,6 +65,8 @@ export function decodeDataset(buf: Uint8Array): Dataset {
     weight: arrays.weight as Float64Array,
     trainSample: arrays.trainSample as Int32Array,
     pnl: arrays.pnl as Float64Array,
+    next: arrays.next as Float64Array,
+    marketNext: arrays.marketNext as Float64Array,
   };
 }
 

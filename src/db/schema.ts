@@ -202,3 +202,58 @@ export const promotionDecisions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.task] })],
 );
+
+/** Per-model evaluation details for reports: confusion matrices per regime, equity curves. */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    task: text('task').notNull(),
+    modelId: text('model_id').notNull(),
+    detail: jsonb('detail').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.task, t.modelId] })],
+);
+
+/** Population stability index per feature: training window vs the latest weeks. */
+export const drift = pgTable(
+  'drift',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    task: text('task').notNull(),
+    feature: text('feature').notNull(),
+    psi: doublePrecision('psi').notNull(),
+    flagged: boolean('flagged').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.task, t.feature] })],
+);
+
+/**
+ * Error replay buffer: days (and symbols) the champion got wrong recently. The next run mixes
+ * those rows, when they fall in its training window, into the training sample with a weight.
+ */
+export const replayBuffer = pgTable(
+  'replay_buffer',
+  {
+    task: text('task').notNull(),
+    feed: text('feed').notNull(),
+    day: integer('day').notNull(), // yyyymmdd
+    symbol: text('symbol').notNull(),
+    runId: text('run_id').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.task, t.feed, t.day, t.symbol] }), index('replay_added').on(t.task, t.feed, t.addedAt)],
+);
+
+/** The self-contained HTML report of a run (also written under REPORTS_DIR when set). */
+export const runReports = pgTable('run_reports', {
+  runId: text('run_id')
+    .primaryKey()
+    .references(() => runs.id, { onDelete: 'cascade' }),
+  html: text('html').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -8,9 +8,16 @@ export interface GateConfig {
   stressTolerance: number;
   /** Sanity: minimum distinct classes predicted on the evaluation window. */
   minClassesPredicted: number;
+  /** Strategy task: challenger's backtest max drawdown may exceed the champion's by at most this. */
+  drawdownTolerance: number;
 }
 
-export const DEFAULT_GATE: GateConfig = { primaryMetric: 'macro_f1', minImprovement: 0.005, stressTolerance: 0.02, minClassesPredicted: 3 };
+export const DEFAULT_GATE: GateConfig = { primaryMetric: 'macro_f1', minImprovement: 0.005, stressTolerance: 0.02, minClassesPredicted: 3, drawdownTolerance: 0.05 };
+
+/** Backtest numbers the gate looks at (strategy task only). */
+export interface GateBacktest {
+  maxDrawdown: number;
+}
 
 export interface GateCheck {
   name: string;
@@ -30,7 +37,13 @@ export interface GateDecision {
  * Challenger vs champion, both evaluated on the same window. The first run (no champion)
  * promotes when the sanity checks pass.
  */
-export function decidePromotion(challenger: RegimeMetrics, champion: RegimeMetrics | null, cfg: GateConfig, nClasses: number): GateDecision {
+export function decidePromotion(
+  challenger: RegimeMetrics,
+  champion: RegimeMetrics | null,
+  cfg: GateConfig,
+  nClasses: number,
+  backtests?: { challenger: GateBacktest | null; champion: GateBacktest | null },
+): GateDecision {
   const checks: GateCheck[] = [];
   const m = cfg.primaryMetric;
   const all = challenger.all;
@@ -55,6 +68,11 @@ export function decidePromotion(challenger: RegimeMetrics, champion: RegimeMetri
         checks.push({ name: `stress_${r}`, passed: cr >= hr - cfg.stressTolerance, detail: `challenger ${fmt(cr)} vs champion ${fmt(hr)} (tolerance ${cfg.stressTolerance})`, challenger: cr, champion: hr });
       }
     }
+    if (backtests?.challenger && backtests.champion) {
+      const c = backtests.challenger.maxDrawdown;
+      const h = backtests.champion.maxDrawdown;
+      checks.push({ name: 'backtest_drawdown', passed: c <= h + cfg.drawdownTolerance, detail: `max drawdown ${pct(c)} vs champion ${pct(h)} (tolerance ${pct(cfg.drawdownTolerance)})`, challenger: c, champion: h });
+    }
   } else {
     checks.push({ name: 'no_champion', passed: true, detail: 'no current champion: promote if sane' });
   }
@@ -64,6 +82,10 @@ export function decidePromotion(challenger: RegimeMetrics, champion: RegimeMetri
     reason: failed.length === 0 ? (champion ? 'challenger beats champion on every check' : 'first model for this task') : `failed: ${failed.map((f) => `${f.name} (${f.detail})`).join('; ')}`,
     checks,
   };
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
 }
 
 function fmt(v: number | null | undefined): string {

@@ -27,6 +27,8 @@ export interface StrategyLabels {
   label: Int32Array;
   /** Realised forward return of every strategy per day, row-major n x strategies. */
   pnl: Float64Array;
+  /** Return of every strategy from day t's close to day t+1's (the backtest's daily step). */
+  next: Float64Array;
 }
 
 /**
@@ -45,7 +47,15 @@ export function labelStrategies(panel: Panel, cfg: StrategyLabelConfig): Strateg
   const cashDaily = cfg.cashRate / 252;
   const label = new Int32Array(n).fill(-1);
   const pnl = new Float64Array(n * k).fill(NaN);
+  const next = new Float64Array(n * k).fill(NaN);
   const h = cfg.horizon;
+  for (let t = 0; t + 1 < n; t++) {
+    if (!tlt || !Number.isFinite(tlt[t]) || !Number.isFinite(tlt[t + 1])) continue;
+    for (let s = 0; s < k; s++) {
+      const w = cfg.strategies[s];
+      next[t * k + s] = w.spy * (spy[t + 1] / spy[t] - 1) + w.tlt * (tlt[t + 1] / tlt[t] - 1) + w.cash * cashDaily;
+    }
+  }
   for (let t = 0; t + h < n; t++) {
     if (!tlt || !Number.isFinite(tlt[t]) || !Number.isFinite(tlt[t + h]) || !Number.isFinite(spy[t])) continue;
     let best = -1;
@@ -71,5 +81,5 @@ export function labelStrategies(panel: Panel, cfg: StrategyLabelConfig): Strateg
     }
     label[t] = best;
   }
-  return { label, pnl };
+  return { label, pnl, next };
 }

@@ -34,8 +34,18 @@ export const RunConfigSchema = z.object({
           minImprovement: z.number().default(DEFAULT_GATE.minImprovement),
           stressTolerance: z.number().nonnegative().default(DEFAULT_GATE.stressTolerance),
           minClassesPredicted: z.number().int().min(1).default(DEFAULT_GATE.minClassesPredicted),
+          drawdownTolerance: z.number().nonnegative().default(DEFAULT_GATE.drawdownTolerance),
         })
         .default({}),
+      drift: z
+        .object({ psiThreshold: z.number().positive().default(0.25), recentDays: z.number().int().min(5).default(20) })
+        .default({}),
+      /** Error replay buffer: the champion's recent mistakes, mixed into later training sets. */
+      replay: z
+        .object({ enabled: z.boolean().default(true), weight: z.number().positive().default(1.5), maxSize: z.number().int().positive().default(5000) })
+        .default({}),
+      /** Strategy-task backtest: cost per unit of turnover, in basis points. */
+      backtest: z.object({ costBps: z.number().nonnegative().default(5) }).default({}),
     })
     .default({}),
 });

@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { aliasEvents, metrics, modelAliases, models, promotionDecisions } from '../db/schema';
+import { aliasEvents, evaluations, metrics, modelAliases, models, promotionDecisions } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { ENSEMBLE_FORMAT, EnsemblePipeline, readArtifactJson } from '../models/ensemblePipeline';
 import { ModelPipeline } from '../models/pipeline';
@@ -73,4 +73,37 @@ export async function saveDecision(db: Db, d: { runId: string; task: string; cha
 export async function getDecision(db: Db, runId: string, task: string) {
   const [row] = await db.select().from(promotionDecisions).where(and(eq(promotionDecisions.runId, runId), eq(promotionDecisions.task, task)));
   return row ?? null;
+}
+
+export async function saveEvaluationDetail(db: Db, e: { runId: string; task: string; modelId: string; detail: unknown }): Promise<void> {
+  await db.insert(evaluations).values(e).onConflictDoUpdate({ target: [evaluations.runId, evaluations.task, evaluations.modelId], set: { detail: e.detail } });
+}
+
+/** Manual promotion (audited): the model becomes its task's champion. */
+export async function promoteModel(db: Db, a: { modelId: string; actor: string; reason: string }): Promise<{ task: string; previous: string | null }> {
+  const row = await modelRow(db, a.modelId);
+  if (!row) throw new NotFoundError(`model ${a.modelId} not found`);
+  const previous = await getAlias(db, row.task, 'champion');
+  await setAlias(db, { task: row.task, alias: 'champion', modelId: a.modelId, actor: a.actor, reason: a.reason });
+  return { task: row.task, previous };
+}
+
+/** Puts back the champion that the current one replaced (audited). */
+export async function rollbackChampion(db: Db, a: { task: string; actor: string; reason: string }): Promise<{ from: string; to: string }> {
+  const current = await getAlias(db, a.task, 'champion');
+  if (!current) throw new NotFoundError(`task ${a.task} has no champion`);
+  const [last] = await db
+    .select()
+    .from(aliasEvents)
+    .where(and(eq(aliasEvents.task, a.task), eq(aliasEvents.alias, 'champion'), eq(aliasEvents.modelId, current)))
+    .orderBy(desc(aliasEvents.id))
+    .limit(1);
+  const previous = last?.previousModelId;
+  if (!previous) throw new NotFoundError(`champion ${current} of ${a.task} has no predecessor to roll back to`);
+  await setAlias(db, { task: a.task, alias: 'champion', modelId: previous, actor: a.actor, reason: a.reason });
+  return { from: current, to: previous };
+}
+
+export async function aliasHistory(db: Db, task: string) {
+  return db.select().from(aliasEvents).where(eq(aliasEvents.task, task)).orderBy(desc(aliasEvents.id));
 }

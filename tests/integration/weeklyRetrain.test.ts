@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { reportHtml } from '../../src/cli/reportCommand';
+import { predictWithChampion } from '../../src/predict/predict';
 import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../../src/temporal/startOptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Worker } from '@temporalio/worker';
 import { createRetrainWorker } from '../../worker/createWorker';
 import { createLogger } from '../../src/logger';
-import { datasets, metrics, modelAliases, models, promotionDecisions, runSteps, runs } from '../../src/db/schema';
-import { getAlias, loadModel } from '../../src/store/modelStore';
+import { aliasEvents, datasets, drift, evaluations, metrics, modelAliases, models, promotionDecisions, runReports, runSteps, runs } from '../../src/db/schema';
+import { getAlias, loadModel, promoteModel, rollbackChampion } from '../../src/store/modelStore';
 import { DEFAULT_MODEL_KINDS } from '../../src/models/registry';
 import type { DevServer } from '../../src/temporal/devServer';
 import type { RetrainResult } from '../../workflows/types';
@@ -91,10 +98,24 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     expect([signal.promoted, signal.reason]).toEqual([true, 'first model for this task']);
     expect(await getAlias(db.db, 'signal', 'champion')).toBe(result.tasks.signal!.decision.challengerId);
 
+    // Monitoring, backtest and report artefacts.
+    const driftRows = await db.db.select().from(drift).where(eq(drift.runId, runId));
+    expect(driftRows.filter((d) => d.task === 'strategy')).toHaveLength(10);
+    expect(driftRows.filter((d) => d.task === 'signal')).toHaveLength(40);
+    const metricNames = new Set(mt.filter((m) => m.split === 'test').map((m) => `${m.modelId.startsWith('benchmark:') ? m.modelId : 'model'}/${m.name}`));
+    for (const n of ['model/backtest_max_drawdown', 'model/backtest_cagr', 'model/backtest_sharpe', 'model/backtest_hit_rate', 'benchmark:buy_and_hold_spy/backtest_cagr', 'benchmark:majority/backtest_cagr', 'model/confusion_0_0']) expect(metricNames.has(n), n).toBe(true);
+    expect(result.tasks.strategy!.evaluation.benchmarks).toHaveProperty('buy_and_hold_spy');
+    const [report] = await db.db.select().from(runReports).where(eq(runReports.runId, runId));
+    expect(report.html).toContain('Promotion decision');
+    const evalRows = await db.db.select().from(evaluations).where(eq(evaluations.runId, runId));
+    expect(evalRows.length).toBe(22); // 10 models per task + 2 strategy benchmarks
+
     // The Temporal side: memo and search attributes are set for the UI.
     const desc = await handle.describe();
     expect(desc.memo?.status).toBe('completed');
     expect(desc.memo?.championChanged).toBe(result.championChanged);
+    expect((desc.memo?.report as { command: string }).command).toBe(`npm run cli -- runs report ${runId}`);
+    expect(desc.memo?.decisions).toHaveProperty('signal');
     // Every payload in history stays small: ids and summaries only.
     const history = await handle.fetchHistory();
     const biggest = Math.max(...(history.events ?? []).map((e) => JSON.stringify(e).length));
@@ -119,8 +140,68 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     expect(d.promoted).toBe(false);
     expect(d.reason).toMatch(/failed/);
     expect(result.championChanged).toBe(false);
+    // The incumbent was monitored before the gate: recent accuracy and its mistakes replayed.
+    const mon = result.tasks.signal!.monitor;
+    expect(mon.championRecentAccuracy).not.toBeNull();
+    expect(mon.replayAdded).toBeGreaterThan(0);
+    expect(mon.replaySize).toBeGreaterThanOrEqual(mon.replayAdded);
     expect(await getAlias(db.db, 'signal', 'champion')).toBe(before);
     const aliases = await db.db.select().from(modelAliases);
     expect(aliases.find((a) => a.task === 'signal' && a.alias === 'challenger')?.modelId).toBe(d.challengerId);
+  });
+
+  it('predicts with the champion in the product format', async () => {
+    const [p] = await predictWithChampion(db.db, { task: 'signal', asOf: '2012-06-29' });
+    expect(p.as_of).toBe('2012-06-29');
+    expect(Object.keys(p.probabilities)).toEqual(['sell', 'hold', 'buy']);
+    expect(Object.values(p.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(p.strategy_name).toBe(['sell', 'hold', 'buy'][p.strategy_id]);
+    expect(p.confidence).toBe(Math.max(...Object.values(p.probabilities)));
+    expect(Object.keys(p.raw_features)).toHaveLength(40);
+    expect(p.model_metadata.model_id).toBe(await getAlias(db.db, 'signal', 'champion'));
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(p.model_metadata.backend);
+    const strategy = await predictWithChampion(db.db, { task: 'strategy', asOf: '2012-06-29' }).catch((e: Error) => e);
+    // The strategy champion may legitimately be absent (the gate can refuse degenerate models).
+    if (!(strategy instanceof Error)) expect(Object.keys(strategy[0].probabilities)).toHaveLength(8);
+  });
+
+  it('manual promote and rollback move the champion and are audited', async () => {
+    const current = (await getAlias(db.db, 'signal', 'champion'))!;
+    const other = (await db.db.select().from(models).where(eq(models.task, 'signal'))).find((m) => m.id !== current && m.kind === 'logistic')!;
+    await promoteModel(db.db, { modelId: other.id, actor: 'cli:test', reason: 'try logistic' });
+    expect(await getAlias(db.db, 'signal', 'champion')).toBe(other.id);
+    const back = await rollbackChampion(db.db, { task: 'signal', actor: 'cli:test', reason: 'undo' });
+    expect(back).toEqual({ from: other.id, to: current });
+    expect(await getAlias(db.db, 'signal', 'champion')).toBe(current);
+    const events = await db.db.select().from(aliasEvents).where(eq(aliasEvents.actor, 'cli:test'));
+    expect(events.map((e) => e.reason)).toEqual(['try logistic', 'undo']);
+  });
+
+  it('the run report renders in headless Chromium with no console errors and shows the decision', async () => {
+    const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+    if (!chromiumPath) {
+      if (process.env.CI) throw new Error('Chromium is required in CI (apt-get install chromium)');
+      console.warn('report browser test skipped: no Chromium');
+      return;
+    }
+    const [run] = await db.db.select().from(runs).where(eq(runs.status, 'completed')).limit(1);
+    const { html } = await reportHtml(db.db, run.id);
+    const file = join(mkdtempSync(join(tmpdir(), 'report-')), 'report.html');
+    writeFileSync(file, html);
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(file).href);
+      expect(errors).toEqual([]);
+      const decision = await page.textContent('#decision-signal');
+      expect(decision).toMatch(/Promotion decision: (PROMOTED|NOT PROMOTED)/);
+      expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(4);
+      expect(await page.textContent('body')).toContain('Per-regime accuracy heatmap');
+    } finally {
+      await browser.close();
+    }
   });
 });
