@@ -6,6 +6,7 @@ import { decidePromotion } from '../src/evaluation/promotionGate';
 import { backtestBuyAndHold, backtestChoices, backtestMetricRows, type BacktestResult } from '../src/evaluation/backtest';
 import { argmaxRows } from '../src/models/classifier';
 import { Context } from '@temporalio/activity';
+import { NotFoundError } from '../src/errors';
 import { EnsemblePipeline } from '../src/models/ensemblePipeline';
 import type { Predictor } from '../src/models/predictor';
 import { loadDataset } from '../src/store/datasetStore';
@@ -84,7 +85,15 @@ export function createEvaluateActivities(deps: ActivityDeps) {
         }
         for (const t of targets) {
           Context.current().heartbeat(`evaluating ${t.id}`);
-          const m = await loadModel(deps.db, t.id);
+          const m = await loadModel(deps.db, t.id).catch((e) => {
+            // A champion alias pointing at a deleted model must not block retraining.
+            if (t.role === 'champion' && e instanceof NotFoundError) return null;
+            throw e;
+          });
+          if (!m) {
+            deps.logger.warn({ championId: t.id }, 'champion alias points at a missing model; judging challengers on sanity only');
+            continue;
+          }
           if (t.role === 'champion' && !comparable(ds, m.pipeline)) {
             deps.logger.warn({ championId: t.id }, 'champion not comparable with this dataset (features or classes differ)');
             continue;

@@ -4,6 +4,7 @@ import { featureDrift, recentRows } from '../src/monitoring/drift';
 import { loadDataset } from '../src/store/datasetStore';
 import { addReplayRows, saveDrift } from '../src/store/monitoringStore';
 import { getAlias, loadModel, saveMetrics } from '../src/store/modelStore';
+import { NotFoundError } from '../src/errors';
 import type { MonitorResult, TaskName } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
@@ -33,7 +34,11 @@ export function createMonitorActivities(deps: ActivityDeps) {
         };
         const championId = await getAlias(deps.db, a.task, 'champion');
         if (!championId) return result;
-        const champion = await loadModel(deps.db, championId);
+        const champion = await loadModel(deps.db, championId).catch((e) => {
+          if (e instanceof NotFoundError) return null;
+          throw e;
+        });
+        if (!champion) return result;
         if (champion.pipeline.featureNames.join('|') !== ds.featureNames.join('|') || champion.pipeline.classNames.join('|') !== ds.classNames.join('|')) return result;
         const predictRows = (idx: Int32Array) => argmaxRows(champion.pipeline.predictProba({ data: gatherRows(ds.X, ds.cols, idx), rows: idx.length, cols: ds.cols }), ds.classNames.length);
         const recent = recentRows(ds, cfg.config.drift.recentDays);

@@ -9,6 +9,9 @@ import { TRM_PROFILES } from '../src/models/trm/trmProfiles';
 import { ModelPipeline } from '../src/models/pipeline';
 import { loadDataset } from '../src/store/datasetStore';
 import { loadModel, saveModel } from '../src/store/modelStore';
+import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from '../src/store/checkpointStore';
+import type { ModelJSON } from '../src/models/classifier';
+import { Context } from '@temporalio/activity';
 import { stableId } from '../src/util/hash';
 import type { TaskName, TrainResult } from '../workflows/types';
 import type { ActivityDeps } from './deps';
@@ -55,7 +58,22 @@ export function createTrainActivities(deps: ActivityDeps) {
         const validation = { X: { data: gatherRows(Xs, ds.cols, valIdx), rows: valIdx.length, cols: ds.cols }, y: Int32Array.from(valIdx, (i) => ds.y[i]) };
         const started = Date.now();
         const pnl = classPnl(ds, idx);
-        const report = await model.fit(X, y, w, { nClasses: ds.classNames.length, seed: cfg.config.dataset.seed, validation, pnl, ...heartbeatProgress(`train ${a.kind}`) });
+        // Resume after a crash: the last heartbeat names the checkpoint saved before it.
+        const step = `train:${a.task}:${a.kind}`;
+        const ctx = Context.current();
+        const last = ctx.info.heartbeatDetails as { checkpoint?: number } | undefined;
+        const resumeFrom = last?.checkpoint ? await loadCheckpoint(deps.db, a.runId, step, last.checkpoint) : null;
+        const hb = { checkpoint: resumeFrom ? (last?.checkpoint ?? 0) : 0 };
+        let lastSave = Date.now();
+        const onCheckpoint = async (state: () => ModelJSON, iteration: number) => {
+          if (Date.now() - lastSave < cfg.config.checkpointSeconds * 1000) return;
+          await saveCheckpoint(deps.db, a.runId, step, iteration, state());
+          lastSave = Date.now();
+          hb.checkpoint = iteration;
+          ctx.heartbeat({ checkpoint: iteration, label: `train ${a.kind}` });
+        };
+        const report = await model.fit(X, y, w, { nClasses: ds.classNames.length, seed: cfg.config.dataset.seed, validation, pnl, resumeFrom, onCheckpoint, ...heartbeatProgress(`train ${a.kind}`, hb) });
+        if (report.resumedFrom) deps.logger.info({ runId: a.runId, step, resumedFrom: report.resumedFrom }, 'resumed training from checkpoint');
         const seconds = (Date.now() - started) / 1000;
         const pred = model.predict(validation.X);
         let correct = 0;
@@ -63,7 +81,8 @@ export function createTrainActivities(deps: ActivityDeps) {
         const validationAccuracy = valIdx.length > 0 ? correct / valIdx.length : null;
         const modelId = stableId('m', a.runId, a.task, a.kind);
         const pipeline = new ModelPipeline(model, ds.standardizer, ds.featureNames, ds.classNames);
-        await saveModel(deps.db, { id: modelId, runId: a.runId, datasetId: a.datasetId, task: a.task, kind: a.kind, params, pipeline, trainSummary: { ...report, seconds, validationAccuracy, trainRows: idx.length } });
+        await saveModel(deps.db, { id: modelId, runId: a.runId, datasetId: a.datasetId, task: a.task, kind: a.kind, params, pipeline, trainSummary: { ...report, seconds, validationAccuracy, trainRows: idx.length, attempt: ctx.info.attempt } });
+        await deleteCheckpoint(deps.db, a.runId, step);
         deps.logger.info({ runId: a.runId, task: a.task, kind: a.kind, modelId, seconds, validationAccuracy }, 'model trained');
         return { modelId, kind: a.kind, task: a.task, seconds, validationAccuracy };
       });

@@ -39,7 +39,7 @@ export async function createRetrainWorker(o: WorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...(o.role !== 'activities' ? { workflowsPath: WORKFLOWS_PATH } : {}),
-    ...(o.role !== 'workflows' ? { activities: createActivities({ db: o.db, logger: o.logger, reportsDir: o.reportsDir }), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
+    ...(o.role !== 'workflows' ? { activities: createActivities({ db: o.db, logger: o.logger, reportsDir: o.reportsDir }), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities, maxHeartbeatThrottleInterval: '2s' } : {}),
     ...(o.identity ? { identity: o.identity } : {}),
   });
 }

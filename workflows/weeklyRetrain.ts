@@ -24,7 +24,10 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 const bookkeeping = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
 const ingest = proxyActivities<Activities>({ startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry });
 const prepare = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
-const training = proxyActivities<Activities>({ startToCloseTimeout: '3h', heartbeatTimeout: '2m', retry });
+// Training heartbeats at least every few seconds (per tree / round / batch, sent at most every
+// 2 s): a 30 s heartbeat timeout notices a dead worker quickly and the retry resumes from the
+// last checkpoint. Cancellation reaches the activity with the next heartbeat.
+const training = proxyActivities<Activities>({ startToCloseTimeout: '3h', heartbeatTimeout: '30s', retry });
 const judging = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
 
 export const progressQuery = defineQuery<RetrainProgress>('progress');

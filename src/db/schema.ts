@@ -257,3 +257,22 @@ export const runReports = pgTable('run_reports', {
   html: text('html').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Training checkpoints (a partial model every few trees or rounds), keyed by run and step, so
+ * an activity retried after a worker crash resumes where its last heartbeat left off. Deleted
+ * when the model is stored.
+ */
+export const trainCheckpoints = pgTable(
+  'train_checkpoints',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    step: text('step').notNull(),
+    iteration: integer('iteration').notNull(),
+    state: bytea('state').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.step] })],
+);

@@ -26,12 +26,23 @@ export interface FitOptions {
    * with a profit-aware loss (the TRM) use it; the others ignore it.
    */
   pnl?: Float64Array;
+  /**
+   * Checkpointing (forests and boosting): every `checkpointEvery` iterations `onCheckpoint`
+   * may take the partial model (`state()` serialises it, so call it only when saving);
+   * passing it back as `resumeFrom` continues from there and yields exactly the model an
+   * uninterrupted fit would have.
+   */
+  resumeFrom?: ModelJSON | null;
+  onCheckpoint?: (state: () => ModelJSON, iteration: number) => Promise<void>;
+  checkpointEvery?: number;
 }
 
 export interface FitReport {
   iterations: number;
   trainLoss?: number;
   notes?: string[];
+  /** Iterations restored from a checkpoint instead of recomputed. */
+  resumedFrom?: number;
   /** Per-epoch metrics (loss components, validation scores) for models that report them. */
   history?: Record<string, number>[];
 }
@@ -96,6 +107,10 @@ export function checkPredictInputs(name: string, X: Matrix, cols: number): void 
   checkFinite(name, X);
 }
 
+/** Stops a fit when its activity is cancelled, rethrowing Temporal's own cancellation reason. */
 export function throwIfAborted(signal: AbortSignal | undefined, name: string): void {
-  if (signal?.aborted) throw new Error(`${name}: training cancelled`);
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) throw reason;
+  throw new Error(`${name}: training cancelled`);
 }

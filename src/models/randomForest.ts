@@ -58,6 +58,9 @@ export class RandomForest implements Classifier {
     const oob = new Float64Array(X.rows * K);
     const oobSeen = new Uint8Array(X.rows);
     const w = new Float64Array(X.rows);
+    // Trees are independent (each has its own forked Rng), so a checkpoint's trees are reused
+    // as they are and only their bootstrap draws are replayed for the OOB score.
+    const restored = opts.resumeFrom ? this.checkpointTrees(opts.resumeFrom, X.cols, K) : [];
     this.trees = [];
     for (let t = 0; t < this.params.nTrees; t++) {
       const treeRng = rng.fork(t);
@@ -66,8 +69,10 @@ export class RandomForest implements Classifier {
         for (let s = 0; s < X.rows; s++) w[treeRng.int(X.rows)] += 1;
         for (let i = 0; i < X.rows; i++) w[i] *= base[i];
       } else w.set(base);
-      const tree = growClassificationTree(bins, y, w, K, { maxDepth: this.params.maxDepth, minSamplesLeaf: this.params.minSamplesLeaf, maxFeatures, randomThresholds: this.randomThresholds }, treeRng);
+      const tree = t < restored.length ? restored[t] : growClassificationTree(bins, y, w, K, { maxDepth: this.params.maxDepth, minSamplesLeaf: this.params.minSamplesLeaf, maxFeatures, randomThresholds: this.randomThresholds }, treeRng);
       this.trees.push(tree);
+      const every = opts.checkpointEvery ?? 10;
+      if (opts.onCheckpoint && t >= restored.length && (t + 1) % every === 0 && t + 1 < this.params.nTrees) await opts.onCheckpoint(() => this.toJSON(), t + 1);
       if (this.params.bootstrap) {
         for (let i = 0; i < X.rows; i++) {
           if (w[i] > 0 || base[i] === 0) continue;
@@ -89,7 +94,15 @@ export class RandomForest implements Classifier {
       }
       this.oobScore = total > 0 ? correct / total : null;
     }
-    return { iterations: this.trees.length, notes: this.oobScore !== null ? [`oob accuracy ${this.oobScore.toFixed(4)}`] : [] };
+    return { iterations: this.trees.length, resumedFrom: restored.length, notes: this.oobScore !== null ? [`oob accuracy ${this.oobScore.toFixed(4)}`] : [] };
+  }
+
+  /** Trees of a checkpoint of this same configuration (anything else is refused). */
+  private checkpointTrees(json: ModelJSON, cols: number, classes: number): FlatTree[] {
+    if (json.name !== this.name || json.cols !== cols || json.classes !== classes || JSON.stringify(json.params) !== JSON.stringify(this.params)) {
+      throw new ModelArtifactError(`${this.name}: checkpoint does not match this model (kind, shape or parameters differ)`);
+    }
+    return (json.trees as ReturnType<typeof treeToJSON>[]).map(treeFromJSON);
   }
 
   predictProba(X: Matrix): Float64Array {

@@ -44,6 +44,8 @@ export const RunConfigSchema = z.object({
       replay: z
         .object({ enabled: z.boolean().default(true), weight: z.number().positive().default(1.5), maxSize: z.number().int().positive().default(5000) })
         .default({}),
+      /** Training checkpoints are written at most this often (serialising a model is not free). */
+      checkpointSeconds: z.number().nonnegative().default(15),
       /** Strategy-task backtest: cost per unit of turnover, in basis points. */
       backtest: z.object({ costBps: z.number().nonnegative().default(5) }).default({}),
     })

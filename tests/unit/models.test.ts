@@ -126,3 +126,40 @@ describe('model registry', () => {
 });
 
 export type { Classifier };
+
+describe.each([
+  ['random_forest', { nTrees: 30, maxDepth: 6 }],
+  ['extra_trees', { nTrees: 30, maxDepth: 6 }],
+  ['xgboost', { nRounds: 40, maxDepth: 3 }],
+  ['lightgbm', { nRounds: 40, maxLeaves: 8 }],
+  ['gradient_boosting', { nRounds: 40 }],
+])('%s checkpoints', (kind, params) => {
+  it('resuming from a checkpoint gives exactly the uninterrupted model', async () => {
+    const train = nonlinearProblem(800, 31);
+    const val = nonlinearProblem(300, 32);
+    const test = nonlinearProblem(300, 33);
+    const opts = { nClasses: 3, seed: 2, validation: val, checkpointEvery: 10 };
+    const straight = createModel(kind, params);
+    await straight.fit(train.X, train.y, undefined, opts);
+    // Crash after the second checkpoint...
+    const crashed = createModel(kind, params);
+    let saved: { state: unknown; it: number } | null = null;
+    await expect(
+      crashed.fit(train.X, train.y, undefined, {
+        ...opts,
+        onCheckpoint: async (state, it) => {
+          saved = { state: JSON.parse(JSON.stringify(state())), it };
+          if (it >= 20) throw new Error('worker died');
+        },
+      }),
+    ).rejects.toThrow('worker died');
+    expect(saved!.it).toBe(20);
+    // ...and resume in a fresh process-like model.
+    const resumed = createModel(kind, params);
+    const report = await resumed.fit(train.X, train.y, undefined, { ...opts, resumeFrom: saved!.state as never });
+    expect(report.resumedFrom).toBe(20);
+    expect(Array.from(resumed.predictProba(test.X))).toEqual(Array.from(straight.predictProba(test.X)));
+    // A checkpoint of another configuration is refused.
+    await expect(createModel(kind, { ...params, seed: 99, maxDepth: 2 }).fit(train.X, train.y, undefined, { ...opts, resumeFrom: saved!.state as never })).rejects.toThrow(/checkpoint does not match/);
+  });
+});

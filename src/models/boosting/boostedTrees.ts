@@ -107,7 +107,26 @@ export class BoostedTrees implements Classifier {
     let bestRound = 0;
     let lastLoss = NaN;
 
-    for (let round = 0; round < p.nRounds; round++) {
+    // Resume: replay the checkpoint's rounds onto the scores (and the early-stopping state);
+    // every round draws from its own forked Rng, so the rest continues exactly as it would have.
+    const restored = opts.resumeFrom ? this.checkpointRounds(opts.resumeFrom, X.cols, K) : [];
+    for (const roundTrees of restored) {
+      rng.fork(this.trees.length); // fork() advances the parent stream: keep it in step
+      for (let k = 0; k < K; k++) {
+        addTreeOutput(roundTrees[k], X.data, n, X.cols, F, K, k);
+        if (Fv && val) addTreeOutput(roundTrees[k], val.X.data, val.X.rows, val.X.cols, Fv, K, k);
+      }
+      this.trees.push(roundTrees);
+      if (Fv && val) {
+        lastLoss = weightedLogLoss(Fv, val.y, val.weights, K);
+        if (lastLoss < bestLoss - 1e-9) {
+          bestLoss = lastLoss;
+          bestRound = this.trees.length;
+        }
+      }
+    }
+    for (let round = restored.length; round < p.nRounds; round++) {
+      if (Fv && round - bestRound >= p.earlyStoppingRounds && round > 0) break;
       softmaxRows(F, K, prob);
       const roundRng = rng.fork(round);
       const rows = p.subsample < 1 ? Int32Array.from(positive.filter(() => roundRng.next() < p.subsample)) : Int32Array.from(positive);
@@ -156,6 +175,8 @@ export class BoostedTrees implements Classifier {
           bestRound = round + 1;
         } else if (round + 1 - bestRound >= p.earlyStoppingRounds) break;
       }
+      const every = opts.checkpointEvery ?? 25;
+      if (opts.onCheckpoint && (round + 1) % every === 0 && round + 1 < p.nRounds) await opts.onCheckpoint(() => this.toJSON(), round + 1);
       await opts.onProgress?.({ step: round + 1, total: p.nRounds, metric: Fv ? lastLoss : undefined });
       throwIfAborted(opts.signal, this.name);
     }
@@ -163,7 +184,16 @@ export class BoostedTrees implements Classifier {
     if (Fv && bestRound > 0) this.trees = this.trees.slice(0, bestRound);
     this.bestRound = Fv ? this.trees.length : null;
     const notes = Fv ? [`early stopping: best round ${this.trees.length} of ${rounds}, validation log loss ${bestLoss.toFixed(4)}`] : [];
-    return { iterations: rounds, notes };
+    return { iterations: rounds, resumedFrom: restored.length, notes };
+  }
+
+  private checkpointRounds(json: ModelJSON, cols: number, classes: number): RegressionTree[][] {
+    if (json.name !== this.name || json.cols !== cols || json.classes !== classes || JSON.stringify(json.params) !== JSON.stringify(this.params)) {
+      throw new ModelArtifactError(`${this.name}: checkpoint does not match this model (kind, shape or parameters differ)`);
+    }
+    const base = Float64Array.from(json.baseScore as number[]);
+    if (base.some((v, k) => v !== this.baseScore[k])) throw new ModelArtifactError(`${this.name}: checkpoint was fitted on other training data`);
+    return (json.trees as ReturnType<typeof regressionTreeToJSON>[][]).map((r) => r.map(regressionTreeFromJSON));
   }
 
   predictProba(X: Matrix): Float64Array {

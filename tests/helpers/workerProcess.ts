@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/**
+ * The product's own worker (`regime-retrain worker`) as a separate OS process, so tests can
+ * kill it like a crashed machine.
+ */
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: string; taskQueue: string; extra?: Record<string, string> }): WorkerProcess {
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker'], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: env.temporalAddress,
+      DATABASE_URL: env.databaseUrl,
+      TEMPORAL_TASK_QUEUE: env.taskQueue,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      REPORTS_DIR: resolve('.data/test-reports'),
+      ...env.extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return {
+    child,
+    output: () => out,
+    kill: (signal = 'SIGKILL') =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill(signal);
+      }),
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { ScheduleOverlapPolicy, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import proto from '@temporalio/proto';
+import { createRetrainWorker, WORKFLOWS_PATH } from '../../worker/createWorker';
+import { createLogger } from '../../src/logger';
+import { openPostgres } from '../../src/db/client';
+import { datasets, marketBars, models, runSteps, runs, trainCheckpoints } from '../../src/db/schema';
+import { ingestMarketData } from '../../src/data/ingest';
+import { CsvFolderSource } from '../../src/data/sources/csvFolder';
+import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
+import type { Bar } from '../../src/data/bars';
+import { DEFAULT_UNIVERSE } from '../../src/data/bars';
+import { getAlias, setAlias } from '../../src/store/modelStore';
+import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../../src/temporal/startOptions';
+import type { DevServer } from '../../src/temporal/devServer';
+import type { RetrainInput, RetrainResult } from '../../workflows/types';
+import { backfillSchedule, describeSchedule, ensureWeeklySchedule } from '../../schedules/weeklySchedule';
+import { createTestDb, type TestDb } from '../helpers/postgres';
+import { startTestServer } from '../helpers/temporal';
+import { tinyInput } from '../helpers/fastConfig';
+import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/workerProcess';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcpProxy';
+
+/** A strategy run whose random forest is slow enough to interrupt (many trees, checkpoint every 10). */
+const slowInput = (over: Partial<RetrainInput> = {}): RetrainInput =>
+  tinyInput({ asOf: '2011-06-30', models: ['random_forest'], config: { ...tinyInput().config, checkpointSeconds: 1, modelParams: { random_forest: { nTrees: 8000, maxDepth: 6, minSamplesLeaf: 1 } } }, ...over });
+
+describe('reliability on the real Temporal server and Postgres', () => {
+  let server: DevServer;
+  let db: TestDb;
+  const logger = createLogger({ level: 'warn', pretty: false });
+  const histories: { workflowId: string; history: proto.temporal.api.history.v1.IHistory }[] = [];
+
+  beforeAll(async () => {
+    [server, db] = await Promise.all([startTestServer(), createTestDb()]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  const start = (taskQueue: string, input: RetrainInput) =>
+    server.env.client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue, workflowId: `rel-${randomUUID()}`, args: [input] }) as Promise<WorkflowHandleWithFirstExecutionRunId>;
+  const keepHistory = async (h: WorkflowHandle) => histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  const trainStep = (runId: string) => db.db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.step, 'train:strategy:random_forest')));
+  const checkpointOf = async (runId: string) => (await db.db.select().from(trainCheckpoints).where(eq(trainCheckpoints.runId, runId)))[0];
+
+  it('a worker killed mid-training: a new worker resumes from the heartbeat checkpoint, no duplicate rows', async () => {
+    const taskQueue = `crash-${randomUUID()}`;
+    const env = { temporalAddress: server.address, databaseUrl: db.url, taskQueue };
+    let w1: WorkerProcess | null = startWorkerProcess(env);
+    let w2: WorkerProcess | null = null;
+    try {
+      const h = await start(taskQueue, slowInput());
+      const runId = h.firstExecutionRunId;
+      const cp = await waitFor('a training checkpoint', async () => {
+        const c = await checkpointOf(runId);
+        return c && c.iteration >= 30 ? c : null;
+      });
+      // Heartbeats reach the server at most every 2 s: give the one naming this checkpoint time to land.
+      await new Promise((r) => setTimeout(r, 3000));
+      await w1.kill('SIGKILL');
+      w1 = null;
+      w2 = startWorkerProcess(env);
+      const result = (await h.result()) as RetrainResult;
+      expect(result.status).toBe('completed');
+      const ms = await db.db.select().from(models).where(eq(models.runId, runId));
+      expect(ms).toHaveLength(1);
+      const summary = ms[0].trainSummary as { resumedFrom: number; attempt: number; iterations: number };
+      expect(summary.resumedFrom).toBeGreaterThanOrEqual(cp.iteration);
+      expect(summary.attempt).toBeGreaterThanOrEqual(2);
+      expect(summary.iterations).toBe(8000);
+      const [step] = await trainStep(runId);
+      expect(step.status).toBe('completed');
+      expect(step.attempt).toBeGreaterThanOrEqual(2);
+      expect(await checkpointOf(runId)).toBeUndefined();
+      // One row per natural key everywhere for this run.
+      const dup = await db.db.execute(sql`select count(*)::int as n from (select step from run_steps where run_id = ${runId} group by step having count(*) > 1) d`);
+      expect((dup as unknown as { rows: { n: number }[] }).rows[0].n).toBe(0);
+      expect(await db.db.select().from(datasets).where(eq(datasets.runId, runId))).toHaveLength(1);
+      await keepHistory(h);
+    } catch (e) {
+      console.error(`worker 1 output:\n${w1?.output().slice(-3000) ?? '(killed)'}\nworker 2 output:\n${w2?.output().slice(-3000) ?? ''}`);
+      throw e;
+    } finally {
+      await w1?.kill();
+      await w2?.kill('SIGTERM');
+    }
+  }, 300_000);
+
+  it('a Postgres outage during training: activities retry with backoff and the run completes', async () => {
+    const proxy: TcpProxy = await startTcpProxy('127.0.0.1', Number(new URL(db.url).port || 5432));
+    const url = new URL(db.url);
+    url.port = String(proxy.port);
+    const viaProxy = openPostgres(url.toString());
+    const taskQueue = `outage-${randomUUID()}`;
+    const worker = await createRetrainWorker({ connection: server.env.nativeConnection, namespace: 'default', taskQueue, db: viaProxy.db, logger, maxConcurrentActivities: 2 });
+    const running = worker.run();
+    try {
+      const h = await start(taskQueue, slowInput());
+      const runId = h.firstExecutionRunId;
+      await waitFor('a training checkpoint', async () => ((await checkpointOf(runId))?.iteration ?? 0) >= 20);
+      proxy.down();
+      await new Promise((r) => setTimeout(r, 4000));
+      proxy.up();
+      const result = (await h.result()) as RetrainResult;
+      expect(result.status).toBe('completed');
+      const [step] = await trainStep(runId);
+      expect(step.attempt).toBeGreaterThanOrEqual(2);
+      expect(await db.db.select().from(models).where(eq(models.runId, runId))).toHaveLength(1);
+      await keepHistory(h);
+    } finally {
+      worker.shutdown();
+      await running;
+      await viaProxy.close();
+      await proxy.close();
+    }
+  }, 300_000);
+
+  describe('with an in-process worker', () => {
+    const taskQueue = `rel-${randomUUID()}`;
+    let worker: Worker;
+    let running: Promise<void>;
+    beforeAll(async () => {
+      worker = await createRetrainWorker({ connection: server.env.nativeConnection, namespace: 'default', taskQueue, db: db.db, logger, maxConcurrentActivities: 2 });
+      running = worker.run();
+    });
+    afterAll(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    it('cancelling a run stops training promptly and marks the run cancelled', async () => {
+      const h = await start(taskQueue, slowInput());
+      const runId = h.firstExecutionRunId;
+      await waitFor('training to run', async () => ((await checkpointOf(runId))?.iteration ?? 0) >= 10);
+      const t0 = Date.now();
+      await h.cancel();
+      await expect(h.result()).rejects.toThrow(WorkflowFailedError);
+      const [step] = await waitFor('the training step to stop', async () => {
+        const s = await trainStep(runId);
+        return s[0]?.status !== 'running' ? s : null;
+      });
+      expect(step.status).toBe('failed');
+      expect(step.finishedAt!.getTime() - t0).toBeLessThan(15_000);
+      const [run] = await db.db.select().from(runs).where(eq(runs.id, runId));
+      expect(run.status).toBe('cancelled');
+      expect((await h.describe()).memo?.status).toBe('cancelled');
+      // The model never got stored half-trained.
+      expect(await db.db.select().from(models).where(eq(models.runId, runId))).toHaveLength(0);
+    });
+
+    it('a corrupt CSV fails ingest non-retryably, naming file/row/field; stored bars and the champion are untouched', async () => {
+      // Earlier good data in the same feed, and a champion.
+      const good = await new SyntheticMarketSource('synthetic-5', 5).fetch({ symbols: [...DEFAULT_UNIVERSE], until: '2006-12-31', lastStored: new Map() });
+      const dir = mkdtempSync(join(tmpdir(), 'bad-csv-'));
+      const toCsv = (bars: Bar[]) => ['date,open,high,low,close,adj_close,volume', ...bars.map((b) => [b.date, b.open ?? '', b.high, b.low, b.close, b.adjClose ?? '', b.volume ?? ''].join(','))];
+      for (const b of good) writeFileSync(join(dir, `${b.symbol}.csv`), toCsv(b.bars).join('\n'));
+      await ingestMarketData(db.db, new CsvFolderSource(dir, 'bad-feed'), { symbols: [...DEFAULT_UNIVERSE], until: '2006-12-31' });
+      const count = async () => (await db.db.select({ n: sql<number>`count(*)::int` }).from(marketBars).where(eq(marketBars.feed, 'bad-feed')))[0].n;
+      const before = await count();
+      const anyModel = { id: 'm_champion_fixture' };
+      await setAlias(db.db, { task: 'strategy', alias: 'champion', modelId: anyModel.id, actor: 'test', reason: 'fixture' });
+      // VIXY prices in VIX.csv, a NaN close and a bad date further down.
+      const vix = good.find((b) => b.symbol === 'VIX')!;
+      const lines = toCsv(vix.bars);
+      lines[300] = lines[300].split(',').map((v, j) => (j >= 1 && j <= 4 ? String(Number(v) * 25000) : v)).join(',');
+      writeFileSync(join(dir, 'VIX.csv'), lines.join('\n'));
+      const h = await start(taskQueue, tinyInput({ asOf: '2007-06-30', source: { kind: 'csv', dir, feed: 'bad-feed' } }));
+      const err = await h.result().catch((e) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const cause = (err as WorkflowFailedError).cause as { type?: string; nonRetryable?: boolean; message: string; cause?: { type?: string; message: string } };
+      const app = cause.cause ?? cause;
+      expect(app.type).toBe('InvalidMarketDataError');
+      expect(app.message).toMatch(/VIX\.csv, row 301, field "close"/);
+      const [run] = await db.db.select().from(runs).where(eq(runs.id, h.firstExecutionRunId));
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/VIX\.csv, row 301/);
+      expect(run.errorType).toBe('InvalidMarketDataError');
+      const [ingest] = await db.db.select().from(runSteps).where(and(eq(runSteps.runId, run.id), eq(runSteps.step, 'ingest')));
+      expect(ingest.attempt).toBe(1); // not retried
+      expect(await count()).toBe(before);
+      expect(await getAlias(db.db, 'strategy', 'champion')).toBe(anyModel.id);
+      expect((await h.describe()).memo?.status).toBe('failed');
+    });
+
+    it('overlap SKIP drops a scheduled run while one is running; a 12-Saturday backfill runs 12 as-of-dated runs on past data only', async () => {
+      const client = server.env.client;
+      const scheduleId = `rel-sched-${randomUUID().slice(0, 8)}`;
+      await ensureWeeklySchedule(client, { scheduleId, taskQueue, timeZone: 'America/New_York', dayOfWeek: 'SATURDAY', hour: 21, minute: 0, catchupWindow: '1 day', input: slowInput() });
+      const handle = client.schedule.getHandle(scheduleId);
+      await handle.trigger(ScheduleOverlapPolicy.SKIP);
+      await waitFor('the first run', async () => ((await describeSchedule(client, scheduleId))?.info.runningActions.length ?? 0) > 0);
+      await handle.trigger(ScheduleOverlapPolicy.SKIP);
+      await new Promise((r) => setTimeout(r, 1500));
+      const d = (await describeSchedule(client, scheduleId))!;
+      expect(d.info.recentActions).toHaveLength(1);
+      expect(d.info.numActionsSkippedOverlap).toBeGreaterThanOrEqual(1);
+      await client.workflow.getHandle(d.info.runningActions[0].workflow.workflowId).terminate('test: overlap checked');
+
+      // Backfill: fast input, twelve Saturdays.
+      await ensureWeeklySchedule(client, { scheduleId, taskQueue, timeZone: 'America/New_York', dayOfWeek: 'SATURDAY', hour: 21, minute: 0, catchupWindow: '1 day', input: tinyInput() });
+      const saturdays = await backfillSchedule(client, scheduleId, '2011-01-01', '2011-03-19');
+      expect(saturdays).toHaveLength(12);
+      // recentActions keeps only the last 10; visibility lists every run the schedule started.
+      const seen: string[] = [];
+      const ids = await waitFor(
+        '12 backfilled runs',
+        async () => {
+          const x: string[] = [];
+          seen.length = 0;
+          for await (const wf of client.workflow.list({ query: `TemporalScheduledById = '${scheduleId}'` })) {
+            seen.push(`${wf.workflowId}:${wf.status.name}`);
+            if (wf.status.name === 'COMPLETED') x.push(wf.workflowId);
+          }
+          return x.length >= 12 ? x : null;
+        },
+        240_000,
+        1000,
+      ).catch((e) => {
+        throw new Error(`${(e as Error).message}; schedule runs: ${seen.join(' ')}`);
+      });
+      const results = (await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()))) as RetrainResult[];
+      expect(results.map((r) => r.asOf).sort()).toEqual(saturdays);
+      const rows = await db.db.select({ runId: datasets.runId, asOf: datasets.asOf, maxBarDate: datasets.maxBarDate }).from(datasets).where(sql`${datasets.runId} in (${sql.join(results.map((r) => sql`${r.runId}`), sql`, `)})`);
+      expect(rows).toHaveLength(12);
+      for (const r of rows) expect(r.maxBarDate <= r.asOf, `${r.runId}: bars up to ${r.maxBarDate} for as-of ${r.asOf}`).toBe(true);
+      const runRows = await db.db.select().from(runs).where(sql`${runs.id} in (${sql.join(results.map((r) => sql`${r.runId}`), sql`, `)})`);
+      expect(runRows.every((r) => r.trigger === 'backfill' && r.status === 'completed')).toBe(true);
+      await keepHistory(client.workflow.getHandle(ids[0]));
+      await handle.delete();
+    }, 360_000);
+  });
+
+  it('every activity input and output in full runs stays under 256 KB', () => {
+    expect(histories.length).toBeGreaterThanOrEqual(2);
+    const size = (p?: proto.temporal.api.common.v1.IPayloads | null) => (p?.payloads ?? []).reduce((a, x) => a + (x.data?.length ?? 0) + JSON.stringify(x.metadata ?? {}).length, 0);
+    let checked = 0;
+    for (const { history } of histories) {
+      for (const e of history.events ?? []) {
+        const s = Math.max(size(e.activityTaskScheduledEventAttributes?.input), size(e.activityTaskCompletedEventAttributes?.result), size(e.workflowExecutionStartedEventAttributes?.input), size(e.workflowExecutionCompletedEventAttributes?.result));
+        if (e.activityTaskScheduledEventAttributes || e.activityTaskCompletedEventAttributes) checked++;
+        expect(s).toBeLessThan(256 * 1024);
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('replaying the recorded histories with the current workflow code is deterministic', async () => {
+    for (const { workflowId, history } of histories) {
+      await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, workflowId);
+    }
+  });
+});
