@@ -23,7 +23,11 @@ export function createRunActivities(deps: ActivityDeps) {
         const cfg = parseRunConfig({ asOf: a.asOf, tasks: a.input.tasks, source: a.input.source, models: a.input.models, meta: a.input.meta, config: a.input.config });
         await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: a.trigger, asOf: a.asOf, tasks: cfg.tasks, input: cfg });
         deps.logger.info({ runId: a.runId, workflowId: a.workflowId, asOf: a.asOf, trigger: a.trigger, tasks: cfg.tasks }, 'run started');
-        return { runId: a.runId, asOf: a.asOf, tasks: cfg.tasks, feed: feedOf(cfg.source), source: cfg.source, models: cfg.models, meta: cfg.meta && cfg.models.length >= 2, seed: cfg.config.dataset.seed };
+        return { runId: a.runId, asOf: a.asOf, tasks: cfg.tasks, feed: feedOf(cfg.source), source: cfg.source, models: cfg.models,
+          meta: cfg.meta && cfg.models.length >= 2,
+          seed: cfg.config.dataset.seed,
+          driftRun: cfg.config.drift.retrainOnDrift ? { windowDays: cfg.config.drift.retrainWindowDays } : null,
+        };
       } catch (e) {
         throw toFailure(e);
       }

@@ -13,7 +13,7 @@ import { gatherRows, splitRows, SPLIT_TEST } from '../src/datasets/dataset';
 import { datasetsFromSource } from '../src/datasets/datasetFromSource';
 import { applyStandardizer } from '../src/features/standardize';
 import type { Matrix } from '../src/models/classifier';
-import { createModel, DEFAULT_MODEL_KINDS } from '../src/models/registry';
+import { createModel, ENSEMBLE_KINDS } from '../src/models/registry';
 import { initTfBackend } from '../src/models/tf/backend';
 import { Rng } from '../src/util/rng';
 
@@ -25,7 +25,7 @@ interface Problem {
 }
 
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : DEFAULT_MODEL_KINDS;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : ENSEMBLE_KINDS; // the TRM has its own benchmark (bench:trm)
 const PY = '/usr/bin/python3';
 const MARKET = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
 

@@ -34,6 +34,8 @@ export interface RunContext {
   models: string[];
   meta: boolean;
   seed: number;
+  /** Set when drift should start an extra, recent-window run (never for that run itself). */
+  driftRun: { windowDays: number } | null;
 }
 
 export interface IngestResult {
@@ -115,6 +117,8 @@ export interface TaskOutcome {
 }
 
 export interface RetrainResult {
+  /** The extra run started because features drifted (config drift.retrainOnDrift). */
+  driftRun?: { workflowId: string; flagged: string[] } | null;
   runId: string;
   asOf: string;
   status: 'completed';

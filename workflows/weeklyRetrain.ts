@@ -1,6 +1,8 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  ParentClosePolicy,
+  startChild,
   defineQuery,
   isCancellation,
   proxyActivities,
@@ -119,7 +121,28 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
     progress.stage = 'report';
     const report = await track('report', () => judging.writeReport({ runId: ctx.runId }));
     const championChanged = outcomes.some((o) => o.decision.promoted);
-    const result: RetrainResult = { runId: ctx.runId, asOf, status: 'completed', ingest: ingested, regimes, tasks, championChanged };
+    // Drift: optionally start one extra run trained on recent history only. It is a separate,
+    // abandoned child (own history, own promotion decision) and never triggers another.
+    const flagged = outcomes.flatMap((o) => o.monitor.flaggedFeatures.map((f) => `${o.monitor.task}:${f}`));
+    let driftRun: RetrainResult['driftRun'] = null;
+    if (ctx.driftRun && flagged.length > 0) {
+      const cfg = (input.config ?? {}) as { dataset?: { split?: Record<string, unknown> }; drift?: Record<string, unknown> };
+      const child = await startChild(weeklyRetrain, {
+        workflowId: `${info.workflowId}-drift`,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowTaskTimeout: '60s',
+        args: [
+          {
+            ...input,
+            asOf,
+            trigger: 'manual',
+            config: { ...cfg, dataset: { ...cfg.dataset, split: { ...cfg.dataset?.split, trainWindowDays: ctx.driftRun.windowDays } }, drift: { ...cfg.drift, retrainOnDrift: false } },
+          },
+        ],
+      });
+      driftRun = { workflowId: child.workflowId, flagged };
+    }
+    const result: RetrainResult = { runId: ctx.runId, asOf, status: 'completed', ingest: ingested, regimes, tasks, championChanged, driftRun };
     progress.stage = 'completed';
     await bookkeeping.finishRun({ runId: ctx.runId, status: 'completed', summary: summarize(result) });
     setStatus('completed', championChanged);

@@ -90,6 +90,7 @@ export function buildDataset(panel: Panel, dayRegime: Int8Array, task: Task, cfg
   }
   if (lastLabelled < 0) throw new InsufficientDataError(`no usable ${task} rows: features or labels are never complete`);
   const split: Split = walkForwardSplit(firstUsable, lastLabelled, { ...cfg.split, horizon: src.horizon });
+  if (cfg.split.trainWindowDays) split.train[0] = Math.max(split.train[0], split.train[1] - cfg.split.trainWindowDays + 1);
   const splitOf = (t: number) =>
     t >= split.train[0] && t <= split.train[1] ? SPLIT_TRAIN : t >= split.validation[0] && t <= split.validation[1] ? SPLIT_VALIDATION : t >= split.test[0] && t <= split.test[1] ? SPLIT_TEST : -1;
 

@@ -50,6 +50,8 @@ export const DatasetConfigSchema = z.object({
       valDays: z.number().int().min(20).default(252),
       testDays: z.number().int().min(20).default(252),
       minTrainDays: z.number().int().min(20).default(500),
+      /** Use only the newest this-many training days (a drift re-run adapts to the recent market); null = all history. */
+      trainWindowDays: z.number().int().min(20).nullable().default(null),
     })
     .default({}),
   sampler: z

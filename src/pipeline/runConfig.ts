@@ -38,7 +38,13 @@ export const RunConfigSchema = z.object({
         })
         .default({}),
       drift: z
-        .object({ psiThreshold: z.number().positive().default(0.25), recentDays: z.number().int().min(5).default(20) })
+        .object({
+          psiThreshold: z.number().positive().default(0.25),
+          recentDays: z.number().int().min(5).default(20),
+          /** When a feature drifts, start an extra run trained on the newest `retrainWindowDays` only. */
+          retrainOnDrift: z.boolean().default(false),
+          retrainWindowDays: z.number().int().min(60).default(756),
+        })
         .default({}),
       /** Error replay buffer: the champion's recent mistakes, mixed into later training sets. */
       replay: z

@@ -20,7 +20,7 @@ import type { RetrainResult } from '../../workflows/types';
 import { progressQuery } from '../../workflows';
 import { createTestDb, type TestDb } from '../helpers/postgres';
 import { startTestServer } from '../helpers/temporal';
-import { fastInput } from '../helpers/fastConfig';
+import { fastInput, tinyInput } from '../helpers/fastConfig';
 
 describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', () => {
   let server: DevServer;
@@ -203,5 +203,18 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     } finally {
       await browser.close();
     }
+  });
+
+  it('drift above the threshold can start one extra run trained on recent history only', async () => {
+    const client = server.env.client;
+    const input = tinyInput({ asOf: '2012-06-30', config: { ...tinyInput().config, drift: { psiThreshold: 1e-9, retrainOnDrift: true, retrainWindowDays: 300 } } });
+    const parent = (await client.workflow.execute(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue, workflowId: `test-drift-${randomUUID()}`, args: [input] })) as RetrainResult;
+    expect(parent.driftRun?.flagged.length).toBeGreaterThan(0);
+    const child = (await client.workflow.getHandle(parent.driftRun!.workflowId).result()) as RetrainResult;
+    expect(child.asOf).toBe(parent.asOf);
+    expect(child.driftRun).toBeNull(); // never a chain of drift runs
+    const trainStart = (r: RetrainResult) => r.tasks.strategy!.dataset.splitDates.train[0];
+    expect(trainStart(child) > trainStart(parent)).toBe(true);
+    expect(child.tasks.strategy!.dataset.splitDates.test).toEqual(parent.tasks.strategy!.dataset.splitDates.test);
   });
 });
