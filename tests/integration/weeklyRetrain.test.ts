@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { reportHtml } from '../../src/cli/reportCommand';
@@ -163,6 +164,24 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     const strategy = await predictWithChampion(db.db, { task: 'strategy', asOf: '2012-06-29' }).catch((e: Error) => e);
     // The strategy champion may legitimately be absent (the gate can refuse degenerate models).
     if (!(strategy instanceof Error)) expect(Object.keys(strategy[0].probabilities)).toHaveLength(8);
+  });
+
+  it('predict --stream emits one prediction per interval until Ctrl-C', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'predict', '--task', 'signal', '--as-of', '2012-06-29', '--stream', '--interval', '1'], {
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const lines = () => out.split('\n').filter((l) => l.startsWith('{"timestamp"'));
+    const deadline = Date.now() + 60_000;
+    while (new Set(lines().map((l) => JSON.parse(l).timestamp)).size < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', (c) => r(c)));
+    const ticks = new Set(lines().map((l) => JSON.parse(l).timestamp));
+    expect(ticks.size).toBeGreaterThanOrEqual(2);
+    expect(code).toBe(0);
+    expect(JSON.parse(lines()[0]).task).toBe('signal');
   });
 
   it('manual promote and rollback move the champion and are audited', async () => {
