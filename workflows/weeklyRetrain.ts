@@ -118,8 +118,6 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
     const outcomes = await Promise.all(ctx.tasks.map(runTask));
     const tasks: Partial<Record<TaskName, TaskOutcome>> = {};
     ctx.tasks.forEach((t, i) => (tasks[t] = outcomes[i]));
-    progress.stage = 'report';
-    const report = await track('report', () => judging.writeReport({ runId: ctx.runId }));
     const championChanged = outcomes.some((o) => o.decision.promoted);
     // Drift: optionally start one extra run trained on recent history only. It is a separate,
     // abandoned child (own history, own promotion decision) and never triggers another.
@@ -143,13 +141,17 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
       driftRun = { workflowId: child.workflowId, flagged };
     }
     const result: RetrainResult = { runId: ctx.runId, asOf, status: 'completed', ingest: ingested, regimes, tasks, championChanged, driftRun };
-    progress.stage = 'completed';
     await bookkeeping.finishRun({ runId: ctx.runId, status: 'completed', summary: summarize(result) });
+    // The report is written last so it shows the finished run; it is auxiliary: a failure to
+    // write it is noted in the memo, never turned into a failed retrain.
+    progress.stage = 'report';
+    const report = await track('report', () => judging.writeReport({ runId: ctx.runId })).catch((e: Error) => ({ path: null, error: e.message }));
+    progress.stage = 'completed';
     setStatus('completed', championChanged);
     upsertMemo({
       decisions: Object.fromEntries(outcomes.map((o) => [o.decision.task, { promoted: o.decision.promoted, reason: o.decision.reason, checks: o.decision.checks }])),
       drift: Object.fromEntries(outcomes.map((o) => [o.monitor.task, { flagged: o.monitor.flaggedFeatures, maxPsi: o.monitor.maxPsi }])),
-      report: { command: `npm run cli -- runs report ${ctx.runId}`, file: report.path },
+      report: { command: `npm run cli -- runs report ${ctx.runId}`, file: report.path, ...('error' in report ? { error: report.error } : {}) },
     });
     return result;
   } catch (err) {

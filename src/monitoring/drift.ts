@@ -8,7 +8,7 @@ export interface DriftConfig {
   recentDays: number;
 }
 
-export const DEFAULT_DRIFT: DriftConfig = { psiThreshold: 0.25, recentDays: 20 };
+export const DEFAULT_DRIFT: DriftConfig = { psiThreshold: 0.25, recentDays: 60 };
 
 export interface FeatureDrift {
   feature: string;

@@ -1,12 +1,15 @@
 /**
  * Population stability index of one feature: bins are the reference (training) sample's
  * deciles; PSI = sum over bins of (q - p) * ln(q / p), p = reference share, q = recent share.
- * Rule of thumb: < 0.1 stable, 0.1-0.25 moderate shift, > 0.25 significant shift.
+ * Rule of thumb: < 0.1 stable, 0.1-0.25 moderate shift, > 0.25 significant shift. Fewer bins
+ * are used when the recent sample is small (at least ~10 rows per bin).
  */
-export function populationStabilityIndex(reference: ArrayLike<number>, recent: ArrayLike<number>, bins = 10): number {
+export function populationStabilityIndex(reference: ArrayLike<number>, recent: ArrayLike<number>, maxBins = 10): number {
   const ref = Array.from(reference).filter(Number.isFinite).sort((a, b) => a - b);
   const cur = Array.from(recent).filter(Number.isFinite);
   if (ref.length === 0 || cur.length === 0) return NaN;
+  // About 10 recent rows per bin at least: with fewer, empty bins alone push PSI past any threshold.
+  const bins = Math.max(2, Math.min(maxBins, Math.floor(cur.length / 10)));
   const edges: number[] = [];
   for (let b = 1; b < bins; b++) {
     const v = ref[Math.min(ref.length - 1, Math.floor((b * ref.length) / bins))];

@@ -40,7 +40,7 @@ export const RunConfigSchema = z.object({
       drift: z
         .object({
           psiThreshold: z.number().positive().default(0.25),
-          recentDays: z.number().int().min(5).default(20),
+          recentDays: z.number().int().min(5).default(60),
           /** When a feature drifts, start an extra run trained on the newest `retrainWindowDays` only. */
           retrainOnDrift: z.boolean().default(false),
           retrainWindowDays: z.number().int().min(60).default(756),
