@@ -86,7 +86,8 @@ function python(p: Problem): Map<string, { fit_s: number; accuracy: number; impl
   };
   const spec = { cols: p.train.X.cols, Xtr: f('Xtr', p.train.X.data), ytr: f('ytr', p.train.y), wtr: f('wtr', p.train.w), Xte: f('Xte', p.test.X.data), yte: f('yte', p.test.y), only, threads: 1 };
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-  const r = spawnSync(PY, [resolve('bench/sklearn_models.py'), join(dir, 'spec.json')], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // One thread on both sides: sklearn's HistGradientBoosting otherwise uses every core via OpenMP.
+  const r = spawnSync(PY, [resolve('bench/sklearn_models.py'), join(dir, 'spec.json')], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
   if (r.status !== 0) {
     console.log(`(python reference unavailable: ${(r.stderr || '').trim().split('\n').pop()})`);
     return out;
