@@ -6,11 +6,10 @@ import { decidePromotion } from '../src/evaluation/promotionGate';
 import { backtestBuyAndHold, backtestChoices, backtestMetricRows, type BacktestResult } from '../src/evaluation/backtest';
 import { argmaxRows } from '../src/models/classifier';
 import { Context } from '@temporalio/activity';
-import { NotFoundError } from '../src/errors';
 import { EnsemblePipeline } from '../src/models/ensemblePipeline';
-import type { Predictor } from '../src/models/predictor';
+import { sameInputsAndClasses, type Predictor } from '../src/models/predictor';
 import { loadDataset } from '../src/store/datasetStore';
-import { getAlias, loadModel, modelsOfRun, saveDecision, saveEvaluationDetail, saveMetrics, setAlias } from '../src/store/modelStore';
+import { getAlias, loadModel, loadModelIfPresent, modelsOfRun, saveDecision, saveEvaluationDetail, saveMetrics, setAlias } from '../src/store/modelStore';
 import type { EvaluateResult, GateResult, ModelEvaluation, TaskName } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
@@ -43,11 +42,6 @@ function thin(equity: number[]): number[] {
 }
 
 const short = (b: BacktestResult) => ({ cagr: b.cagr, sharpe: b.sharpe, maxDrawdown: b.maxDrawdown, hitRate: b.hitRate });
-
-/** A champion trained on other features or classes cannot be scored on this dataset. */
-function comparable(ds: Dataset, p: Predictor): boolean {
-  return p.featureNames.join('|') === ds.featureNames.join('|') && p.classNames.join('|') === ds.classNames.join('|');
-}
 
 export function createEvaluateActivities(deps: ActivityDeps) {
   return {
@@ -85,16 +79,13 @@ export function createEvaluateActivities(deps: ActivityDeps) {
         }
         for (const t of targets) {
           Context.current().heartbeat(`evaluating ${t.id}`);
-          const m = await loadModel(deps.db, t.id).catch((e) => {
-            // A champion alias pointing at a deleted model must not block retraining.
-            if (t.role === 'champion' && e instanceof NotFoundError) return null;
-            throw e;
-          });
+          // A champion alias pointing at a deleted model must not block retraining.
+          const m = t.role === 'champion' ? await loadModelIfPresent(deps.db, t.id) : await loadModel(deps.db, t.id);
           if (!m) {
             deps.logger.warn({ championId: t.id }, 'champion alias points at a missing model; judging challengers on sanity only');
             continue;
           }
-          if (t.role === 'champion' && !comparable(ds, m.pipeline)) {
+          if (t.role === 'champion' && !sameInputsAndClasses(ds, m.pipeline)) {
             deps.logger.warn({ championId: t.id }, 'champion not comparable with this dataset (features or classes differ)');
             continue;
           }

@@ -1,10 +1,10 @@
 import { gatherRows, SPLIT_TEST, timeOrderedRows } from '../src/datasets/dataset';
 import { argmaxRows } from '../src/models/classifier';
 import { featureDrift, recentRows } from '../src/monitoring/drift';
+import { sameInputsAndClasses } from '../src/models/predictor';
 import { loadDataset } from '../src/store/datasetStore';
 import { addReplayRows, saveDrift } from '../src/store/monitoringStore';
-import { getAlias, loadModel, saveMetrics } from '../src/store/modelStore';
-import { NotFoundError } from '../src/errors';
+import { getAlias, loadModelIfPresent, saveMetrics } from '../src/store/modelStore';
 import type { MonitorResult, TaskName } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
@@ -34,12 +34,9 @@ export function createMonitorActivities(deps: ActivityDeps) {
         };
         const championId = await getAlias(deps.db, a.task, 'champion');
         if (!championId) return result;
-        const champion = await loadModel(deps.db, championId).catch((e) => {
-          if (e instanceof NotFoundError) return null;
-          throw e;
-        });
+        const champion = await loadModelIfPresent(deps.db, championId);
         if (!champion) return result;
-        if (champion.pipeline.featureNames.join('|') !== ds.featureNames.join('|') || champion.pipeline.classNames.join('|') !== ds.classNames.join('|')) return result;
+        if (!sameInputsAndClasses(ds, champion.pipeline)) return result;
         const predictRows = (idx: Int32Array) => argmaxRows(champion.pipeline.predictProba({ data: gatherRows(ds.X, ds.cols, idx), rows: idx.length, cols: ds.cols }), ds.classNames.length);
         const recent = recentRows(ds, cfg.config.drift.recentDays);
         const pr = predictRows(recent);

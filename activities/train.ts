@@ -3,6 +3,7 @@ import { EnsemblePipeline } from '../src/models/ensemblePipeline';
 import { DEFAULT_META, MetaLearner, type MetaParams } from '../src/models/metaLearner';
 import { applyStandardizer } from '../src/features/standardize';
 import { createModel } from '../src/models/registry';
+import { probaAccuracy } from '../src/models/probabilityScores';
 import { initTfBackend } from '../src/models/tf/backend';
 import { Trm } from '../src/models/trm/trm';
 import { TRM_PROFILES } from '../src/models/trm/trmProfiles';
@@ -75,10 +76,7 @@ export function createTrainActivities(deps: ActivityDeps) {
         const report = await model.fit(X, y, w, { nClasses: ds.classNames.length, seed: cfg.config.dataset.seed, validation, pnl, resumeFrom, onCheckpoint, ...heartbeatProgress(`train ${a.kind}`, hb) });
         if (report.resumedFrom) deps.logger.info({ runId: a.runId, step, resumedFrom: report.resumedFrom }, 'resumed training from checkpoint');
         const seconds = (Date.now() - started) / 1000;
-        const pred = model.predict(validation.X);
-        let correct = 0;
-        pred.forEach((p, i) => (correct += p === validation.y[i] ? 1 : 0));
-        const validationAccuracy = valIdx.length > 0 ? correct / valIdx.length : null;
+        const validationAccuracy = valIdx.length > 0 ? probaAccuracy(model.predictProba(validation.X), validation.y, ds.classNames.length) : null;
         const modelId = stableId('m', a.runId, a.task, a.kind);
         const pipeline = new ModelPipeline(model, ds.standardizer, ds.featureNames, ds.classNames);
         await saveModel(deps.db, { id: modelId, runId: a.runId, datasetId: a.datasetId, task: a.task, kind: a.kind, params, pipeline, trainSummary: { ...report, seconds, validationAccuracy, trainRows: idx.length, attempt: ctx.info.attempt } });
@@ -108,14 +106,7 @@ export function createTrainActivities(deps: ActivityDeps) {
         const report = await meta.fit(Z, y, w, { nClasses: ds.classNames.length, seed: cfg.config.dataset.seed, ...heartbeatProgress('train meta') });
         const seconds = (Date.now() - started) / 1000;
         const honest = await meta.crossFitProba(Z, y, w);
-        const K = ds.classNames.length;
-        let correct = 0;
-        for (let i = 0; i < y.length; i++) {
-          let best = 0;
-          for (let k = 1; k < K; k++) if (honest[i * K + k] > honest[i * K + best]) best = k;
-          if (best === y[i]) correct++;
-        }
-        const validationAccuracy = y.length > 0 ? correct / y.length : null;
+        const validationAccuracy = y.length > 0 ? probaAccuracy(honest, y, ds.classNames.length) : null;
         const modelId = stableId('m', a.runId, a.task, 'meta');
         const voteWeights = Object.fromEntries(a.memberIds.map((id, j) => [id, meta.voteWeights[j]]));
         await saveModel(deps.db, {

@@ -1,6 +1,7 @@
 import { ModelArtifactError } from '../errors';
 import { argmaxRows, checkFitInputs, checkPredictInputs, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
 import { LogisticRegression } from './logisticRegression';
+import { probaAccuracy, probaLogLoss } from './probabilityScores';
 
 export type MetaMethod = 'soft_vote' | 'stacked';
 
@@ -47,7 +48,7 @@ export class MetaLearner implements Classifier {
       const scores = {} as Record<MetaMethod, { logLoss: number; accuracy: number }>;
       for (const m of ['soft_vote', 'stacked'] as MetaMethod[]) {
         const p = await crossFit(X, y, weights, K, { ...this.params, method: m });
-        scores[m] = { logLoss: logLoss(p, y, weights, K), accuracy: accuracy(p, y, weights, K) };
+        scores[m] = { logLoss: probaLogLoss(p, y, K, weights), accuracy: probaAccuracy(p, y, K, weights) };
       }
       this.selection = scores;
       this.method = scores.stacked.logLoss < scores.soft_vote.logLoss ? 'stacked' : 'soft_vote';
@@ -157,27 +158,4 @@ async function crossFit(X: Matrix, y: Int32Array, weights: Float64Array | undefi
     out.set(m.predictProba(rowsOf(X, pa, pb)), pa * K);
   }
   return out;
-}
-
-function logLoss(p: Float64Array, y: Int32Array, w: Float64Array | undefined, K: number): number {
-  let s = 0;
-  let t = 0;
-  for (let i = 0; i < y.length; i++) {
-    const wi = w ? w[i] : 1;
-    s -= wi * Math.log(Math.max(p[i * K + y[i]], 1e-15));
-    t += wi;
-  }
-  return t > 0 ? s / t : 0;
-}
-
-function accuracy(p: Float64Array, y: Int32Array, w: Float64Array | undefined, K: number): number {
-  const pred = argmaxRows(p, K);
-  let c = 0;
-  let t = 0;
-  for (let i = 0; i < y.length; i++) {
-    const wi = w ? w[i] : 1;
-    if (pred[i] === y[i]) c += wi;
-    t += wi;
-  }
-  return t > 0 ? c / t : 0;
 }

@@ -26,6 +26,16 @@ export async function loadModel(db: Db, id: string): Promise<{ pipeline: Predict
   return { pipeline, kind: row.kind, task: row.task, runId: row.runId, trainSummary: row.trainSummary };
 }
 
+/** loadModel, or null when the id names no stored model (e.g. an alias left pointing at a deleted one). */
+export async function loadModelIfPresent(db: Db, id: string): Promise<Awaited<ReturnType<typeof loadModel>> | null> {
+  try {
+    return await loadModel(db, id);
+  } catch (e) {
+    if (e instanceof NotFoundError) return null;
+    throw e;
+  }
+}
+
 export async function modelRow(db: Db, id: string) {
   const [row] = await db.select({ id: models.id, kind: models.kind, task: models.task, runId: models.runId, createdAt: models.createdAt }).from(models).where(eq(models.id, id));
   return row ?? null;

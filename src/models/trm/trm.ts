@@ -2,6 +2,7 @@ import { ModelArtifactError } from '../../errors';
 import { Rng } from '../../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
 import { initTfBackend, tf } from '../tf/backend';
+import { probaAccuracy, probaLogLoss } from '../probabilityScores';
 import { AdamW, WeightEma } from './adamw';
 import { classWeights, DEFAULT_TRM_LOSS, trmLoss, type TrmLossConfig } from './trmLoss';
 import { gradCycle, gradsByParam, initialState, initialValues, noGradCycles, PARAM_NAMES, toTensors, toVariables, type ParamName, type ParamValues, type TrmArchitecture, type TrmParams, type TrmState } from './trmNetwork';
@@ -139,8 +140,8 @@ export class Trm implements Classifier {
         if (val) {
           this.weights = ema.values() as ParamValues;
           const pred = this.predictDetailed(val.X);
-          row.valLogLoss = logLoss(pred.proba, val.y, K);
-          row.valAccuracy = accuracy(pred.proba, val.y, K);
+          row.valLogLoss = probaLogLoss(pred.proba, val.y, K);
+          row.valAccuracy = probaAccuracy(pred.proba, val.y, K);
           row.valMeanHaltingStep = pred.haltingStep.reduce((a, b) => a + b, 0) / pred.haltingStep.length;
           if (row.valLogLoss < best.score - 1e-6) best = { score: row.valLogLoss, epoch, weights: this.weights };
           history.push(row);
@@ -417,19 +418,6 @@ export class Trm implements Classifier {
     m.weights = Object.fromEntries(PARAM_NAMES.map((k) => [k, { shape: weights[k].shape, values: dec(weights[k].data) }])) as ParamValues;
     return m;
   }
-}
-
-function logLoss(p: Float64Array, y: Int32Array, K: number): number {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s -= Math.log(Math.max(p[i * K + y[i]], 1e-15));
-  return s / Math.max(1, y.length);
-}
-
-function accuracy(p: Float64Array, y: Int32Array, K: number): number {
-  const pred = argmaxRows(p, K);
-  let c = 0;
-  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) c++;
-  return c / Math.max(1, y.length);
 }
 
 export type { TrmParams };
