@@ -3,18 +3,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import type { Worker } from '@temporalio/worker';
-import { createRetrainWorker } from '../../worker/createWorker';
-import { createLogger } from '../../src/logger';
 import { metrics, models, promotionDecisions, runReports } from '../../src/db/schema';
 import { DEFAULT_MODEL_KINDS } from '../../src/models/registry';
 import { REGIMES } from '../../src/regimes/regimes';
 import { getAlias } from '../../src/store/modelStore';
 import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../../src/temporal/startOptions';
 import type { DevServer } from '../../src/temporal/devServer';
+import type { TestDb } from '../helpers/postgres';
+import { startTestStack, type TestStack } from '../helpers/stack';
 import type { RetrainResult } from '../../workflows/types';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
 import { fastInput } from '../helpers/fastConfig';
 
 const DIR = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
@@ -24,21 +21,16 @@ if (!present) console.warn(`real-data pipeline test skipped: ${DIR} not found (s
 describe.skipIf(!present)('the full pipeline on the real market corpus (real Temporal + Postgres)', () => {
   let server: DevServer;
   let db: TestDb;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: TestStack;
   const taskQueue = `real-${randomUUID()}`;
   const source = { kind: 'csv' as const, dir: DIR, feed: 'real-csv' };
 
   beforeAll(async () => {
-    [server, db] = await Promise.all([startTestServer(), createTestDb()]);
-    worker = await createRetrainWorker({ connection: server.env.nativeConnection, namespace: 'default', taskQueue, db: db.db, logger: createLogger({ level: 'warn', pretty: false }), maxConcurrentActivities: 2 });
-    running = worker.run();
+    stack = await startTestStack(taskQueue);
+    ({ server, db } = stack);
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await server?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const run = (input: ReturnType<typeof fastInput>) =>

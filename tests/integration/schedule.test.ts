@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
-import type { Worker } from '@temporalio/worker';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { createRetrainWorker } from '../../worker/createWorker';
-import { createLogger } from '../../src/logger';
 import { runs } from '../../src/db/schema';
 import type { DevServer } from '../../src/temporal/devServer';
+import type { TestDb } from '../helpers/postgres';
+import { startTestStack, type TestStack } from '../helpers/stack';
 import type { RetrainResult } from '../../workflows/types';
 import { backfillSchedule, deleteSchedule, describeSchedule, ensureWeeklySchedule, pauseSchedule, triggerSchedule, unpauseSchedule, type ScheduleSettings } from '../../schedules/weeklySchedule';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
 import { tinyInput } from '../helpers/fastConfig';
 
 describe('weekly schedule on the real Temporal server', () => {
   let server: DevServer;
   let db: TestDb;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: TestStack;
   const taskQueue = `schedule-${randomUUID()}`;
   const scheduleId = `weekly-retrain-test-${randomUUID().slice(0, 8)}`;
   const settings: ScheduleSettings = {
@@ -32,16 +28,12 @@ describe('weekly schedule on the real Temporal server', () => {
   };
 
   beforeAll(async () => {
-    [server, db] = await Promise.all([startTestServer(), createTestDb()]);
-    worker = await createRetrainWorker({ connection: server.env.nativeConnection, namespace: 'default', taskQueue, db: db.db, logger: createLogger({ level: 'warn', pretty: false }), maxConcurrentActivities: 2 });
-    running = worker.run();
+    stack = await startTestStack(taskQueue);
+    ({ server, db } = stack);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await server?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   /** Workflow ids the schedule has started so far (trigger and backfill included). */

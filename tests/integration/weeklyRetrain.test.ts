@@ -10,37 +10,29 @@ import { predictWithChampion } from '../../src/predict/predict';
 import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../../src/temporal/startOptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Worker } from '@temporalio/worker';
-import { createRetrainWorker } from '../../worker/createWorker';
-import { createLogger } from '../../src/logger';
 import { aliasEvents, datasets, drift, evaluations, metrics, modelAliases, models, promotionDecisions, runReports, runSteps, runs } from '../../src/db/schema';
 import { getAlias, loadModel, promoteModel, rollbackChampion } from '../../src/store/modelStore';
 import { DEFAULT_MODEL_KINDS } from '../../src/models/registry';
 import type { DevServer } from '../../src/temporal/devServer';
+import type { TestDb } from '../helpers/postgres';
+import { startTestStack, type TestStack } from '../helpers/stack';
 import type { RetrainResult } from '../../workflows/types';
 import { progressQuery } from '../../workflows';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
 import { fastInput, tinyInput } from '../helpers/fastConfig';
 
 describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', () => {
   let server: DevServer;
   let db: TestDb;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: TestStack;
   const taskQueue = `retrain-${randomUUID()}`;
 
   beforeAll(async () => {
-    [server, db] = await Promise.all([startTestServer(), createTestDb()]);
-    worker = await createRetrainWorker({ connection: server.env.nativeConnection, namespace: 'default', taskQueue, db: db.db, logger: createLogger({ level: 'warn', pretty: false }), maxConcurrentActivities: 2 });
-    running = worker.run();
+    stack = await startTestStack(taskQueue);
+    ({ server, db } = stack);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await server?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('runs every stage, stores runs/steps/datasets/models/metrics, and promotes a first champion', async () => {
