@@ -1,8 +1,8 @@
 import { ModelArtifactError } from '../errors';
 import { Rng } from '../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
-import { applyBins, computeEdges } from './tree/binning';
-import { accumulateTree, growClassificationTree, treeFromJSON, treeToJSON, type FlatTree } from './tree/classificationTree';
+import { applyBins, BINNING_MODES, computeEdges, type BinningMode } from './tree/binning';
+import { accumulateTree, ClassificationTreeGrower, treeFromJSON, treeToJSON, type FlatTree } from './tree/classificationTree';
 
 export interface ForestParams {
   nTrees: number;
@@ -11,11 +11,13 @@ export interface ForestParams {
   /** Fraction of features tried per split; default sqrt(cols)/cols. */
   maxFeaturesFraction?: number;
   maxBins: number;
+  /** How bin edges count rows (tree/binning.ts). */
+  binning: BinningMode;
   bootstrap: boolean;
   seed: number;
 }
 
-export const DEFAULT_FOREST: ForestParams = { nTrees: 100, maxDepth: 12, minSamplesLeaf: 3, maxBins: 64, bootstrap: true, seed: 42 };
+export const DEFAULT_FOREST: ForestParams = { nTrees: 100, maxDepth: 12, minSamplesLeaf: 3, maxBins: 64, binning: 'weighted', bootstrap: true, seed: 42 };
 
 /**
  * Random forest over the histogram tree core: weighted bootstrap (each row's bootstrap count
@@ -37,6 +39,7 @@ export class RandomForest implements Classifier {
     if (!(params.nTrees >= 1)) throw new RangeError(`${this.name}: nTrees must be >= 1, got ${params.nTrees}`);
     if (!(params.maxDepth >= 1)) throw new RangeError(`${this.name}: maxDepth must be >= 1, got ${params.maxDepth}`);
     if (!(params.minSamplesLeaf >= 1)) throw new RangeError(`${this.name}: minSamplesLeaf must be >= 1, got ${params.minSamplesLeaf}`);
+    if (params.binning !== undefined && !BINNING_MODES.includes(params.binning)) throw new RangeError(`${this.name}: binning must be "rows" or "weighted", got ${JSON.stringify(params.binning)}`);
     if (params.maxFeaturesFraction !== undefined && !(params.maxFeaturesFraction > 0 && params.maxFeaturesFraction <= 1)) {
       throw new RangeError(`${this.name}: maxFeaturesFraction must be in (0, 1], got ${params.maxFeaturesFraction}`);
     }
@@ -51,13 +54,15 @@ export class RandomForest implements Classifier {
     const K = opts.nClasses;
     this.cols = X.cols;
     this.classes = K;
-    const bins = applyBins(X, computeEdges(X, this.params.maxBins, weights));
+    const bins = applyBins(X, computeEdges(X, this.params.maxBins, weights, this.params.binning));
     const rng = new Rng(opts.seed ?? this.params.seed);
     const maxFeatures = Math.max(1, Math.round(X.cols * (this.params.maxFeaturesFraction ?? Math.sqrt(X.cols) / X.cols)));
     const base = weights ?? new Float64Array(X.rows).fill(1);
     const oob = new Float64Array(X.rows * K);
     const oobSeen = new Uint8Array(X.rows);
     const w = new Float64Array(X.rows);
+    const grower = await ClassificationTreeGrower.create(bins, y, K);
+    const treeParams = { maxDepth: this.params.maxDepth, minSamplesLeaf: this.params.minSamplesLeaf, maxFeatures, randomThresholds: this.randomThresholds };
     // Trees are independent (each has its own forked Rng), so a checkpoint's trees are reused
     // as they are and only their bootstrap draws are replayed for the OOB score.
     const restored = opts.resumeFrom ? this.checkpointTrees(opts.resumeFrom, X.cols, K) : [];
@@ -69,7 +74,7 @@ export class RandomForest implements Classifier {
         for (let s = 0; s < X.rows; s++) w[treeRng.int(X.rows)] += 1;
         for (let i = 0; i < X.rows; i++) w[i] *= base[i];
       } else w.set(base);
-      const tree = t < restored.length ? restored[t] : growClassificationTree(bins, y, w, K, { maxDepth: this.params.maxDepth, minSamplesLeaf: this.params.minSamplesLeaf, maxFeatures, randomThresholds: this.randomThresholds }, treeRng);
+      const tree = t < restored.length ? restored[t] : grower.grow(w, treeParams, treeRng);
       this.trees.push(tree);
       const every = opts.checkpointEvery ?? 10;
       if (opts.onCheckpoint && t >= restored.length && (t + 1) % every === 0 && t + 1 < this.params.nTrees) await opts.onCheckpoint(() => this.toJSON(), t + 1);

@@ -1,8 +1,11 @@
 import type { Classifier, Matrix } from '../../src/models/classifier';
 import { Rng } from '../../src/util/rng';
 
-/** Three classes by a nonlinear rule (a disc and two half-planes) on 2 of 5 features. */
-export function nonlinearProblem(n: number, seed: number): { X: Matrix; y: Int32Array } {
+/**
+ * Three classes by a nonlinear rule (a disc and two half-planes) on 2 of 5 features; with
+ * `labelNoise`, that share of rows gets a random label, so the classes overlap.
+ */
+export function nonlinearProblem(n: number, seed: number, labelNoise = 0): { X: Matrix; y: Int32Array } {
   const rng = new Rng(seed);
   const cols = 5;
   const data = new Float64Array(n * cols);
@@ -12,6 +15,10 @@ export function nonlinearProblem(n: number, seed: number): { X: Matrix; y: Int32
     const a = data[i * cols];
     const b = data[i * cols + 1];
     y[i] = a * a + b * b < 0.8 ? 0 : a > 0 ? 1 : 2;
+  }
+  if (labelNoise > 0) {
+    const noise = new Rng(seed + 7919);
+    for (let i = 0; i < n; i++) if (noise.next() < labelNoise) y[i] = noise.int(3);
   }
   return { X: { data, rows: n, cols }, y };
 }

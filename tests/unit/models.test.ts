@@ -6,13 +6,14 @@ import { accuracyOf, agreement, maxAbsDiff, meanAbsDiff, nonlinearProblem, pickR
 /**
  * Every ensemble member on the same contract. Params keep each fit to a second or two;
  * `exact` are the settings under which weights must be exactly equivalent to duplication or
- * removal (no bootstrap or row subsampling, count-based leaf limits at 1, full batches).
+ * removal (no bootstrap or row subsampling, row-count leaf limits at 1, full batches, bin
+ * edges by weight: the boosters' default edges count rows, see tree/binning.ts).
  */
 const CASES: [kind: string, params: Record<string, unknown>, floor: number, exact: Record<string, unknown>][] = [
   ['random_forest', { nTrees: 30, maxDepth: 8 }, 0.85, { bootstrap: false, minSamplesLeaf: 1 }],
   ['extra_trees', { nTrees: 30, maxDepth: 10 }, 0.8, { minSamplesLeaf: 1 }],
-  ['xgboost', { nRounds: 60, maxDepth: 4 }, 0.85, { earlyStoppingRounds: 0 }],
-  ['lightgbm', { nRounds: 60, maxLeaves: 15, minDataInLeaf: 10 }, 0.85, { minDataInLeaf: 1, earlyStoppingRounds: 0 }],
+  ['xgboost', { nRounds: 60, maxDepth: 4 }, 0.85, { earlyStoppingRounds: 0, binning: 'weighted' }],
+  ['lightgbm', { nRounds: 60, maxLeaves: 15, minDataInLeaf: 10 }, 0.85, { minDataInLeaf: 1, earlyStoppingRounds: 0, binning: 'weighted' }],
   ['gradient_boosting', { nRounds: 60 }, 0.85, {}],
   ['mlp', { hidden: [32, 16], epochs: 40, batchSize: 128, learningRate: 5e-3 }, 0.85, { batchSize: 100000, epochs: 15 }],
   ['logistic', { maxIter: 300 }, 0.5, {}],
@@ -65,14 +66,19 @@ describe.each(CASES)('%s', (kind, params, floor, exact) => {
     expect(meanAbsDiff(twice, duplicated)).toBeLessThan(1e-3);
     expect(agreement(twice, duplicated, 3)).toBeGreaterThan(0.99);
 
-    const heavy = await fitted(sub.X, sub.y, Float64Array.from(sub.y, (c) => (c === 2 ? 8 : 1)));
-    const plain = await fitted(sub.X, sub.y);
+    // Weights matter where classes overlap: with noisy labels, weighting class 2 by 8 must
+    // widen its region (on clean data a strong model can learn every region whatever the weights).
+    const noisy = nonlinearProblem(n, 3, 0.25);
+    const heavy = await fitted(noisy.X, noisy.y, Float64Array.from(noisy.y, (c) => (c === 2 ? 8 : 1)));
+    const plain = await fitted(noisy.X, noisy.y);
     const count2 = (proba: Float64Array) => {
       let c = 0;
       for (let i = 0; i < proba.length / 3; i++) if (proba[i * 3 + 2] > proba[i * 3] && proba[i * 3 + 2] > proba[i * 3 + 1]) c++;
       return c;
     };
-    expect(count2(heavy)).toBeGreaterThan(count2(plain));
+    const meanP2 = (proba: Float64Array) => Array.from({ length: proba.length / 3 }, (_, i) => proba[i * 3 + 2]).reduce((a, b) => a + b, 0) / (proba.length / 3);
+    expect(meanP2(heavy)).toBeGreaterThan(meanP2(plain) + 0.03);
+    expect(count2(heavy)).toBeGreaterThan(count2(plain) + 15);
   });
 
   it('handles a class missing from the training data', async () => {
@@ -117,6 +123,8 @@ describe('model registry', () => {
     expect(() => createModel('nope')).toThrow(/unknown model kind "nope"/);
     expect(() => createModel('random_forest', { nTrees: 0 })).toThrow(/nTrees must be >= 1/);
     expect(() => createModel('xgboost', { learningRate: 2 })).toThrow(/learningRate must be in \(0, 1\]/);
+    expect(() => createModel('lightgbm', { binning: 'hessian' })).toThrow(/binning must be "rows" or "weighted", got "hessian"/);
+    expect(() => createModel('extra_trees', { binning: 'hessian' })).toThrow(/binning must be "rows" or "weighted"/);
     expect(() => createModel('svm', { kernel: 'poly' })).toThrow(/kernel must be "linear" or "rbf"/);
   });
   it('refuses to load an artifact of another kind', () => {

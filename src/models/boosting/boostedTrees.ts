@@ -1,8 +1,8 @@
 import { ModelArtifactError } from '../../errors';
 import { Rng } from '../../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
-import { applyBins, computeEdges } from '../tree/binning';
-import { addTreeOutput, growGradientTree, regressionTreeFromJSON, regressionTreeToJSON, type RegressionTree } from '../tree/gradientTree';
+import { applyBins, BINNING_MODES, computeEdges, type BinningMode } from '../tree/binning';
+import { addTreeOutput, GradientTreeGrower, regressionTreeFromJSON, regressionTreeToJSON, type RegressionTree } from '../tree/gradientTree';
 
 export interface BoostingParams {
   nRounds: number;
@@ -19,6 +19,8 @@ export interface BoostingParams {
   /** Fraction of rows each round sees (stochastic boosting); 1 = all. */
   subsample: number;
   maxBins: number;
+  /** How bin edges count rows (tree/binning.ts). */
+  binning: BinningMode;
   /** Stop when validation log loss has not improved for this many rounds; 0 = off. */
   earlyStoppingRounds: number;
   /**
@@ -58,6 +60,7 @@ export class BoostedTrees implements Classifier {
     need(params.colsampleByTree > 0 && params.colsampleByTree <= 1, `colsampleByTree must be in (0, 1], got ${params.colsampleByTree}`);
     need(params.subsample > 0 && params.subsample <= 1, `subsample must be in (0, 1], got ${params.subsample}`);
     need(params.lambda >= 0 && params.gamma >= 0, 'lambda and gamma must be >= 0');
+    need(params.binning === undefined || BINNING_MODES.includes(params.binning), `binning must be "rows" or "weighted", got ${JSON.stringify(params.binning)}`);
   }
 
   async fit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, opts: FitOptions): Promise<FitReport> {
@@ -69,7 +72,7 @@ export class BoostedTrees implements Classifier {
     this.classes = K;
     const w = weights ?? new Float64Array(n).fill(1);
     const rng = new Rng(opts.seed ?? p.seed);
-    const bins = applyBins(X, computeEdges(X, p.maxBins, weights));
+    const bins = applyBins(X, computeEdges(X, p.maxBins, weights, p.binning));
 
     // Start from the weighted class prior; an absent class gets a small floor, not -Infinity.
     const prior = new Float64Array(K);
@@ -102,6 +105,7 @@ export class BoostedTrees implements Classifier {
       lambda: p.lambda,
       gamma: p.gamma,
     };
+    const grower = await GradientTreeGrower.create(bins, treeParams);
     this.trees = [];
     let bestLoss = Infinity;
     let bestRound = 0;
@@ -139,7 +143,7 @@ export class BoostedTrees implements Classifier {
           hTrue[i] = w[i] * Math.max(pk * (1 - pk), 1e-6);
           h[i] = p.secondOrder ? hTrue[i] : w[i];
         }
-        const grown = growGradientTree(bins, rows, g, h, features, treeParams);
+        const grown = grower.grow(rows, g, h, features);
         const tree = grown.tree;
         if (!p.secondOrder) {
           // One Newton step per leaf on the true hessian, scaled by (K-1)/K as sklearn does.

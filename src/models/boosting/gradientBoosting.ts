@@ -18,6 +18,7 @@ export const DEFAULT_GRADIENT_BOOSTING: BoostingParams = {
   colsampleByTree: 1,
   subsample: 1,
   maxBins: 256,
+  binning: 'weighted',
   earlyStoppingRounds: 0,
   secondOrder: false,
   seed: 42,

@@ -3,7 +3,8 @@ import { BoostedTrees, type BoostingParams } from './boostedTrees';
 
 /**
  * LightGBM's defaults: leaf-wise (best-first) growth bounded by num_leaves rather than depth,
- * min_data_in_leaf, and histogram subtraction (in the shared tree core).
+ * min_data_in_leaf, histogram subtraction (in the shared tree core), and bin edges that count
+ * rows, not weights.
  */
 export const DEFAULT_LIGHTGBM: BoostingParams = {
   nRounds: 300,
@@ -17,6 +18,7 @@ export const DEFAULT_LIGHTGBM: BoostingParams = {
   colsampleByTree: 1,
   subsample: 1,
   maxBins: 255,
+  binning: 'rows',
   earlyStoppingRounds: 20,
   secondOrder: true,
   seed: 42,

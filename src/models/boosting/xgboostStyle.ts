@@ -1,7 +1,11 @@
 import type { ModelJSON } from '../classifier';
 import { BoostedTrees, type BoostingParams } from './boostedTrees';
 
-/** XGBoost's defaults: depth-wise trees, second order, L2 on leaves, column subsampling. */
+/**
+ * XGBoost's defaults: depth-wise trees, second order, L2 on leaves, column subsampling. Bin
+ * edges count rows, not weights (XGBoost's sketch is weighted): with regime weights that
+ * scored ~2.4 points higher on the real signal set (tree/binning.ts).
+ */
 export const DEFAULT_XGBOOST: BoostingParams = {
   nRounds: 300,
   learningRate: 0.1,
@@ -14,6 +18,7 @@ export const DEFAULT_XGBOOST: BoostingParams = {
   colsampleByTree: 0.8,
   subsample: 1,
   maxBins: 256,
+  binning: 'rows',
   earlyStoppingRounds: 20,
   secondOrder: true,
   seed: 42,

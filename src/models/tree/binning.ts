@@ -16,30 +16,47 @@ export interface Bins {
 }
 
 /**
- * Edges come only from rows with positive weight, and quantiles are weighted, so a zero-weight
- * row is exactly a removed row and weight 2 is exactly the row twice.
+ * How quantile edges count rows. 'weighted': by sample weight, so weight 2 is exactly the row
+ * twice (XGBoost's weighted sketch). 'rows': every row with positive weight once (LightGBM,
+ * sklearn HistGradientBoosting). Regime weights are heaviest on rare, extreme days, and
+ * weighted edges spend bins there and fewer where most rows are. On the real signal set the
+ * boosters scored ~1-2.5 points higher with 'rows' (README, bench:models).
  */
-export function computeEdges(X: Matrix, maxBins: number, weights?: Float64Array): Float64Array[] {
+export type BinningMode = 'rows' | 'weighted';
+
+export const BINNING_MODES: readonly BinningMode[] = ['rows', 'weighted'];
+
+/**
+ * Edges come only from rows with positive weight, so a zero-weight row is exactly a removed
+ * row in either mode.
+ */
+export function computeEdges(X: Matrix, maxBins: number, weights?: Float64Array, mode: BinningMode = 'weighted'): Float64Array[] {
   if (!(maxBins >= 2 && maxBins <= 256)) throw new RangeError(`maxBins must be in [2, 256], got ${maxBins}`);
+  if (!BINNING_MODES.includes(mode)) throw new RangeError(`binning must be "rows" or "weighted", got ${JSON.stringify(mode)}`);
   const edges: Float64Array[] = [];
   const rows: number[] = [];
   for (let i = 0; i < X.rows; i++) if (!weights || weights[i] > 0) rows.push(i);
-  const order = new Int32Array(rows.length);
+  const column = new Float64Array(rows.length);
   for (let j = 0; j < X.cols; j++) {
-    const value = (k: number) => X.data[rows[k] * X.cols + j];
-    for (let k = 0; k < rows.length; k++) order[k] = k;
-    order.sort((a, b) => value(a) - value(b));
+    for (let k = 0; k < rows.length; k++) column[k] = X.data[rows[k] * X.cols + j];
+    // A typed array sorts numerically in native code, several times faster than sorting
+    // indices with a comparator; weights are matched to values afterwards.
+    const sorted = column.slice().sort();
     // Distinct values with their total weight, ascending.
     const uniq: number[] = [];
     const mass: number[] = [];
-    for (let q = 0; q < order.length; q++) {
-      const v = value(order[q]);
-      const wq = weights ? weights[rows[order[q]]] : 1;
-      if (uniq.length > 0 && uniq[uniq.length - 1] === v) mass[mass.length - 1] += wq;
+    for (let q = 0; q < sorted.length; q++) {
+      const v = sorted[q];
+      if (uniq.length > 0 && uniq[uniq.length - 1] === v) mass[mass.length - 1] += 1;
       else {
         uniq.push(v);
-        mass.push(wq);
+        mass.push(1);
       }
+    }
+    if (weights && mode === 'weighted') {
+      mass.fill(0);
+      const u = Float64Array.from(uniq);
+      for (let k = 0; k < rows.length; k++) mass[binIndex(u, column[k])] += weights[rows[k]];
     }
     let e: number[];
     if (uniq.length <= maxBins) {

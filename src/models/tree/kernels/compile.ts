@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import wabtInit from 'wabt';
+
+/** The exports of treeKernels.wat; every pointer is a byte offset into the instance's memory. */
+export interface TreeKernelExports {
+  memory: WebAssembly.Memory;
+  buildHistogram(hist: number, bytes: number, order: number, start: number, end: number, g: number, h: number, codes: number, cols: number, feat: number, off: number, nFeat: number): void;
+  subtractHistogram(a: number, b: number, bytes: number): void;
+  findSplit(hist: number, off: number, nFeat: number, G: number, H: number, lambda: number, minScore: number, minChild: number, minH: number, out: number): number;
+  binRange(column: number, order: number, start: number, end: number): number;
+  sideSums(column: number, order: number, start: number, end: number, y: number, w: number, t: number, K: number, acc: number): number;
+  classHistogram(column: number, order: number, start: number, end: number, y: number, w: number, lo: number, nb: number, K: number, hist: number, rows: number): void;
+}
+
+let compiled: Promise<WebAssembly.Module> | null = null;
+
+/** Compiles treeKernels.wat once per process (~20 ms); the text stays the only source. */
+export function compileTreeKernels(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    const wabt = await wabtInit();
+    const source = readFileSync(new URL('./treeKernels.wat', import.meta.url), 'utf8');
+    const parsed = wabt.parseWat('treeKernels.wat', source, { simd: true, bulk_memory: true });
+    try {
+      parsed.validate();
+      return new WebAssembly.Module(parsed.toBinary({}).buffer);
+    } finally {
+      parsed.destroy();
+    }
+  })();
+  return compiled;
+}
+
+/** A fresh instance: its own memory, so concurrent fits in one worker never share buffers. */
+export function instantiate(module: WebAssembly.Module): TreeKernelExports {
+  return new WebAssembly.Instance(module).exports as unknown as TreeKernelExports;
+}
+
+export const WASM_PAGE = 65536;
+export const align16 = (n: number) => (n + 15) & ~15;

@@ -1,0 +1,116 @@
+import { align16, compileTreeKernels, instantiate, WASM_PAGE, type TreeKernelExports } from './compile';
+
+/** The winning boundary of a node: feature index in the tree's feature list, bin, left sums. */
+export interface KernelSplit {
+  featureIndex: number;
+  bin: number;
+  score: number;
+  GL: number;
+  HL: number;
+}
+
+/**
+ * Gradient-tree kernels (histogram build, subtraction, split scan) with memory laid out for
+ * one boosting fit: the row order, per-row gradients and hessians, the row-major bin codes,
+ * the tree's feature list and histogram offsets, and a pool of histogram slots that grows on
+ * demand. Growing memory detaches typed
+ * array views, so callers read `order`, `g`, `h` afresh after `takeHistogram()`.
+ */
+export class GradientKernels {
+  order!: Int32Array;
+  g!: Float64Array;
+  h!: Float64Array;
+  private feat!: Int32Array;
+  private off!: Int32Array;
+  private outF64!: Float64Array;
+  private outI32!: Int32Array;
+  private readonly k: TreeKernelExports;
+  private readonly p: { order: number; g: number; h: number; codes: number; feat: number; off: number; out: number; slots: number };
+  private slotCount = 0;
+  private readonly free: number[] = [];
+
+  private constructor(
+    module: WebAssembly.Module,
+    private readonly rows: number,
+    private readonly cols: number,
+    rowCodes: Uint8Array,
+    /** Bytes of the largest histogram (every feature): one slot. */
+    private readonly slotBytes: number,
+  ) {
+    this.k = instantiate(module);
+    let at = 0;
+    const place = (bytes: number) => {
+      const start = at;
+      at = align16(at + bytes);
+      return start;
+    };
+    this.p = { order: place(rows * 4), g: place(rows * 8), h: place(rows * 8), codes: place(rows * cols), feat: place(cols * 4), off: place((cols + 1) * 4), out: place(32), slots: at };
+    this.reserve(at);
+    new Uint8Array(this.k.memory.buffer, this.p.codes, rows * cols).set(rowCodes);
+  }
+
+  static async create(rows: number, cols: number, rowCodes: Uint8Array, slotBytes: number): Promise<GradientKernels> {
+    return new GradientKernels(await compileTreeKernels(), rows, cols, rowCodes, align16(slotBytes));
+  }
+
+  /** Sets the features a tree uses; returns the byte size of its histograms. */
+  setFeatures(features: Int32Array, binsOf: (feature: number) => number): number {
+    const F = features.length;
+    this.feat.set(features);
+    this.off[0] = 0;
+    for (let f = 0; f < F; f++) this.off[f + 1] = this.off[f] + 16 * binsOf(features[f]);
+    return this.off[F];
+  }
+
+  takeHistogram(): number {
+    const free = this.free.pop();
+    if (free !== undefined) return free;
+    const add = Math.max(4, this.slotCount); // double the pool: few grows per fit
+    this.reserve(this.p.slots + (this.slotCount + add) * this.slotBytes);
+    for (let s = this.slotCount + add - 1; s > this.slotCount; s--) this.free.push(this.p.slots + s * this.slotBytes);
+    const slot = this.p.slots + this.slotCount * this.slotBytes;
+    this.slotCount += add;
+    return slot;
+  }
+
+  releaseHistogram(hist: number): void {
+    this.free.push(hist);
+  }
+
+  /** Histogram of rows order[start, end) over the first nFeat features set by setFeatures. */
+  build(hist: number, bytes: number, start: number, end: number, nFeat: number): void {
+    const p = this.p;
+    this.k.buildHistogram(hist, bytes, p.order, start, end, p.g, p.h, p.codes, this.cols, p.feat, p.off, nFeat);
+  }
+
+  subtract(into: number, minus: number, bytes: number): void {
+    this.k.subtractHistogram(into, minus, bytes);
+  }
+
+  findSplit(hist: number, nFeat: number, G: number, H: number, lambda: number, minScore: number, minChild: number, minH: number): KernelSplit | null {
+    const f = this.k.findSplit(hist, this.p.off, nFeat, G, H, lambda, minScore, minChild, minH, this.p.out);
+    if (f < 0) return null;
+    return { featureIndex: f, score: this.outF64[0], GL: this.outF64[1], HL: this.outF64[2], bin: this.outI32[6] };
+  }
+
+  /** A copy of a histogram's (G, H) pairs, for tests and diagnostics. */
+  readHistogram(hist: number, bytes: number): Float64Array {
+    return new Float64Array(this.k.memory.buffer.slice(hist, hist + bytes));
+  }
+
+  /** Grows memory to at least `bytes` and re-derives every view (growth detaches them). */
+  private reserve(bytes: number): void {
+    const mem = this.k.memory;
+    const have = mem.buffer.byteLength;
+    if (bytes > have) mem.grow(Math.ceil((bytes - have) / WASM_PAGE));
+    const buf = mem.buffer;
+    const p = this.p;
+    this.order = new Int32Array(buf, p.order, this.rows);
+    this.g = new Float64Array(buf, p.g, this.rows);
+    this.h = new Float64Array(buf, p.h, this.rows);
+    this.feat = new Int32Array(buf, p.feat, this.cols);
+    this.off = new Int32Array(buf, p.off, this.cols + 1);
+    this.outF64 = new Float64Array(buf, p.out, 4);
+    this.outI32 = new Int32Array(buf, p.out, 8);
+  }
+}
