@@ -272,7 +272,7 @@ export class Trm implements Classifier {
    * Inference with halting: every sample runs supervision steps until its Q > 0 or nSup, and
    * its prediction is the output of that step.
    */
-  predictDetailed(X: Matrix, override?: Partial<TrmArchitecture>): TrmPrediction {
+  predictDetailed(X: Matrix, override?: Partial<Pick<TrmConfig, keyof TrmArchitecture | 'nSup'>>): TrmPrediction {
     if (!this.weights) throw new ModelArtifactError('trm: model is not fitted');
     checkPredictInputs(this.name, X, this.cols);
     const arch = { ...this.cfg, ...override };
