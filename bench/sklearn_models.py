@@ -42,7 +42,8 @@ for name, make in models.items():
             m.fit(Xtr, ytr, sample_weight=wtr)
         except TypeError:  # MLPClassifier has no sample_weight in this sklearn
             m.fit(Xtr, ytr)
-        fit = min(fit, time.perf_counter() - t)
-        spent += time.perf_counter() - t
+        elapsed = time.perf_counter() - t
+        fit = min(fit, elapsed)
+        spent += elapsed
     acc = float((m.predict(Xte) == yte).mean())
     print(json.dumps({"model": name, "fit_s": fit, "accuracy": acc, "impl": type(m).__module__.split(".")[0] + "." + type(m).__name__}), flush=True)

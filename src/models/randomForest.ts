@@ -1,7 +1,7 @@
 import { ModelArtifactError } from '../errors';
 import { Rng } from '../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
-import { applyBins, BINNING_MODES, computeEdges, type BinningMode } from './tree/binning';
+import { applyBins, checkBinningMode, computeEdges, type BinningMode } from './tree/binning';
 import { accumulateTree, ClassificationTreeGrower, treeFromJSON, treeToJSON, type FlatTree } from './tree/classificationTree';
 
 export interface ForestParams {
@@ -39,7 +39,7 @@ export class RandomForest implements Classifier {
     if (!(params.nTrees >= 1)) throw new RangeError(`${this.name}: nTrees must be >= 1, got ${params.nTrees}`);
     if (!(params.maxDepth >= 1)) throw new RangeError(`${this.name}: maxDepth must be >= 1, got ${params.maxDepth}`);
     if (!(params.minSamplesLeaf >= 1)) throw new RangeError(`${this.name}: minSamplesLeaf must be >= 1, got ${params.minSamplesLeaf}`);
-    if (params.binning !== undefined && !BINNING_MODES.includes(params.binning)) throw new RangeError(`${this.name}: binning must be "rows" or "weighted", got ${JSON.stringify(params.binning)}`);
+    if (params.binning !== undefined) checkBinningMode(params.binning, `${this.name}: `);
     if (params.maxFeaturesFraction !== undefined && !(params.maxFeaturesFraction > 0 && params.maxFeaturesFraction <= 1)) {
       throw new RangeError(`${this.name}: maxFeaturesFraction must be in (0, 1], got ${params.maxFeaturesFraction}`);
     }

@@ -1,7 +1,7 @@
 import { ModelArtifactError } from '../../errors';
 import { Rng } from '../../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
-import { applyBins, BINNING_MODES, computeEdges, type BinningMode } from '../tree/binning';
+import { applyBins, checkBinningMode, computeEdges, type BinningMode } from '../tree/binning';
 import { addTreeOutput, GradientTreeGrower, regressionTreeFromJSON, regressionTreeToJSON, type RegressionTree } from '../tree/gradientTree';
 
 export interface BoostingParams {
@@ -60,7 +60,7 @@ export class BoostedTrees implements Classifier {
     need(params.colsampleByTree > 0 && params.colsampleByTree <= 1, `colsampleByTree must be in (0, 1], got ${params.colsampleByTree}`);
     need(params.subsample > 0 && params.subsample <= 1, `subsample must be in (0, 1], got ${params.subsample}`);
     need(params.lambda >= 0 && params.gamma >= 0, 'lambda and gamma must be >= 0');
-    need(params.binning === undefined || BINNING_MODES.includes(params.binning), `binning must be "rows" or "weighted", got ${JSON.stringify(params.binning)}`);
+    if (params.binning !== undefined) checkBinningMode(params.binning, `${name}: `);
   }
 
   async fit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, opts: FitOptions): Promise<FitReport> {

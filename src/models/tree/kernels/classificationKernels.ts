@@ -1,5 +1,5 @@
 import type { Bins } from '../binning';
-import { align16, compileTreeKernels, instantiate, WASM_PAGE, type TreeKernelExports } from './compile';
+import { compileTreeKernels, ensureMemory, instantiate, layOut, type TreeKernelExports } from './compile';
 
 /**
  * Classification-tree kernels (a node's bin range, side sums for a random threshold, class
@@ -25,16 +25,10 @@ export class ClassificationKernels {
     this.k = instantiate(module);
     const { rows, cols } = bins;
     const maxBins = bins.edges.reduce((m, e) => Math.max(m, e.length), 0);
-    let at = 0;
-    const place = (bytes: number) => {
-      const start = at;
-      at = align16(at + bytes);
-      return start;
-    };
-    this.p = { codes: place(rows * cols), order: place(rows * 4), y: place(rows * 4), w: place(rows * 8), sides: place(2 * K * 8), hist: place(maxBins * K * 8), binRows: place(maxBins * 4) };
-    const mem = this.k.memory;
-    if (at > mem.buffer.byteLength) mem.grow(Math.ceil((at - mem.buffer.byteLength) / WASM_PAGE));
-    const buf = mem.buffer;
+    const { at, end } = layOut({ codes: rows * cols, order: rows * 4, y: rows * 4, w: rows * 8, sides: 2 * K * 8, hist: maxBins * K * 8, binRows: maxBins * 4 });
+    this.p = at;
+    ensureMemory(this.k.memory, end);
+    const buf = this.k.memory.buffer;
     new Uint8Array(buf, this.p.codes, rows * cols).set(bins.codes);
     new Int32Array(buf, this.p.y, rows).set(y);
     this.order = new Int32Array(buf, this.p.order, rows);

@@ -35,5 +35,22 @@ export function instantiate(module: WebAssembly.Module): TreeKernelExports {
   return new WebAssembly.Instance(module).exports as unknown as TreeKernelExports;
 }
 
-export const WASM_PAGE = 65536;
+const WASM_PAGE = 65536;
 export const align16 = (n: number) => (n + 15) & ~15;
+
+/** Byte offsets of consecutive 16-byte-aligned regions of the given sizes, and where they end. */
+export function layOut<K extends string>(sizes: Record<K, number>): { at: Record<K, number>; end: number } {
+  const at = {} as Record<K, number>;
+  let end = 0;
+  for (const key of Object.keys(sizes) as K[]) {
+    at[key] = end;
+    end = align16(end + sizes[key]);
+  }
+  return { at, end };
+}
+
+/** Grows a kernel instance's memory to at least `bytes` (growth detaches existing views). */
+export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
+}

@@ -1,4 +1,4 @@
-import { align16, compileTreeKernels, instantiate, WASM_PAGE, type TreeKernelExports } from './compile';
+import { align16, compileTreeKernels, ensureMemory, instantiate, layOut, type TreeKernelExports } from './compile';
 
 /** The winning boundary of a node: feature index in the tree's feature list, bin, left sums. */
 export interface KernelSplit {
@@ -13,8 +13,8 @@ export interface KernelSplit {
  * Gradient-tree kernels (histogram build, subtraction, split scan) with memory laid out for
  * one boosting fit: the row order, per-row gradients and hessians, the row-major bin codes,
  * the tree's feature list and histogram offsets, and a pool of histogram slots that grows on
- * demand. Growing memory detaches typed
- * array views, so callers read `order`, `g`, `h` afresh after `takeHistogram()`.
+ * demand. Growing memory detaches typed array views, so callers read `order`, `g`, `h` afresh
+ * after `takeHistogram()`.
  */
 export class GradientKernels {
   order!: Int32Array;
@@ -38,14 +38,9 @@ export class GradientKernels {
     private readonly slotBytes: number,
   ) {
     this.k = instantiate(module);
-    let at = 0;
-    const place = (bytes: number) => {
-      const start = at;
-      at = align16(at + bytes);
-      return start;
-    };
-    this.p = { order: place(rows * 4), g: place(rows * 8), h: place(rows * 8), codes: place(rows * cols), feat: place(cols * 4), off: place((cols + 1) * 4), out: place(32), slots: at };
-    this.reserve(at);
+    const { at, end } = layOut({ order: rows * 4, g: rows * 8, h: rows * 8, codes: rows * cols, feat: cols * 4, off: (cols + 1) * 4, out: 32 });
+    this.p = { ...at, slots: end };
+    this.reserve(end);
     new Uint8Array(this.k.memory.buffer, this.p.codes, rows * cols).set(rowCodes);
   }
 
@@ -100,10 +95,8 @@ export class GradientKernels {
 
   /** Grows memory to at least `bytes` and re-derives every view (growth detaches them). */
   private reserve(bytes: number): void {
-    const mem = this.k.memory;
-    const have = mem.buffer.byteLength;
-    if (bytes > have) mem.grow(Math.ceil((bytes - have) / WASM_PAGE));
-    const buf = mem.buffer;
+    ensureMemory(this.k.memory, bytes);
+    const buf = this.k.memory.buffer;
     const p = this.p;
     this.order = new Int32Array(buf, p.order, this.rows);
     this.g = new Float64Array(buf, p.g, this.rows);
