@@ -32,7 +32,7 @@ export default tseslint.config(
         {
           patterns: [
             { regex: NOT_IN_WORKFLOWS, allowTypeImports: true, message: 'workflow code must not do I/O: import types only, or move this into an activity' },
-            { regex: '^\\.\\./src/(?!(errors|util/dates)$)', allowTypeImports: true, message: 'workflow code may import values only from pure modules (src/errors, src/util/dates)' },
+            { regex: '^\\.\\./src/(?!(errors|util/dates|pipeline/tasks|pipeline/steps)$)', allowTypeImports: true, message: 'workflow code may import values only from pure modules (src/errors, src/util/dates, src/pipeline/tasks, src/pipeline/steps)' },
           ],
         },
       ],

@@ -1,11 +1,12 @@
 import { createDatasetActivities } from './datasets';
 import type { ActivityDeps } from './deps';
-import { createEvaluateActivities } from './evaluate';
+import { createEvaluationActivities } from './evaluation';
+import { createGateActivities } from './gate';
 import { createIngestActivities } from './ingest';
 import { createMonitorActivities } from './monitor';
+import { createRefitActivities } from './refit';
 import { createReportActivities } from './report';
 import { createRunActivities } from './runs';
-import { createTrainActivities } from './train';
 
 export type { ActivityDeps } from './deps';
 
@@ -15,9 +16,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createRunActivities(deps),
     ...createIngestActivities(deps),
     ...createDatasetActivities(deps),
-    ...createTrainActivities(deps),
-    ...createEvaluateActivities(deps),
+    ...createEvaluationActivities(deps),
+    ...createRefitActivities(deps),
     ...createMonitorActivities(deps),
+    ...createGateActivities(deps),
     ...createReportActivities(deps),
   };
 }

@@ -1,7 +1,9 @@
 import { feedOf } from '../src/data/sources/types';
 import { parseRunConfig, type RunConfig } from '../src/pipeline/runConfig';
-import { finishRun, upsertRunStart } from '../src/store/runStore';
-import { getRun } from '../src/store/runStore';
+import { resolveLineage } from '../src/registry/lineage';
+import { LIVE } from '../src/registry/names';
+import { getAlias } from '../src/store/aliasStore';
+import { finishRun, getRun, upsertRunStart } from '../src/store/runStore';
 import { NotFoundError } from '../src/errors';
 import type { Db } from '../src/db/client';
 import type { RetrainInput, RunContext, Trigger } from '../workflows/types';
@@ -9,23 +11,42 @@ import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
 
 /** The validated config of a run, as stored by startRun. */
-export async function loadRunConfig(db: Db, runId: string): Promise<RunConfig> {
+export async function loadRunConfig(db: Db, runId: string): Promise<RunConfig & { lineage: string }> {
   const r = await getRun(db, runId);
   if (!r) throw new NotFoundError(`run ${runId} not found`);
-  return parseRunConfig(r.run.input);
+  return { ...parseRunConfig(r.run.input), lineage: r.run.lineage };
 }
 
 export function createRunActivities(deps: ActivityDeps) {
   return {
-    /** Validates the input (non-retryable on failure) and records the run. Idempotent. */
+    /** Validates the input (non-retryable on failure), decides the run's registry lineage and records the run. Idempotent. */
     async startRun(a: { workflowId: string; runId: string; asOf: string; trigger: Trigger; input: RetrainInput }): Promise<RunContext> {
       try {
         const cfg = parseRunConfig({ asOf: a.asOf, tasks: a.input.tasks, source: a.input.source, models: a.input.models, meta: a.input.meta, config: a.input.config });
-        await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: a.trigger, asOf: a.asOf, tasks: cfg.tasks, input: cfg });
-        deps.logger.info({ runId: a.runId, workflowId: a.workflowId, asOf: a.asOf, trigger: a.trigger, tasks: cfg.tasks }, 'run started');
-        return { runId: a.runId, asOf: a.asOf, tasks: cfg.tasks, feed: feedOf(cfg.source), source: cfg.source, models: cfg.models,
+        const feed = feedOf(cfg.source);
+        const existing = await getRun(deps.db, a.runId);
+        // A retried startRun keeps the lineage it chose the first time.
+        const lineage = existing
+          ? existing.run.lineage
+          : resolveLineage({
+                explicit: a.input.lineage,
+                trigger: a.trigger,
+                asOf: a.asOf,
+                workflowId: a.workflowId,
+                liveEffectiveFrom: await Promise.all(cfg.tasks.map(async (task) => (await getAlias(deps.db, { task, feed, lineage: LIVE }, 'champion'))?.effectiveFrom ?? null)),
+              });
+        await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: a.trigger, asOf: a.asOf, tasks: cfg.tasks, input: cfg, lineage });
+        deps.logger.info({ runId: a.runId, workflowId: a.workflowId, asOf: a.asOf, trigger: a.trigger, tasks: cfg.tasks, lineage }, 'run started');
+        return {
+          runId: a.runId,
+          asOf: a.asOf,
+          tasks: cfg.tasks,
+          feed,
+          source: cfg.source,
+          models: cfg.models,
           meta: cfg.meta && cfg.models.length >= 2,
           seed: cfg.config.dataset.seed,
+          lineage,
           driftRun: cfg.config.drift.retrainOnDrift ? { windowDays: cfg.config.drift.retrainWindowDays } : null,
         };
       } catch (e) {

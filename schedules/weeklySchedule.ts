@@ -1,5 +1,6 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
-import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../src/temporal/startOptions';
+import { RETRAIN_START_OPTIONS } from '../src/temporal/startRetrain';
+import { weeklyRetrain } from '../workflows/weeklyRetrain';
 import { saturdaysBetween } from '../src/util/dates';
 import type { AppConfig } from '../src/config';
 import type { RetrainInput } from '../workflows/types';
@@ -22,12 +23,12 @@ function options(s: ScheduleSettings) {
     spec: { calendars: [{ dayOfWeek: s.dayOfWeek, hour: s.hour, minute: s.minute }], timezone: s.timeZone },
     action: {
       type: 'startWorkflow' as const,
-      workflowType: RETRAIN_WORKFLOW_TYPE,
+      workflowType: weeklyRetrain,
       ...RETRAIN_START_OPTIONS,
       // The scheduler appends the scheduled time to this id, so every run is unique.
       workflowId: `${s.scheduleId}`,
       taskQueue: s.taskQueue,
-      args: [{ ...s.input, asOf: undefined, timeZone: s.timeZone }],
+      args: [{ ...s.input, asOf: undefined, timeZone: s.timeZone }] as [RetrainInput],
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: s.catchupWindow },
   };

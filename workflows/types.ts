@@ -1,11 +1,12 @@
 /**
  * Types that cross the workflow/activity boundary. Only ids, small summaries and metrics
- * travel through workflow history; datasets and models stay in Postgres, passed by id.
+ * travel through workflow history; datasets, fold predictions and models stay in Postgres.
  */
 import type { SourceSpec } from '../src/data/sources/types';
+import type { TaskName } from '../src/pipeline/tasks';
 
+export type { TaskName } from '../src/pipeline/tasks';
 export type Trigger = 'schedule' | 'manual' | 'backfill';
-export type TaskName = 'strategy' | 'signal';
 
 export interface RetrainInput {
   /** As-of date (YYYY-MM-DD). Omitted by the schedule: derived from the scheduled time. */
@@ -15,7 +16,7 @@ export interface RetrainInput {
   trigger?: Trigger;
   /** Model kinds to train (default: all registered). */
   models?: string[];
-  /** Also train the meta-learner over the members (default true). */
+  /** Also evaluate the meta-learner over the members (default true). */
   meta?: boolean;
   /** Free-form overrides validated by the startRun activity (dataset, model params, gate). */
   config?: Record<string, unknown>;
@@ -23,6 +24,8 @@ export interface RetrainInput {
   timeZone?: string;
   /** Set by starters that registered the custom search attributes on the namespace. */
   searchAttributes?: boolean;
+  /** Registry lineage (set by a backfill); default: `live`, or a lineage of its own when dated before the live champion. */
+  lineage?: string;
 }
 
 export interface RunContext {
@@ -34,6 +37,8 @@ export interface RunContext {
   models: string[];
   meta: boolean;
   seed: number;
+  /** The registry lineage this run reads and moves. */
+  lineage: string;
   /** Set when drift should start an extra, recent-window run (never for that run itself). */
   driftRun: { windowDays: number } | null;
 }
@@ -56,38 +61,62 @@ export interface DatasetResult {
   datasetId: string;
   task: TaskName;
   rows: number;
-  trainSample: number;
-  replayRows: number;
-  splitDates: { train: [string, string]; validation: [string, string]; test: [string, string] };
+  symbols: number;
+  firstDay: string;
+  lastLabelledDay: string;
   classCounts: Record<string, number>;
-  mix: { regime: string; target: number; achieved: number; available: number; note?: string }[];
 }
 
-export interface TrainResult {
-  modelId: string;
-  kind: string;
-  task: TaskName;
+export interface FoldRef {
+  index: number;
+  role: 'cv' | 'final' | 'refit';
+  train: [string, string];
+  test: [string, string] | null;
+}
+
+/** What a task's evaluation will fit: every candidate on every fold (plus the final window). */
+export interface EvaluationPlan {
+  folds: FoldRef[];
+  /** `key` names the candidate in activities: a model kind, or `champion` for the champion's configuration when it is not among them. */
+  candidates: { key: string; kind: string }[];
+  meta: boolean;
+  championKey: string | null;
+}
+
+export interface FitResult {
+  candidate: string;
+  fold: number;
+  source: 'fitted' | 'reused' | 'repredicted';
   seconds: number;
-  validationAccuracy: number | null;
 }
 
-export interface ModelEvaluation {
-  modelId: string;
-  kind: string;
-  role: 'challenger' | 'champion';
-  validation: { primary: number | null; accuracy: number | null };
-  test: { primary: number | null; accuracy: number | null; crash: number | null; recovery: number | null };
-  /** Strategy task: following the predicted allocation over the test window, after costs. */
-  backtest?: { cagr: number; sharpe: number; maxDrawdown: number; hitRate: number };
+export interface Verdict {
+  /** promote: a new configuration replaces the champion; refresh: the champion's configuration, refitted; keep: champion unchanged; none: no champion (the best baseline answers). */
+  action: 'promote' | 'refresh' | 'keep' | 'none';
+  reason: string;
+  /** One-sided p-value that the selected candidate beats the best baseline, corrected for the number of candidates. */
+  pValue: number | null;
 }
 
-export interface EvaluateResult {
+export interface AssessmentResult {
   task: TaskName;
   primaryMetric: string;
-  evaluations: ModelEvaluation[];
-  championId: string | null;
-  /** Strategy task: buy-and-hold SPY and always-the-majority-strategy over the same window. */
-  benchmarks?: Record<string, { cagr: number; sharpe: number; maxDrawdown: number; hitRate: number }>;
+  selected: string | null;
+  bestBaseline: string;
+  /** Candidates to refit on every labelled row (the selected one, and the champion's configuration when it stays). */
+  refit: { candidate: string; members: string[] | null }[];
+  verdict: Verdict;
+  folds: number;
+  fits: { fitted: number; reused: number; repredicted: number };
+}
+
+export interface RefitResult {
+  candidate: string;
+  modelId: string;
+  kind: string;
+  trainedFrom: string;
+  trainedThrough: string;
+  seconds: number;
 }
 
 export interface MonitorResult {
@@ -101,17 +130,20 @@ export interface MonitorResult {
 
 export interface GateResult {
   task: TaskName;
+  lineage: string;
+  action: Verdict['action'];
   promoted: boolean;
   challengerId: string | null;
   championId: string | null;
   reason: string;
-  checks: { name: string; passed: boolean; detail: string }[];
+  pValue: number | null;
+  checks: { name: string; passed: boolean | null; detail: string }[];
 }
 
 export interface TaskOutcome {
   dataset: DatasetResult;
-  models: TrainResult[];
-  evaluation: EvaluateResult;
+  assessment: AssessmentResult;
+  refits: RefitResult[];
   monitor: MonitorResult;
   decision: GateResult;
 }
@@ -121,6 +153,7 @@ export interface RetrainResult {
   driftRun?: { workflowId: string; flagged: string[] } | null;
   runId: string;
   asOf: string;
+  lineage: string;
   status: 'completed';
   ingest: IngestResult;
   regimes: RegimeResult;
@@ -134,5 +167,3 @@ export interface RetrainProgress {
   runningSteps: string[];
   asOf: string | null;
 }
-
-export const DEFAULT_TASKS: TaskName[] = ['strategy', 'signal'];

@@ -13,9 +13,11 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { ErrorTypes } from '../src/errors';
+import { DEFAULT_TASKS, type TaskName } from '../src/pipeline/tasks';
+import { steps } from '../src/pipeline/steps';
 import { dateInZone, isIsoDate } from '../src/util/dates';
 import { AS_OF, CHAMPION_CHANGED, SCHEDULED_START_TIME, STATUS, TASKS, TRIGGER } from './searchAttributes';
-import { DEFAULT_TASKS, type RetrainInput, type RetrainProgress, type RetrainResult, type TaskName, type TaskOutcome, type Trigger } from './types';
+import type { RetrainInput, RetrainProgress, RetrainResult, TaskOutcome, Trigger } from './types';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -23,21 +25,22 @@ type Activities = ReturnType<typeof createActivities>;
 const NON_RETRYABLE: string[] = Object.values(ErrorTypes);
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE };
 
-const bookkeeping = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
-const ingest = proxyActivities<Activities>({ startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry });
-const prepare = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
+// Each activity is listed once, beside the timeouts it runs under.
+const { startRun, finishRun } = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+const { ingestBars } = proxyActivities<Activities>({ startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry });
+const { labelRegimes, buildDataset, planEvaluation } = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
 // Training heartbeats at least every few seconds (per tree / round / batch, sent at most every
 // 2 s): a 30 s heartbeat timeout notices a dead worker quickly and the retry resumes from the
 // last checkpoint. Cancellation reaches the activity with the next heartbeat.
-const training = proxyActivities<Activities>({ startToCloseTimeout: '3h', heartbeatTimeout: '30s', retry });
-const judging = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
+const { fitFold, refitCandidate, refitMeta } = proxyActivities<Activities>({ startToCloseTimeout: '3h', heartbeatTimeout: '30s', retry });
+const { assessCandidates, monitorTask, promotionGate, writeReport } = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
 
 export const progressQuery = defineQuery<RetrainProgress>('progress');
 
 /** Saturday 21:00 New York is Sunday in UTC: the as-of date is the local calendar date. */
 function resolveAsOf(input: RetrainInput): string {
   if (input.asOf !== undefined) {
-    if (!isIsoDate(input.asOf)) throw ApplicationFailure.nonRetryable(`asOf "${input.asOf}" is not a YYYY-MM-DD date`, 'InvalidConfigError');
+    if (!isIsoDate(input.asOf)) throw ApplicationFailure.nonRetryable(`asOf "${input.asOf}" is not a YYYY-MM-DD date`, ErrorTypes.InvalidConfig);
     return input.asOf;
   }
   const info = workflowInfo();
@@ -57,8 +60,10 @@ function inferTrigger(): Trigger {
 }
 
 /**
- * The weekly retrain: ingest -> regimeLabel -> balancedSample -> train (one activity per
- * model, in parallel) -> evaluate per regime -> promotion gate, for each task.
+ * The weekly retrain, per task: ingest -> regimeLabel -> dataset -> purged walk-forward
+ * evaluation (every candidate x fold an activity, reused when nothing changed) -> assessment
+ * against baselines and the champion -> refit of the selected configuration on every labelled
+ * row -> monitoring -> promotion gate in the run's lineage.
  */
 export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainResult> {
   const info = workflowInfo();
@@ -90,30 +95,37 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
   };
 
   setStatus('running');
-  const ctx = await bookkeeping.startRun({ workflowId: info.workflowId, runId: info.runId, asOf, trigger, input });
+  const ctx = await startRun({ workflowId: info.workflowId, runId: info.runId, asOf, trigger, input });
   try {
     progress.stage = 'ingest';
-    const ingested = await track('ingest', () => ingest.ingestBars({ runId: ctx.runId, source: ctx.source, asOf }));
+    const ingested = await track(steps.ingest, () => ingestBars({ runId: ctx.runId, source: ctx.source, asOf }));
     progress.stage = 'regimeLabel';
-    const regimes = await track('regimeLabel', () => prepare.labelRegimes({ runId: ctx.runId, feed: ctx.feed, asOf }));
+    const regimes = await track(steps.regimeLabel, () => labelRegimes({ runId: ctx.runId, feed: ctx.feed, asOf }));
 
     const runTask = async (task: TaskName): Promise<TaskOutcome> => {
+      const ref = { runId: ctx.runId, task };
       progress.stage = 'balancedSample';
-      const dataset = await track(`balancedSample:${task}`, () => prepare.buildDataset({ runId: ctx.runId, task, feed: ctx.feed, asOf, regimeConfigHash: regimes.configHash }));
+      const dataset = await track(steps.dataset(task), () => buildDataset({ ...ref, feed: ctx.feed, asOf, regimeConfigHash: regimes.configHash }));
+      const at = { ...ref, datasetId: dataset.datasetId };
+      const plan = await track(steps.plan(task), () => planEvaluation(at));
       progress.stage = 'train';
-      const members = await Promise.all(
-        ctx.models.map((kind) => track(`train:${task}:${kind}`, () => training.trainModel({ runId: ctx.runId, task, datasetId: dataset.datasetId, kind }))),
-      );
-      const models = ctx.meta
-        ? [...members, await track(`train:${task}:meta`, () => training.trainMetaLearner({ runId: ctx.runId, task, datasetId: dataset.datasetId, memberIds: members.map((m) => m.modelId) }))]
-        : members;
+      const evaluated = plan.folds.filter((f) => f.role !== 'refit');
+      await Promise.all(plan.candidates.flatMap((c) => evaluated.map((f) => track(steps.fit(task, c.key, f.index), () => fitFold({ ...at, candidate: c.key, fold: f.index })))));
       progress.stage = 'evaluatePerRegime';
-      const evaluation = await track(`evaluate:${task}`, () => judging.evaluateModels({ runId: ctx.runId, task, datasetId: dataset.datasetId, modelIds: models.map((m) => m.modelId) }));
+      const assessment = await track(steps.assess(task), () => assessCandidates(at));
+      progress.stage = 'refit';
+      const refits = await Promise.all(
+        assessment.refit.map(async (r) => {
+          if (!r.members) return track(steps.refit(task, r.candidate), () => refitCandidate({ ...at, candidate: r.candidate }));
+          await Promise.all(r.members.map((m) => track(steps.refit(task, m), () => refitCandidate({ ...at, candidate: m, asMember: true }))));
+          return track(steps.refitMeta(task), () => refitMeta({ ...at, members: r.members! }));
+        }),
+      );
       progress.stage = 'monitor';
-      const monitor = await track(`monitor:${task}`, () => judging.monitorTask({ runId: ctx.runId, task, datasetId: dataset.datasetId, feed: ctx.feed }));
+      const monitor = await track(steps.monitor(task), () => monitorTask({ ...at, feed: ctx.feed }));
       progress.stage = 'promotionGate';
-      const decision = await track(`promotionGate:${task}`, () => judging.promotionGate({ runId: ctx.runId, task, datasetId: dataset.datasetId }));
-      return { dataset, models, evaluation, monitor, decision };
+      const decision = await track(steps.gate(task), () => promotionGate({ ...at, refits: refits.map((r) => ({ candidate: r.candidate, modelId: r.modelId })) }));
+      return { dataset, assessment, refits, monitor, decision };
     };
     const outcomes = await Promise.all(ctx.tasks.map(runTask));
     const tasks: Partial<Record<TaskName, TaskOutcome>> = {};
@@ -134,22 +146,24 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
             ...input,
             asOf,
             trigger: 'manual',
+            lineage: `drift:${info.workflowId}`,
             config: { ...cfg, dataset: { ...cfg.dataset, split: { ...cfg.dataset?.split, trainWindowDays: ctx.driftRun.windowDays } }, drift: { ...cfg.drift, retrainOnDrift: false } },
           },
         ],
       });
       driftRun = { workflowId: child.workflowId, flagged };
     }
-    const result: RetrainResult = { runId: ctx.runId, asOf, status: 'completed', ingest: ingested, regimes, tasks, championChanged, driftRun };
-    await bookkeeping.finishRun({ runId: ctx.runId, status: 'completed', summary: summarize(result) });
+    const result: RetrainResult = { runId: ctx.runId, asOf, lineage: ctx.lineage, status: 'completed', ingest: ingested, regimes, tasks, championChanged, driftRun };
+    await finishRun({ runId: ctx.runId, status: 'completed', summary: summarize(result) });
     // The report is written last so it shows the finished run; it is auxiliary: a failure to
     // write it is noted in the memo, never turned into a failed retrain.
     progress.stage = 'report';
-    const report = await track('report', () => judging.writeReport({ runId: ctx.runId })).catch((e: Error) => ({ path: null, error: e.message }));
+    const report = await track(steps.report, () => writeReport({ runId: ctx.runId })).catch((e: Error) => ({ path: null, error: e.message }));
     progress.stage = 'completed';
     setStatus('completed', championChanged);
     upsertMemo({
-      decisions: Object.fromEntries(outcomes.map((o) => [o.decision.task, { promoted: o.decision.promoted, reason: o.decision.reason, checks: o.decision.checks }])),
+      lineage: ctx.lineage,
+      decisions: Object.fromEntries(outcomes.map((o) => [o.decision.task, { action: o.decision.action, promoted: o.decision.promoted, reason: o.decision.reason, pValue: o.decision.pValue }])),
       drift: Object.fromEntries(outcomes.map((o) => [o.monitor.task, { flagged: o.monitor.flaggedFeatures, maxPsi: o.monitor.maxPsi }])),
       report: { command: `npm run cli -- runs report ${ctx.runId}`, file: report.path, ...('error' in report ? { error: report.error } : {}) },
     });
@@ -161,7 +175,7 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
     const cause = (err as { cause?: { message?: string; type?: string } }).cause;
     const message = cause?.message ?? (err as Error).message;
     // Record the outcome even when the run itself is being cancelled.
-    await CancellationScope.nonCancellable(() => bookkeeping.finishRun({ runId: ctx.runId, status, error: message, errorType: cause?.type ?? null }));
+    await CancellationScope.nonCancellable(() => finishRun({ runId: ctx.runId, status, error: message, errorType: cause?.type ?? null }));
     setStatus(status);
     throw err;
   }
@@ -170,10 +184,23 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
 function summarize(r: RetrainResult): Record<string, unknown> {
   return {
     championChanged: r.championChanged,
+    lineage: r.lineage,
     rowsIngested: r.ingest.rowsWritten,
     regimes: r.regimes.counts,
     tasks: Object.fromEntries(
-      Object.entries(r.tasks).map(([t, o]) => [t, { datasetId: o!.dataset.datasetId, models: o!.models.length, promoted: o!.decision.promoted, reason: o!.decision.reason }]),
+      Object.entries(r.tasks).map(([t, o]) => [
+        t,
+        {
+          datasetId: o!.dataset.datasetId,
+          folds: o!.assessment.folds,
+          fits: o!.assessment.fits,
+          selected: o!.assessment.selected,
+          action: o!.decision.action,
+          promoted: o!.decision.promoted,
+          pValue: o!.decision.pValue,
+          reason: o!.decision.reason,
+        },
+      ]),
     ),
   };
 }

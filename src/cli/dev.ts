@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../temporal/startOptions';
+import { startRetrain } from '../temporal/startRetrain';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../db/client';
@@ -7,7 +7,6 @@ import { startDevServer } from '../temporal/devServer';
 import { createRetrainWorker } from '../../worker/createWorker';
 import { ensureWeeklySchedule } from '../../schedules/weeklySchedule';
 import { dateInZone } from '../util/dates';
-import type { RetrainResult } from '../../workflows/types';
 import { formatRunSummary } from './runSummary';
 import { TRM_DEMO_PROFILE } from '../models/trm/trmProfiles';
 import type { CliContext } from './context';
@@ -50,10 +49,10 @@ export async function runDev(ctx: CliContext, o: { asOf?: string; run: boolean }
     if (o.run) {
       const asOf = o.asOf ?? dateInZone(new Date(), s.timeZone);
       const workflowId = `retrain-dev-${asOf}-${randomUUID().slice(0, 8)}`;
-      const handle = await client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue: config.temporal.taskQueue, workflowId, args: [{ asOf, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server, config: { modelParams: { trm: TRM_DEMO_PROFILE } } }] });
+      const handle = await startRetrain(client, { taskQueue: config.temporal.taskQueue, workflowId, input: { asOf, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server, config: { modelParams: { trm: TRM_DEMO_PROFILE } } } });
       const ui = server?.uiUrl ? `${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}` : '(your Temporal UI)';
       console.log(`\nretrain started: workflow ${workflowId}, run ${handle.firstExecutionRunId}\nwatch it at ${ui}\n`);
-      const result = (await handle.result()) as RetrainResult;
+      const result = await handle.result();
       console.log(`\n${formatRunSummary(result)}\n\nTemporal UI: ${server?.uiUrl ?? '(your Temporal UI)'}   run history: npm run cli -- runs list\nCtrl-C to stop.`);
     }
     await running;

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../temporal/startOptions';
 import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import type { RetrainInput, RetrainResult, TaskName } from '../../workflows/types';
+import type { RetrainInput, TaskName } from '../../workflows/types';
+import { startRetrain } from '../temporal/startRetrain';
+import { registerEvaluateCommands } from './evaluateCommand';
+import { registerModelCommands } from './modelsCommand';
 import { backfillSchedule, deleteSchedule, describeSchedule, ensureWeeklySchedule, pauseSchedule, triggerSchedule, unpauseSchedule } from '../../schedules/weeklySchedule';
 import { getRun, listRuns } from '../store/runStore';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
@@ -13,7 +15,6 @@ import { formatRunSummary } from './runSummary';
 import { runWorker } from './worker';
 import { defaultReportPath, reportHtml, serveReport, writeReportFile } from './reportCommand';
 import { predictWithChampion } from '../predict/predict';
-import { aliasHistory, promoteModel, rollbackChampion } from '../store/modelStore';
 
 function isoDate(v: string): string {
   if (!isIsoDate(v)) throw new InvalidArgumentError(`"${v}" is not a YYYY-MM-DD date`);
@@ -73,10 +74,10 @@ program
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
       const input: RetrainInput = { asOf: o.asOf, tasks: o.task as TaskName[], source: sourceOption(o), trigger: 'manual', models: o.models, config: o.config ? JSON.parse(o.config) : undefined, searchAttributes: sa };
       const workflowId = `retrain-manual-${o.asOf}-${randomUUID().slice(0, 8)}`;
-      const handle = await client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue: ctx.config.temporal.taskQueue, workflowId, args: [input] });
+      const handle = await startRetrain(client, { taskQueue: ctx.config.temporal.taskQueue, workflowId, input });
       console.log(`started ${workflowId} (run ${handle.firstExecutionRunId})`);
       if (o.wait === false) return;
-      console.log(formatRunSummary((await handle.result()) as RetrainResult));
+      console.log(formatRunSummary(await handle.result()));
     });
   });
 
@@ -127,7 +128,8 @@ program
   .command('predict')
   .description("the task's champion on the latest features (JSON); --stream repeats every --interval seconds")
   .option('--task <task>', 'strategy | signal', 'strategy')
-  .option('--as-of <date>', 'use bars up to this date (default: newest stored)', isoDate)
+  .option('--as-of <date>', 'use bars up to this date and the champion live then (default: newest stored, live champion)', isoDate)
+  .option('--feed <feed>', 'data feed (default: the feed of the newest live champion)')
   .option('--stream', 'emit one prediction per interval until Ctrl-C')
   .option('--interval <seconds>', 'seconds between predictions with --stream', '60')
   .action(async (o) => {
@@ -135,7 +137,7 @@ program
     const ctx = cliContext();
     await withDb(ctx, async (db) => {
       const once = async () => {
-        for (const p of await predictWithChampion(db.db, { task: o.task, asOf: o.asOf })) console.log(JSON.stringify(p));
+        for (const p of await predictWithChampion(db.db, { task: o.task, asOf: o.asOf, feed: o.feed })) console.log(JSON.stringify(p));
       };
       await once();
       if (!o.stream) return;
@@ -150,41 +152,8 @@ program
     });
   });
 
-const modelsCmd = program.command('models').description('the model registry (champion/challenger aliases, audited)');
-const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
-modelsCmd
-  .command('promote <modelId>')
-  .description('make a model its task\'s champion (audited)')
-  .option('--reason <text>', 'why', 'manual promotion')
-  .action(async (modelId, o) => {
-    const ctx = cliContext();
-    await withDb(ctx, async (db) => {
-      const r = await promoteModel(db.db, { modelId, actor: actor(), reason: o.reason });
-      console.log(`${r.task}: champion ${r.previous ?? '(none)'} -> ${modelId}`);
-    });
-  });
-modelsCmd
-  .command('rollback')
-  .description('restore the champion the current one replaced (audited)')
-  .requiredOption('--task <task>', 'strategy | signal')
-  .option('--reason <text>', 'why', 'manual rollback')
-  .action(async (o) => {
-    const ctx = cliContext();
-    await withDb(ctx, async (db) => {
-      const r = await rollbackChampion(db.db, { task: o.task, actor: actor(), reason: o.reason });
-      console.log(`${o.task}: champion ${r.from} -> ${r.to}`);
-    });
-  });
-modelsCmd
-  .command('history')
-  .description('alias moves of a task, newest first')
-  .requiredOption('--task <task>', 'strategy | signal')
-  .action(async (o) => {
-    const ctx = cliContext();
-    await withDb(ctx, async (db) => {
-      for (const e of await aliasHistory(db.db, o.task)) console.log([e.at.toISOString(), e.alias, `${e.previousModelId ?? '(none)'} -> ${e.modelId}`, e.actor, e.reason].join('\t'));
-    });
-  });
+registerModelCommands(program);
+registerEvaluateCommands(program, sourceOption);
 
 const sched = program.command('schedule').description('the weekly Temporal Schedule');
 const scheduleSettings = () => {

@@ -26,30 +26,47 @@ export const DatasetConfigSchema = z.object({
     .default({}),
   strategy: z
     .object({
+      /** The allocations available; `prune` decides which become classes. */
       strategies: z
         .array(z.object({ name: z.string().min(1), spy: z.number(), tlt: z.number(), cash: z.number() }))
         .default(DEFAULT_STRATEGIES),
+      /** `dominated`: drop allocations inside the others' convex hull (labels cannot reach them). */
+      prune: z.enum(['dominated', 'none']).default('dominated'),
       horizon: z.number().int().min(1).max(60).default(5),
       objective: z.enum(['return', 'risk_adjusted']).default('risk_adjusted'),
       lambda: z.number().nonnegative().default(1),
+      /** Annual cash yield used when no cash-rate series (DTB3) was ingested. */
       cashRate: z.number().default(0.02),
+      executionLag: z.number().int().min(0).max(5).default(1),
     })
     .default({}),
   signal: z
     .object({
       symbols: z.array(z.string()).default([...SECTOR_SYMBOLS, ...STOCK_SYMBOLS]),
       horizon: z.number().int().min(1).max(60).default(5),
+      executionLag: z.number().int().min(0).max(5).default(1),
+      thresholds: z
+        .object({ mode: z.enum(['volatility', 'fixed']).default('volatility'), k: z.number().positive().default(0.5), volWindow: z.number().int().min(5).default(60) })
+        .default({}),
       buyThreshold: z.number().default(0.01),
       sellThreshold: z.number().default(-0.01),
+      /** Balanced training sample size per fit (fewer when the training window has fewer rows). */
       sampleSize: z.number().int().positive().default(16_000),
     })
     .default({}),
+  /** Purged walk-forward evaluation (src/evaluation/protocol/folds.ts). */
   split: z
     .object({
+      /** Extra gap after the purge (which is the label's lag + horizon) against serial correlation. */
       embargo: z.number().int().nonnegative().default(5),
-      valDays: z.number().int().min(20).default(252),
-      testDays: z.number().int().min(20).default(252),
-      minTrainDays: z.number().int().min(20).default(500),
+      /** Training days before the first test fold. */
+      minTrainDays: z.number().int().min(20).default(756),
+      /** Test-fold length; folds are anchored at the first usable day so they stay put week to week. */
+      foldDays: z.number().int().min(20).default(504),
+      /** The final window after the last fold (at least this long) is reported, never used to choose. */
+      holdoutDays: z.number().int().min(20).default(252),
+      /** Early stopping uses the last this-many days of a training window (purged), never a test fold. */
+      innerValDays: z.number().int().min(20).default(126),
       /** Use only the newest this-many training days (a drift re-run adapts to the recent market); null = all history. */
       trainWindowDays: z.number().int().min(20).nullable().default(null),
     })
@@ -61,6 +78,8 @@ export const DatasetConfigSchema = z.object({
     })
     .default({}),
   regimeWeights: regimeRecord.default(DEFAULT_REGIME_WEIGHTS),
+  /** Multiply regime weights by each row's average label uniqueness (overlapping horizons). */
+  uniquenessWeights: z.boolean().default(true),
   includeCrisisArchive: z.boolean().default(true),
 });
 

@@ -1,55 +1,57 @@
-import type { Standardizer } from '../features/standardize';
-import type { RegimeMixReport } from '../sampling/balancedSampler';
-import type { Split } from '../sampling/splits';
+import type { StrategyDef } from '../labels/strategies';
 import { decodeArrays, encodeArrays } from '../util/arrayCodec';
 
 export type Task = 'strategy' | 'signal';
 export const TASKS: Task[] = ['strategy', 'signal'];
 
-export const SPLIT_TRAIN = 0;
-export const SPLIT_VALIDATION = 1;
-export const SPLIT_TEST = 2;
-
-/** Everything the train and evaluate stages need, loaded by dataset id. */
+/**
+ * Every usable labelled row of one task up to the as-of date, time-ordered by (day, symbol).
+ * Nothing here is split or sampled: folds, training samples and weights are derived per fit
+ * (src/evaluation/protocol), so one stored dataset serves every fold, the refit and the audit.
+ */
 export interface Dataset {
   task: Task;
   featureNames: string[];
   classNames: string[];
+  /** Strategy task: the allocation behind each class (backtests); null for signal. */
+  allocations: StrategyDef[] | null;
   symbols: string[];
+  horizon: number;
+  /** Days between decision (close t) and trade; a row's label ends at t + lag + horizon. */
+  executionLag: number;
+  /** The trading calendar; `t` indexes it. */
+  dates: string[];
   rows: number;
   cols: number;
   /** Raw (unstandardised) features, row-major rows x cols. */
   X: Float64Array;
   y: Int32Array;
   regime: Int8Array;
-  split: Int8Array;
-  /** Day as yyyymmdd, per row. */
-  day: Int32Array;
+  /** Calendar index of the row's day (non-decreasing). */
+  t: Int32Array;
   symbol: Int16Array;
-  /** Regime sample weight per row. */
-  weight: Float64Array;
-  /** Training rows that came back from the error replay buffer (weighted up). */
-  replayRows: number;
-  /** Balanced training sample: row indices (train split only), possibly repeated. */
-  trainSample: Int32Array;
-  /** Strategy task: realised forward return per strategy (rows x classes); signal: rows x 1. */
+  /** yyyymmdd end of the crisis-archive window the row's day lies in; 0 = none. */
+  archiveEnd: Int32Array;
+  /** Strategy: realised return of each class over the label window (rows x classes); signal: the symbol's forward return (rows x 1). */
   pnl: Float64Array;
-  /** Return from this row's day to the next trading day, same columns as pnl (backtests). */
-  next: Float64Array;
-  /** SPY's next-day return per row (the buy-and-hold benchmark). */
-  marketNext: Float64Array;
   pnlCols: number;
-  standardizer: Standardizer;
-  splitDays: Split;
-  splitDates: { train: [string, string]; validation: [string, string]; test: [string, string] };
-  mix: RegimeMixReport[];
+  /** Calendar-aligned daily returns (close t-1 -> close t) for backtests; cash is the daily rate. */
+  market: { spy: Float64Array; tlt: Float64Array; cash: Float64Array };
+  /** Signal task: each symbol's daily return on the calendar, symbols x days (long-short backtests); empty for strategy. */
+  symbolReturns: Float64Array;
+  /** Which legs are price-only (no adjusted close) and where the cash rate came from. */
+  marketNotes: { priceOnly: string[]; cashSource: string };
+  /** Extra weight multiplier per row (error replay; 1 = none). */
+  replayWeight: Float64Array;
+  replayRows: number;
 }
 
-type Meta = Omit<Dataset, 'X' | 'y' | 'regime' | 'split' | 'day' | 'symbol' | 'weight' | 'trainSample' | 'pnl' | 'next' | 'marketNext'>;
+type Arrays = 'X' | 'y' | 'regime' | 't' | 'symbol' | 'archiveEnd' | 'pnl' | 'replayWeight' | 'symbolReturns';
+type Meta = Omit<Dataset, Arrays | 'market'>;
 
 export function encodeDataset(d: Dataset): Buffer {
-  const { X, y, regime, split, day, symbol, weight, trainSample, pnl, next, marketNext, ...meta } = d;
-  return encodeArrays(meta satisfies Meta, { X, y, regime, split, day, symbol, weight, trainSample, pnl, next, marketNext });
+  const { X, y, regime, t, symbol, archiveEnd, pnl, replayWeight, symbolReturns, market, ...meta } = d;
+  return encodeArrays(meta satisfies Meta, { X, y, regime, t, symbol, archiveEnd, pnl, replayWeight, symbolReturns, spy: market.spy, tlt: market.tlt, cash: market.cash });
 }
 
 export function decodeDataset(buf: Uint8Array): Dataset {
@@ -59,14 +61,13 @@ export function decodeDataset(buf: Uint8Array): Dataset {
     X: arrays.X as Float64Array,
     y: arrays.y as Int32Array,
     regime: arrays.regime as Int8Array,
-    split: arrays.split as Int8Array,
-    day: arrays.day as Int32Array,
+    t: arrays.t as Int32Array,
     symbol: arrays.symbol as Int16Array,
-    weight: arrays.weight as Float64Array,
-    trainSample: arrays.trainSample as Int32Array,
+    archiveEnd: arrays.archiveEnd as Int32Array,
     pnl: arrays.pnl as Float64Array,
-    next: arrays.next as Float64Array,
-    marketNext: arrays.marketNext as Float64Array,
+    replayWeight: arrays.replayWeight as Float64Array,
+    symbolReturns: arrays.symbolReturns as Float64Array,
+    market: { spy: arrays.spy as Float64Array, tlt: arrays.tlt as Float64Array, cash: arrays.cash as Float64Array },
   };
 }
 
@@ -79,11 +80,28 @@ export function dayString(n: number): string {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 }
 
-/** Row indices of a split. */
-export function splitRows(d: Dataset, which: number): Int32Array {
-  const out: number[] = [];
-  for (let i = 0; i < d.rows; i++) if (d.split[i] === which) out.push(i);
-  return Int32Array.from(out);
+/** Calendar index of the last day of row i's label window. */
+export function labelEnd(d: Dataset, i: number): number {
+  return d.t[i] + d.executionLag + d.horizon;
+}
+
+/** First row index whose day is >= calendar index `t` (rows are time-ordered). */
+export function firstRowAtOrAfter(d: Dataset, t: number): number {
+  let lo = 0;
+  let hi = d.rows;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (d.t[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Row indices whose day lies in [from, to] (calendar indices, inclusive). */
+export function rowsBetween(d: Dataset, from: number, to: number): Int32Array {
+  const a = firstRowAtOrAfter(d, from);
+  const b = firstRowAtOrAfter(d, to + 1);
+  return Int32Array.from({ length: Math.max(0, b - a) }, (_, k) => a + k);
 }
 
 /** Gathers rows of a row-major matrix. */
@@ -91,9 +109,4 @@ export function gatherRows(X: Float64Array, cols: number, idx: ArrayLike<number>
   const out = new Float64Array(idx.length * cols);
   for (let k = 0; k < idx.length; k++) out.set(X.subarray(idx[k] * cols, idx[k] * cols + cols), k * cols);
   return out;
-}
-
-/** Rows of one split sorted by day (stable), for anything that folds over time. */
-export function timeOrderedRows(d: Dataset, which: number): Int32Array {
-  return Int32Array.from(splitRows(d, which)).sort((a, b) => d.day[a] - d.day[b] || a - b);
 }

@@ -1,5 +1,5 @@
-import { DEFAULT_UNIVERSE, PUT_CALL_SYMBOL } from '../data/bars';
 import { readMarket, type MarketRead } from '../data/readMarket';
+import { runSymbols } from '../data/universe';
 import type { MarketSource } from '../data/sources/types';
 import { buildPanel, type Panel } from '../features/panel';
 import { labelRegimes, type RegimeLabels } from '../regimes/regimeLabeler';
@@ -16,13 +16,13 @@ export interface InMemoryBuild {
 }
 
 /**
- * The ingest -> regimeLabel -> balancedSample chain without Postgres or Temporal: the same
+ * The ingest -> regimeLabel -> dataset chain without Postgres or Temporal: the same
  * domain functions the activities call, for benchmarks, real-data tests and notebooks.
  */
 export async function datasetsFromSource(source: MarketSource, opts: { asOf: string; tasks: Task[]; config?: unknown }): Promise<InMemoryBuild> {
   const cfg = datasetConfig(opts.config);
   let t = performance.now();
-  const market = await readMarket(source, { symbols: [...DEFAULT_UNIVERSE, PUT_CALL_SYMBOL], until: opts.asOf });
+  const market = await readMarket(source, { symbols: runSymbols(cfg), until: opts.asOf });
   const readMs = performance.now() - t;
   t = performance.now();
   const panel = buildPanel(market.bars);

@@ -65,6 +65,8 @@ export const runs = pgTable(
     error: text('error'),
     errorType: text('error_type'),
     summary: jsonb('summary'),
+    /** `live`, or the lineage of a backfill / an as-of earlier than the live champion's. */
+    lineage: text('lineage').notNull().default('live'),
   },
   (t) => [index('runs_workflow_id').on(t.workflowId), index('runs_as_of').on(t.asOf)],
 );
@@ -124,7 +126,12 @@ export const datasets = pgTable(
   (t) => [index('datasets_run_task').on(t.runId, t.task)],
 );
 
-/** Model registry: every trained model with its artifact. */
+/**
+ * Model registry: every stored model with its artifact and the point in time it stands for.
+ * Roles: `candidate` (a kind's model trained up to the final evaluation window), `refit` (the
+ * selected configuration retrained on every labelled row up to as-of: what gets deployed),
+ * `refit_member` (a member refitted for a deployed meta-learner).
+ */
 export const models = pgTable(
   'models',
   {
@@ -135,6 +142,14 @@ export const models = pgTable(
     datasetId: text('dataset_id').notNull(),
     task: text('task').notNull(),
     kind: text('kind').notNull(),
+    feed: text('feed'),
+    role: text('role').notNull().default('candidate'),
+    /** Identifies the configuration (kind, params, dataset config): same hash, same recipe. */
+    candidateHash: text('candidate_hash'),
+    asOf: date('as_of', { mode: 'string' }),
+    trainedFrom: date('trained_from', { mode: 'string' }),
+    /** Last day of the newest label window the model was trained on. */
+    trainedThrough: date('trained_through', { mode: 'string' }),
     params: jsonb('params').notNull(),
     artifact: bytea('artifact').notNull(),
     artifactSha256: text('artifact_sha256').notNull(),
@@ -142,6 +157,53 @@ export const models = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('models_run').on(t.runId), index('models_task_kind').on(t.task, t.kind)],
+);
+
+/**
+ * Cached walk-forward fits: a model trained on one window and its out-of-sample predictions.
+ * The key hashes the configuration and the exact training rows (content, not dates), so a
+ * later run reuses a fit only when nothing it depends on changed; predictions are recomputed
+ * from the artifact when the evaluation window grew.
+ */
+export const foldResults = pgTable(
+  'fold_results',
+  {
+    key: text('key').primaryKey(),
+    task: text('task').notNull(),
+    feed: text('feed').notNull(),
+    kind: text('kind').notNull(),
+    candidateHash: text('candidate_hash').notNull(),
+    trainFrom: date('train_from', { mode: 'string' }).notNull(),
+    trainTo: date('train_to', { mode: 'string' }).notNull(),
+    testFrom: date('test_from', { mode: 'string' }),
+    testTo: date('test_to', { mode: 'string' }),
+    /** Hash of the evaluation rows the stored predictions belong to. */
+    testRowsHash: text('test_rows_hash'),
+    artifact: bytea('artifact').notNull(),
+    /** Float32 rows x classes probabilities for the evaluation rows. */
+    proba: bytea('proba'),
+    summary: jsonb('summary').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('fold_results_task_feed').on(t.task, t.feed, t.candidateHash)],
+);
+
+/** Every configuration ever evaluated per task and feed: the trial count of the deflated Sharpe ratio. */
+export const candidateTrials = pgTable(
+  'candidate_trials',
+  {
+    task: text('task').notNull(),
+    feed: text('feed').notNull(),
+    candidateHash: text('candidate_hash').notNull(),
+    kind: text('kind').notNull(),
+    /** Latest per-period Sharpe ratio of its walk-forward backtest (strategy) or long-short (signal). */
+    sharpe: doublePrecision('sharpe'),
+    firstRunId: text('first_run_id').notNull(),
+    lastRunId: text('last_run_id').notNull(),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.task, t.feed, t.candidateHash] })],
 );
 
 /** Evaluation metrics; regime 'all' is the overall number. */
@@ -160,30 +222,44 @@ export const metrics = pgTable(
   (t) => [primaryKey({ columns: [t.modelId, t.runId, t.split, t.regime, t.name] })],
 );
 
-/** MLflow-style aliases: (task, alias) -> model. */
+/**
+ * Point-in-time aliases: (task, feed, lineage, alias) -> model, effective from an as-of date.
+ * Lineage `live` is what `predict` serves; a backfill keeps its own lineage, so replaying past
+ * weeks never moves today's champion.
+ */
 export const modelAliases = pgTable(
   'model_aliases',
   {
     task: text('task').notNull(),
+    feed: text('feed').notNull().default(''),
+    lineage: text('lineage').notNull().default('live'),
     alias: text('alias').notNull(), // champion | challenger
     modelId: text('model_id').notNull(),
+    effectiveFrom: date('effective_from', { mode: 'string' }),
     since: timestamp('since', { withTimezone: true }).notNull().defaultNow(),
     runId: text('run_id'),
   },
-  (t) => [primaryKey({ columns: [t.task, t.alias] })],
+  (t) => [primaryKey({ columns: [t.task, t.feed, t.lineage, t.alias] })],
 );
 
-/** Audit log of alias moves (gate promotions, manual promote/rollback). */
-export const aliasEvents = pgTable('alias_events', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  task: text('task').notNull(),
-  alias: text('alias').notNull(),
-  modelId: text('model_id').notNull(),
-  previousModelId: text('previous_model_id'),
-  actor: text('actor').notNull(), // workflow:<runId> | cli:<user>
-  reason: text('reason').notNull(),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-});
+/** Audit log of alias moves (gate promotions, manual promote/rollback); also the point-in-time history. */
+export const aliasEvents = pgTable(
+  'alias_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    task: text('task').notNull(),
+    feed: text('feed').notNull().default(''),
+    lineage: text('lineage').notNull().default('live'),
+    alias: text('alias').notNull(),
+    modelId: text('model_id').notNull(),
+    previousModelId: text('previous_model_id'),
+    effectiveFrom: date('effective_from', { mode: 'string' }),
+    actor: text('actor').notNull(), // workflow:<runId> | cli:<user>
+    reason: text('reason').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('alias_events_lookup').on(t.task, t.feed, t.lineage, t.alias)],
+);
 
 /** The promotion gate's decision per run and task, with every check's numbers. */
 export const promotionDecisions = pgTable(
@@ -196,7 +272,12 @@ export const promotionDecisions = pgTable(
     challengerId: text('challenger_id'),
     championId: text('champion_id'),
     promoted: boolean('promoted').notNull(),
+    lineage: text('lineage').notNull().default('live'),
+    /** promote | refresh | keep | none: what the decision did to the lineage's champion. */
+    verdict: text('verdict').notNull().default('none'),
     checks: jsonb('checks').notNull(),
+    /** p-values, CIs, DSR, PBO, candidates count, baselines: the evidence behind the verdict. */
+    stats: jsonb('stats'),
     reason: text('reason').notNull(),
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().default(sql`now()`),
   },

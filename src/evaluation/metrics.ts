@@ -41,15 +41,24 @@ export function expectedCalibrationError(proba: Float64Array, y: ArrayLike<numbe
 
 export function classificationMetrics(proba: Float64Array, y: ArrayLike<number>, K: number): ClassificationMetrics | null {
   const n = y.length;
-  if (n === 0) return null; // "no samples", never 0.0
   const pred = new Int32Array(n);
-  let ll = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
     for (let k = 1; k < K; k++) if (proba[i * K + k] > proba[i * K + best]) best = k;
     pred[i] = best;
-    ll -= Math.log(Math.min(1, Math.max(1e-15, proba[i * K + y[i]])));
   }
+  return predictionMetrics(pred, proba, y, K);
+}
+
+/**
+ * Metrics of hard predictions, with log loss and calibration from probabilities when the
+ * predictor has them (a random class-prior guess predicts draws, not the argmax of its prior).
+ */
+export function predictionMetrics(pred: ArrayLike<number>, proba: Float64Array | null, y: ArrayLike<number>, K: number): ClassificationMetrics | null {
+  const n = y.length;
+  if (n === 0) return null; // "no samples", never 0.0
+  let ll = 0;
+  if (proba) for (let i = 0; i < n; i++) ll -= Math.log(Math.min(1, Math.max(1e-15, proba[i * K + y[i]])));
   const cm = confusionMatrix(pred, y, K);
   let correct = 0;
   let recallSum = 0;
@@ -76,9 +85,9 @@ export function classificationMetrics(proba: Float64Array, y: ArrayLike<number>,
     accuracy: correct / n,
     balanced_accuracy: presentClasses > 0 ? recallSum / presentClasses : 0,
     macro_f1: f1Classes > 0 ? f1Sum / f1Classes : 0,
-    log_loss: ll / n,
-    ece: expectedCalibrationError(proba, y, K),
-    classes_predicted: new Set(pred).size,
+    log_loss: proba ? ll / n : NaN,
+    ece: proba ? expectedCalibrationError(proba, y, K) : NaN,
+    classes_predicted: new Set(Array.from(pred)).size,
     max_pred_share: Math.max(...cm.map((_, k) => cm.reduce((a, row) => a + row[k], 0))) / n,
     confusion: cm,
   };

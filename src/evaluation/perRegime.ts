@@ -1,5 +1,5 @@
 import { REGIMES, type Regime } from '../regimes/regimes';
-import { classificationMetrics, type ClassificationMetrics } from './metrics';
+import { classificationMetrics, predictionMetrics, type ClassificationMetrics } from './metrics';
 
 export type RegimeKey = 'all' | Regime;
 
@@ -14,6 +14,22 @@ export function evaluatePerRegime(proba: Float64Array, y: Int32Array, regime: In
     const p = new Float64Array(idx.length * K);
     idx.forEach((i, k) => p.set(proba.subarray(i * K, (i + 1) * K), k * K));
     out[r] = classificationMetrics(p, Int32Array.from(idx, (i) => y[i]), K);
+  });
+  return out;
+}
+
+/** Per-regime metrics of hard predictions (probabilities, when given, for log loss and calibration). */
+export function predictionsPerRegime(pred: Int32Array, proba: Float64Array | null, y: Int32Array, regime: Int8Array, K: number): RegimeMetrics {
+  const out = { all: predictionMetrics(pred, proba, y, K) } as RegimeMetrics;
+  REGIMES.forEach((r, ri) => {
+    const idx: number[] = [];
+    for (let i = 0; i < y.length; i++) if (regime[i] === ri) idx.push(i);
+    let p: Float64Array | null = null;
+    if (proba) {
+      p = new Float64Array(idx.length * K);
+      idx.forEach((i, k) => p!.set(proba.subarray(i * K, (i + 1) * K), k * K));
+    }
+    out[r] = predictionMetrics(Int32Array.from(idx, (i) => pred[i]), p, Int32Array.from(idx, (i) => y[i]), K);
   });
   return out;
 }

@@ -4,28 +4,64 @@ export const SIGNAL_CLASSES = ['sell', 'hold', 'buy'] as const;
 
 export interface SignalLabelConfig {
   horizon: number;
-  /** Forward return above this is "buy". */
+  /** Trading days between the decision (close t) and the trade (1 = next close). */
+  executionLag: number;
+  /**
+   * `volatility` (default): buy / sell when the forward return is beyond ±k·σ·√h, σ the
+   * symbol's trailing daily volatility at t (triple-barrier style), so "hold" means "small for
+   * this stock now" in every regime; `fixed`: beyond buyThreshold / sellThreshold.
+   */
+  thresholds: { mode: 'volatility' | 'fixed'; k: number; volWindow: number };
   buyThreshold: number;
-  /** Forward return below this is "sell". */
   sellThreshold: number;
 }
 
-export const DEFAULT_SIGNAL_LABELS: SignalLabelConfig = { horizon: 5, buyThreshold: 0.01, sellThreshold: -0.01 };
-
-/** Forward return of `symbol` over the horizon -> sell(0) / hold(1) / buy(2); -1 if unknown. */
-export function labelSignals(panel: Panel, symbol: string, cfg: SignalLabelConfig): { label: Int32Array; forwardReturn: Float64Array; next: Float64Array } {
-  if (!(cfg.sellThreshold < cfg.buyThreshold)) throw new RangeError(`sellThreshold (${cfg.sellThreshold}) must be below buyThreshold (${cfg.buyThreshold})`);
+/**
+ * Forward return of `symbol` over return days t+lag+1 .. t+lag+h -> sell(0) / hold(1) / buy(2);
+ * -1 if unknown. The threshold at t uses only returns up to t.
+ */
+export function labelSignals(panel: Panel, symbol: string, cfg: SignalLabelConfig): { label: Int32Array; forwardReturn: Float64Array } {
+  if (cfg.thresholds.mode === 'fixed' && !(cfg.sellThreshold < cfg.buyThreshold)) throw new RangeError(`sellThreshold (${cfg.sellThreshold}) must be below buyThreshold (${cfg.buyThreshold})`);
+  if (cfg.thresholds.mode === 'volatility' && !(cfg.thresholds.k > 0)) throw new RangeError(`signal thresholds.k must be > 0, got ${cfg.thresholds.k}`);
   const p = panel.price.get(symbol)!;
   const n = p.length;
   const label = new Int32Array(n).fill(-1);
   const fwd = new Float64Array(n).fill(NaN);
-  const next = new Float64Array(n).fill(NaN);
-  for (let t = 0; t + 1 < n; t++) next[t] = p[t + 1] / p[t] - 1;
-  for (let t = 0; t + cfg.horizon < n; t++) {
-    const r = p[t + cfg.horizon] / p[t] - 1;
+  const sigma = cfg.thresholds.mode === 'volatility' ? trailingVolatility(p, cfg.thresholds.volWindow) : null;
+  const lag = cfg.executionLag;
+  for (let t = 0; t + lag + cfg.horizon < n; t++) {
+    const r = p[t + lag + cfg.horizon] / p[t + lag] - 1;
     if (!Number.isFinite(r)) continue;
+    let up = cfg.buyThreshold;
+    let down = cfg.sellThreshold;
+    if (sigma) {
+      if (!Number.isFinite(sigma[t])) continue;
+      up = cfg.thresholds.k * sigma[t] * Math.sqrt(cfg.horizon);
+      down = -up;
+    }
     fwd[t] = r;
-    label[t] = r > cfg.buyThreshold ? 2 : r < cfg.sellThreshold ? 0 : 1;
+    label[t] = r > up ? 2 : r < down ? 0 : 1;
   }
-  return { label, forwardReturn: fwd, next };
+  return { label, forwardReturn: fwd };
+}
+
+/** Standard deviation of daily simple returns over (t - w, t]; NaN until w returns exist. */
+function trailingVolatility(p: Float64Array, w: number): Float64Array {
+  const out = new Float64Array(p.length).fill(NaN);
+  for (let t = w; t < p.length; t++) {
+    let s = 0;
+    let s2 = 0;
+    let ok = true;
+    for (let j = t - w + 1; j <= t; j++) {
+      const r = p[j] / p[j - 1] - 1;
+      if (!Number.isFinite(r)) {
+        ok = false;
+        break;
+      }
+      s += r;
+      s2 += r * r;
+    }
+    if (ok) out[t] = Math.sqrt(Math.max(0, (s2 - (s * s) / w) / (w - 1)));
+  }
+  return out;
 }

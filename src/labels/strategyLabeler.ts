@@ -10,54 +10,46 @@ export interface StrategyLabelConfig {
   objective: StrategyObjective;
   /** Drawdown penalty for the risk-adjusted objective: score = return - lambda * maxDrawdown. */
   lambda: number;
-  /** Annual cash yield. */
-  cashRate: number;
+  /**
+   * Trading days between the decision (close t) and the trade: 1 = the next close. The label
+   * scores what the decision can actually earn, so its window starts after the trade.
+   */
+  executionLag: number;
 }
 
-export const DEFAULT_STRATEGY_LABELS: StrategyLabelConfig = {
-  strategies: [],
-  horizon: 5,
-  objective: 'risk_adjusted',
-  lambda: 1.0,
-  cashRate: 0.02,
-};
-
 export interface StrategyLabels {
-  /** Strategy index per day, -1 where the horizon is not complete (the last `horizon` days). */
+  /** Strategy index per day, -1 where the window is not complete (the last lag + horizon days). */
   label: Int32Array;
-  /** Realised forward return of every strategy per day, row-major n x strategies. */
+  /** Realised return of every strategy over the label window, row-major n x strategies. */
   pnl: Float64Array;
-  /** Return of every strategy from day t's close to day t+1's (the backtest's daily step). */
-  next: Float64Array;
 }
 
 /**
- * Day t's label looks at prices t..t+h (daily-rebalanced constant weights). The last h days
- * have no label: their future is not known as of the data's end, so they can never train.
- * Pure forward return favours the two extreme allocations; the risk-adjusted objective
- * subtracts lambda times the path's max drawdown to spread the labels.
+ * Day t's label is the strategy that scores best over the return days t+lag+1 .. t+lag+h
+ * (daily-rebalanced constant weights; cash earns `cashDaily[day]`). The last lag + h days have
+ * no label: their future is not known as of the data's end, so they can never train. Pure
+ * forward return favours the extreme allocations; the risk-adjusted objective subtracts
+ * lambda times the path's max drawdown.
  */
-export function labelStrategies(panel: Panel, cfg: StrategyLabelConfig): StrategyLabels {
+export function labelStrategies(panel: Panel, cfg: StrategyLabelConfig, cashDaily: Float64Array): StrategyLabels {
   validateStrategies(cfg.strategies);
   if (!(cfg.horizon >= 1)) throw new RangeError(`horizon must be >= 1, got ${cfg.horizon}`);
+  if (!(cfg.executionLag >= 0)) throw new RangeError(`executionLag must be >= 0, got ${cfg.executionLag}`);
   const n = panel.dates.length;
   const k = cfg.strategies.length;
   const spy = panel.price.get(MARKET_SYMBOL)!;
   const tlt = panel.price.get(BOND_SYMBOL);
-  const cashDaily = cfg.cashRate / 252;
   const label = new Int32Array(n).fill(-1);
   const pnl = new Float64Array(n * k).fill(NaN);
-  const next = new Float64Array(n * k).fill(NaN);
   const h = cfg.horizon;
-  for (let t = 0; t + 1 < n; t++) {
-    if (!tlt || !Number.isFinite(tlt[t]) || !Number.isFinite(tlt[t + 1])) continue;
-    for (let s = 0; s < k; s++) {
-      const w = cfg.strategies[s];
-      next[t * k + s] = w.spy * (spy[t + 1] / spy[t] - 1) + w.tlt * (tlt[t + 1] / tlt[t] - 1) + w.cash * cashDaily;
-    }
-  }
-  for (let t = 0; t + h < n; t++) {
-    if (!tlt || !Number.isFinite(tlt[t]) || !Number.isFinite(tlt[t + h]) || !Number.isFinite(spy[t])) continue;
+  const lag = cfg.executionLag;
+  if (!tlt) return { label, pnl };
+  for (let t = 0; t + lag + h < n; t++) {
+    const first = t + lag + 1;
+    const last = t + lag + h;
+    let complete = Number.isFinite(spy[first - 1]) && Number.isFinite(tlt[first - 1]);
+    for (let j = first; complete && j <= last; j++) complete = Number.isFinite(spy[j]) && Number.isFinite(tlt[j]) && Number.isFinite(cashDaily[j]);
+    if (!complete) continue;
     let best = -1;
     let bestScore = -Infinity;
     for (let s = 0; s < k; s++) {
@@ -65,8 +57,8 @@ export function labelStrategies(panel: Panel, cfg: StrategyLabelConfig): Strateg
       let equity = 1;
       let peak = 1;
       let maxDd = 0;
-      for (let j = t + 1; j <= t + h; j++) {
-        const r = w.spy * (spy[j] / spy[j - 1] - 1) + w.tlt * (tlt[j] / tlt[j - 1] - 1) + w.cash * cashDaily;
+      for (let j = first; j <= last; j++) {
+        const r = w.spy * (spy[j] / spy[j - 1] - 1) + w.tlt * (tlt[j] / tlt[j - 1] - 1) + w.cash * cashDaily[j];
         equity *= 1 + r;
         peak = Math.max(peak, equity);
         maxDd = Math.max(maxDd, 1 - equity / peak);
@@ -81,5 +73,5 @@ export function labelStrategies(panel: Panel, cfg: StrategyLabelConfig): Strateg
     }
     label[t] = best;
   }
-  return { label, pnl, next };
+  return { label, pnl };
 }

@@ -35,12 +35,17 @@ export interface FitOptions {
   resumeFrom?: ModelJSON | null;
   onCheckpoint?: (state: () => ModelJSON, iteration: number) => Promise<void>;
   checkpointEvery?: number;
+  /** Meta-learner cross-fitting: calendar day per row, and days to purge around the split. */
+  rowDays?: Int32Array;
+  purgeDays?: number;
 }
 
 export interface FitReport {
   iterations: number;
   trainLoss?: number;
   notes?: string[];
+  /** Early stopping: the iteration count (rounds, epochs) that scored best on validation. */
+  bestIteration?: number;
   /** Iterations restored from a checkpoint instead of recomputed. */
   resumedFrom?: number;
   /** Per-epoch metrics (loss components, validation scores) for models that report them. */

@@ -47,7 +47,7 @@ export class MetaLearner implements Classifier {
     if (this.params.method === 'auto') {
       const scores = {} as Record<MetaMethod, { logLoss: number; accuracy: number }>;
       for (const m of ['soft_vote', 'stacked'] as MetaMethod[]) {
-        const p = await crossFit(X, y, weights, K, { ...this.params, method: m });
+        const p = await crossFit(X, y, weights, K, { ...this.params, method: m }, opts.rowDays, opts.purgeDays ?? 0);
         scores[m] = { logLoss: probaLogLoss(p, y, K, weights), accuracy: probaAccuracy(p, y, K, weights) };
       }
       this.selection = scores;
@@ -102,9 +102,9 @@ export class MetaLearner implements Classifier {
     return argmaxRows(this.predictProba(X), this.classes);
   }
 
-  /** Honest predictions for the fitting rows themselves (two time-ordered folds). */
-  async crossFitProba(X: Matrix, y: Int32Array, weights?: Float64Array): Promise<Float64Array> {
-    return crossFit(X, y, weights, this.classes, { ...this.params, method: this.method });
+  /** Honest predictions for the fitting rows themselves (two time-ordered halves, purged by day). */
+  async crossFitProba(X: Matrix, y: Int32Array, weights?: Float64Array, rowDays?: Int32Array, purgeDays = 0): Promise<Float64Array> {
+    return crossFit(X, y, weights, this.classes, { ...this.params, method: this.method }, rowDays, purgeDays);
   }
 
   toJSON(): ModelJSON {
@@ -139,23 +139,40 @@ function logInputs(X: Matrix): Matrix {
   return { data: Float64Array.from(X.data, (p) => Math.log(Math.max(p, EPS))), rows: X.rows, cols: X.cols };
 }
 
-function rowsOf(X: Matrix, from: number, to: number): Matrix {
-  return { data: X.data.subarray(from * X.cols, to * X.cols), rows: to - from, cols: X.cols };
+function pick(X: Matrix, idx: number[]): Matrix {
+  const out = new Float64Array(idx.length * X.cols);
+  idx.forEach((i, k) => out.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), k * X.cols));
+  return { data: out, rows: idx.length, cols: X.cols };
 }
 
-/** Fit on one time-ordered half, predict the other, both ways. Rows must be in time order. */
-async function crossFit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, K: number, params: MetaParams): Promise<Float64Array> {
+/**
+ * Fit on one time-ordered half, predict the other, both ways. Rows must be in time order.
+ * With `rowDays` (a day index per row), the halves split on a day boundary and the fitting
+ * half drops the rows within `purgeDays` days of it: their label windows overlap the other half.
+ */
+async function crossFit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, K: number, params: MetaParams, rowDays?: Int32Array, purgeDays = 0): Promise<Float64Array> {
   const out = new Float64Array(X.rows * K);
-  const half = Math.floor(X.rows / 2);
-  if (half < 1) return out.fill(1 / K);
-  for (const [fa, fb, pa, pb] of [
-    [0, half, half, X.rows],
-    [half, X.rows, 0, half],
+  let half = Math.floor(X.rows / 2);
+  if (rowDays) while (half > 0 && half < X.rows && rowDays[half] === rowDays[half - 1]) half++;
+  if (half < 1 || half >= X.rows) return out.fill(1 / K);
+  const all = Array.from({ length: X.rows }, (_, i) => i);
+  const boundary = rowDays ? rowDays[half] : half;
+  const day = (i: number) => (rowDays ? rowDays[i] : i);
+  const first = all.filter((i) => i < half && day(i) < boundary - purgeDays);
+  const second = all.filter((i) => i >= half && day(i) > boundary - 1 + purgeDays);
+  for (const [fit, predictAt] of [
+    [first, all.filter((i) => i >= half)],
+    [second, all.filter((i) => i < half)],
   ]) {
+    if (fit.length === 0) {
+      for (const i of predictAt) out.fill(1 / K, i * K, (i + 1) * K);
+      continue;
+    }
     const m = new MetaLearner(params);
     m.method = params.method as MetaMethod;
-    await m.fitMethod(rowsOf(X, fa, fb), y.subarray(fa, fb), weights?.subarray(fa, fb), K, {});
-    out.set(m.predictProba(rowsOf(X, pa, pb)), pa * K);
+    await m.fitMethod(pick(X, fit), Int32Array.from(fit, (i) => y[i]), weights ? Float64Array.from(fit, (i) => weights[i]) : undefined, K, {});
+    const p = m.predictProba(pick(X, predictAt));
+    predictAt.forEach((i, k) => out.set(p.subarray(k * K, (k + 1) * K), i * K));
   }
   return out;
 }

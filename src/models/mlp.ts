@@ -145,7 +145,7 @@ export class Mlp implements Classifier {
     }
     const notes = [`tfjs backend ${this.backend}`];
     if (best.snapshot) notes.push(`early stopping: best epoch ${best.epoch}, validation log loss ${best.loss.toFixed(4)}`);
-    return { iterations: Math.min(epoch, this.params.epochs), trainLoss, notes };
+    return { iterations: Math.min(epoch, this.params.epochs), trainLoss, notes, ...(best.snapshot ? { bestIteration: best.epoch } : {}) };
   }
 
   predictProba(X: Matrix): Float64Array {

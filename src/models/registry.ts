@@ -15,19 +15,27 @@ import { Trm } from './trm/trm';
 interface ModelKind {
   create(params: Record<string, unknown>): Classifier;
   fromJSON(json: ModelJSON): Classifier;
+  /**
+   * Models that early-stop on a validation set: which parameter counts iterations and which
+   * turns early stopping on (> 0). The protocol early-stops on an inner split of the training
+   * window, then refits on the whole window for the best iteration count.
+   */
+  earlyStopping?: { iterations: string; patience: string; effective(m: Classifier): number };
 }
+
+const boosterStopping = { iterations: 'nRounds', patience: 'earlyStoppingRounds', effective: (m: Classifier) => (m as XGBoostStyle).params.earlyStoppingRounds };
 
 /** Every trainable model kind, in the order reports list them. */
 export const MODEL_KINDS: Record<string, ModelKind> = {
   [RandomForest.NAME]: { create: (p) => new RandomForest({ ...DEFAULT_FOREST, ...p }), fromJSON: (j) => RandomForest.fromJSON(j) },
   [ExtraTrees.NAME]: { create: (p) => new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, ...p }), fromJSON: (j) => ExtraTrees.fromJSON(j) },
-  [XGBoostStyle.NAME]: { create: (p) => new XGBoostStyle(p), fromJSON: (j) => XGBoostStyle.fromJSON(j) },
-  [LightGBMStyle.NAME]: { create: (p) => new LightGBMStyle(p), fromJSON: (j) => LightGBMStyle.fromJSON(j) },
-  [GradientBoosting.NAME]: { create: (p) => new GradientBoosting(p), fromJSON: (j) => GradientBoosting.fromJSON(j) },
-  [Mlp.NAME]: { create: (p) => new Mlp({ ...DEFAULT_MLP, ...p }), fromJSON: (j) => Mlp.fromJSON(j) },
+  [XGBoostStyle.NAME]: { create: (p) => new XGBoostStyle(p), fromJSON: (j) => XGBoostStyle.fromJSON(j), earlyStopping: boosterStopping },
+  [LightGBMStyle.NAME]: { create: (p) => new LightGBMStyle(p), fromJSON: (j) => LightGBMStyle.fromJSON(j), earlyStopping: boosterStopping },
+  [GradientBoosting.NAME]: { create: (p) => new GradientBoosting(p), fromJSON: (j) => GradientBoosting.fromJSON(j), earlyStopping: boosterStopping },
+  [Mlp.NAME]: { create: (p) => new Mlp({ ...DEFAULT_MLP, ...p }), fromJSON: (j) => Mlp.fromJSON(j), earlyStopping: { iterations: 'epochs', patience: 'patience', effective: (m) => (m as Mlp).params.patience } },
   [LogisticRegression.NAME]: { create: (p) => new LogisticRegression({ ...DEFAULT_LOGISTIC, ...p }), fromJSON: (j) => LogisticRegression.fromJSON(j) },
   [Svm.NAME]: { create: (p) => new Svm({ ...DEFAULT_SVM, ...p }), fromJSON: (j) => Svm.fromJSON(j) },
-  [Trm.NAME]: { create: (p) => new Trm(p), fromJSON: (j) => Trm.fromJSON(j) },
+  [Trm.NAME]: { create: (p) => new Trm(p), fromJSON: (j) => Trm.fromJSON(j), earlyStopping: { iterations: 'epochs', patience: 'patience', effective: (m) => (m as Trm).cfg.patience } },
 };
 
 /** The eight-model ensemble; the TRM is trained beside it and the meta-learner sees all. */
@@ -49,6 +57,12 @@ export function createModel(kind: string, params: Record<string, unknown> = {}):
     if (e instanceof RangeError) throw new InvalidConfigError(e.message);
     throw e;
   }
+}
+
+/** Early-stopping parameters of a configured model, or null when it trains a fixed number of iterations. */
+export function earlyStoppingOf(kind: string, model: Classifier): { iterations: string; patience: string } | null {
+  const es = MODEL_KINDS[kind]?.earlyStopping;
+  return es && es.effective(model) > 0 ? { iterations: es.iterations, patience: es.patience } : null;
 }
 
 export function modelFromJSON(json: ModelJSON): Classifier {

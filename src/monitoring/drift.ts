@@ -1,4 +1,4 @@
-import { SPLIT_TRAIN, type Dataset } from '../datasets/dataset';
+import type { Dataset } from '../datasets/dataset';
 import { populationStabilityIndex } from './psi';
 
 export interface DriftConfig {
@@ -16,25 +16,23 @@ export interface FeatureDrift {
   flagged: boolean;
 }
 
-/** Rows of the newest `days` distinct days (any split), oldest first. */
+/** Rows of the newest `days` distinct days, oldest first. */
 export function recentRows(ds: Dataset, days: number): Int32Array {
-  const distinct = [...new Set(ds.day)].sort((a, b) => a - b);
-  const from = distinct[Math.max(0, distinct.length - days)] ?? Infinity;
+  const lastT = ds.t[ds.rows - 1];
+  const from = lastT - days + 1;
   const out: number[] = [];
-  for (let i = 0; i < ds.rows; i++) if (ds.day[i] >= from) out.push(i);
-  return Int32Array.from(out).sort((a, b) => ds.day[a] - ds.day[b] || a - b);
+  for (let i = 0; i < ds.rows; i++) if (ds.t[i] >= from) out.push(i);
+  return Int32Array.from(out);
 }
 
-/** PSI of every feature between the training window and the most recent days. */
+/** PSI of every feature between all earlier rows and the most recent days. */
 export function featureDrift(ds: Dataset, cfg: DriftConfig): FeatureDrift[] {
-  const train: number[] = [];
-  for (let i = 0; i < ds.rows; i++) if (ds.split[i] === SPLIT_TRAIN) train.push(i);
   const recent = recentRows(ds, cfg.recentDays);
+  const before = recent.length ? recent[0] : ds.rows;
   return ds.featureNames.map((feature, j) => {
-    const psi = populationStabilityIndex(
-      train.map((i) => ds.X[i * ds.cols + j]),
-      Array.from(recent, (i) => ds.X[i * ds.cols + j]),
-    );
+    const ref: number[] = [];
+    for (let i = 0; i < before; i++) ref.push(ds.X[i * ds.cols + j]);
+    const psi = populationStabilityIndex(ref, Array.from(recent, (i) => ds.X[i * ds.cols + j]));
     return { feature, psi, flagged: Number.isFinite(psi) && psi > cfg.psiThreshold };
   });
 }

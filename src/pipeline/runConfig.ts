@@ -4,6 +4,7 @@ import { DEFAULT_GATE } from '../evaluation/promotionGate';
 import { InvalidConfigError } from '../errors';
 import { DEFAULT_MODEL_KINDS, MODEL_KINDS } from '../models/registry';
 import { isIsoDate } from '../util/dates';
+import { DEFAULT_TASKS, TASK_NAMES } from './tasks';
 
 const SourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('synthetic'), seed: z.number().int().optional(), start: z.string().refine(isIsoDate, 'start must be YYYY-MM-DD').optional(), feed: z.string().min(1).optional() }),
@@ -14,7 +15,7 @@ const SourceSchema = z.discriminatedUnion('kind', [
 /** Everything a run is configured by; stored on the run row, read by every activity. */
 export const RunConfigSchema = z.object({
   asOf: z.string().refine(isIsoDate, 'asOf must be a YYYY-MM-DD date'),
-  tasks: z.array(z.enum(['strategy', 'signal'])).min(1).default(['strategy', 'signal']),
+  tasks: z.array(z.enum(TASK_NAMES)).min(1).default(DEFAULT_TASKS),
   source: SourceSchema.default({ kind: 'synthetic' }),
   models: z
     .array(z.string())
@@ -31,10 +32,17 @@ export const RunConfigSchema = z.object({
       gate: z
         .object({
           primaryMetric: z.enum(['macro_f1', 'balanced_accuracy', 'accuracy']).default(DEFAULT_GATE.primaryMetric),
-          minImprovement: z.number().default(DEFAULT_GATE.minImprovement),
+          /** One-sided significance for "beats the best baseline" (corrected for the candidates) and "beats the champion". */
+          alpha: z.number().gt(0).lt(1).default(DEFAULT_GATE.alpha),
+          /** Strategy task: deflated Sharpe ratio of the walk-forward backtest must reach this. */
+          minDsr: z.number().min(0).max(1).default(DEFAULT_GATE.minDsr),
+          /** Fewer rows than this in a regime makes its stress check inconclusive (never "passed"). */
+          minRegimeSamples: z.number().int().min(1).default(DEFAULT_GATE.minRegimeSamples),
           stressTolerance: z.number().nonnegative().default(DEFAULT_GATE.stressTolerance),
           minClassesPredicted: z.number().int().min(1).default(DEFAULT_GATE.minClassesPredicted),
           drawdownTolerance: z.number().nonnegative().default(DEFAULT_GATE.drawdownTolerance),
+          /** Stationary-bootstrap resamples behind every p-value and CI. */
+          bootstrapReps: z.number().int().min(100).default(DEFAULT_GATE.bootstrapReps),
         })
         .default({}),
       drift: z
@@ -48,12 +56,14 @@ export const RunConfigSchema = z.object({
         .default({}),
       /** Error replay buffer: the champion's recent mistakes, mixed into later training sets. */
       replay: z
-        .object({ enabled: z.boolean().default(true), weight: z.number().positive().default(1.5), maxSize: z.number().int().positive().default(5000) })
+        // Off by default: it makes training depend on earlier runs' champions, so runs stop being
+        // reproducible from data and config alone and fold results cannot be reused week to week.
+        .object({ enabled: z.boolean().default(false), weight: z.number().positive().default(1.5), maxSize: z.number().int().positive().default(5000) })
         .default({}),
       /** Training checkpoints are written at most this often (serialising a model is not free). */
       checkpointSeconds: z.number().nonnegative().default(15),
-      /** Strategy-task backtest: cost per unit of turnover, in basis points. */
-      backtest: z.object({ costBps: z.number().nonnegative().default(5) }).default({}),
+      /** Strategy-task backtest: cost per unit of traded risky notional, in basis points; when the decision trades. */
+      backtest: z.object({ costBps: z.number().nonnegative().default(5), execution: z.enum(['next_close', 'next_open']).default('next_close') }).default({}),
     })
     .default({}),
 });

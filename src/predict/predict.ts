@@ -1,20 +1,25 @@
-import { eq } from 'drizzle-orm';
 import { loadBars } from '../data/barStore';
-import { DEFAULT_UNIVERSE, PUT_CALL_SYMBOL } from '../data/bars';
+import { runSymbols } from '../data/universe';
 import type { Db } from '../db/client';
-import { datasets, models } from '../db/schema';
+import { buildDataset } from '../datasets/buildDataset';
 import { InsufficientDataError, NotFoundError } from '../errors';
-import { computeMarketFeatures, type FeatureMatrix } from '../features/marketFeatures';
-import { buildPanel } from '../features/panel';
-import { computeSymbolFeatures } from '../features/signalFeatures';
+import { classFrequencies, majorityOf } from '../evaluation/baselines';
+import { featureRow, taskFeatures } from '../features/featureRows';
+import { buildPanel, type Panel } from '../features/panel';
 import { applyStandardizer } from '../features/standardize';
 import { EnsemblePipeline } from '../models/ensemblePipeline';
 import { ModelPipeline } from '../models/pipeline';
 import { currentTfBackend, initTfBackend } from '../models/tf/backend';
 import { Trm } from '../models/trm/trm';
-import { getAlias, loadModel } from '../store/modelStore';
+import { parseRunConfig } from '../pipeline/runConfig';
+import type { TaskName } from '../pipeline/tasks';
+import { labelRegimes } from '../regimes/regimeLabeler';
+import { baselineInstead, deployedModel, feedFor } from '../registry/deployment';
+import { datasetMeta } from '../store/datasetStore';
+import { loadModel, modelRow } from '../store/modelStore';
+import { getRun } from '../store/runStore';
 
-/** One prediction of the promoted champion, in the product's JSON format. */
+/** One prediction, in the product's JSON format. */
 export interface Prediction {
   timestamp: string;
   as_of: string;
@@ -29,10 +34,17 @@ export interface Prediction {
   halt_probability: number | null;
   halting_step: number | null;
   model_metadata: {
-    model_id: string;
+    /** null when no champion is deployed and the best baseline answers. */
+    model_id: string | null;
     kind: string;
+    is_baseline: boolean;
     run_id: string;
     feed: string;
+    lineage: string;
+    /** Last day of the newest label window the model was trained on. */
+    trained_through: string | null;
+    /** The as-of date from which this model is the champion. */
+    effective_from: string | null;
     recursion_cycles: number | null;
     latent_steps: number | null;
     effective_depth: number | null;
@@ -40,84 +52,126 @@ export interface Prediction {
   };
 }
 
+async function configOfRun(db: Db, runId: string) {
+  const r = await getRun(db, runId);
+  if (!r) throw new NotFoundError(`run ${runId} is gone`);
+  return parseRunConfig(r.run.input).config.dataset;
+}
+
 /**
- * Loads the task's champion and predicts from the features of the last trading day on or
- * before `asOf` (default: the newest stored bar), using only bars up to that day.
- * Strategy: one prediction. Signal: one per symbol the champion was trained on.
+ * The live champion's predictions from the features of the last trading day on or before
+ * `asOf` (default: the newest stored bar), built from bars up to that day by the same code
+ * that built its training rows. With `asOf`, the champion is the one live at that date and
+ * trained only on data up to it. With no champion deployed, the best baseline of the newest
+ * decision answers, labelled as a baseline. Strategy: one prediction; signal: one per symbol.
  */
-export async function predictWithChampion(db: Db, o: { task: 'strategy' | 'signal'; asOf?: string; now?: () => Date }): Promise<Prediction[]> {
-  const championId = await getAlias(db, o.task, 'champion');
-  if (!championId) throw new NotFoundError(`no champion for task ${o.task}: run a retrain first`);
-  const [row] = await db.select({ datasetId: models.datasetId, runId: models.runId }).from(models).where(eq(models.id, championId));
-  const [ds] = await db.select({ feed: datasets.feed, symbols: datasets.summary }).from(datasets).where(eq(datasets.id, row.datasetId));
-  const feed = ds?.feed;
-  if (!feed) throw new NotFoundError(`champion ${championId}'s dataset is gone`);
-  const backend = await initTfBackend();
-  const m = await loadModel(db, championId);
-  const asOf = o.asOf ?? '9999-12-31';
-  const panel = buildPanel(await loadBars(db, feed, [...DEFAULT_UNIVERSE, PUT_CALL_SYMBOL], asOf));
+export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: string; feed?: string; now?: () => Date }): Promise<Prediction[]> {
+  const feed = await feedFor(db, o.task, o.feed);
+  const dep = await deployedModel(db, { task: o.task, feed, asOf: o.asOf });
+  const base = dep ? null : await baselineInstead(db, { task: o.task, feed, asOf: o.asOf });
+  if (!dep && !base) throw new NotFoundError(`no champion for task ${o.task} (feed ${feed})${o.asOf ? ` live at ${o.asOf}` : ''}, and no decision naming a baseline: run a retrain first`);
+  const runId = dep ? dep.runId : base!.runId;
+  const datasetId = dep ? (await modelRow(db, dep.modelId))!.datasetId : null;
+  const dsCfg = await configOfRun(db, runId);
+  const symbols = datasetId ? (((await datasetMeta(db, datasetId))?.summary as { symbols?: string[] } | undefined)?.symbols ?? dsCfg.signal.symbols) : dsCfg.signal.symbols;
+  const panel = buildPanel(await loadBars(db, feed, runSymbols(dsCfg), o.asOf ?? '9999-12-31'));
   const t = panel.dates.length - 1;
-  if (t < 0) throw new InsufficientDataError(`no bars on or before ${asOf} in feed ${feed}`);
+  if (t < 0) throw new InsufficientDataError(`no bars on or before ${o.asOf} in feed ${feed}`);
   const day = panel.dates[t];
-  const market = computeMarketFeatures(panel);
-  const rows: { symbol: string; features: number[] }[] = [];
-  const rowOf = (f: FeatureMatrix) => Array.from(f.values.subarray(t * f.names.length, (t + 1) * f.names.length));
-  if (o.task === 'strategy') rows.push({ symbol: 'SPY', features: rowOf(market) });
-  else {
-    const own = m.pipeline.featureNames.filter((n) => !market.names.includes(n)).length;
-    for (const symbol of panel.symbols) {
-      if (!panel.price.has(symbol) || symbol === 'VIX' || symbol === 'PCR') continue;
-      const f = computeSymbolFeatures(panel, symbol);
-      if (f.names.length !== own) continue;
-      const values = [...rowOf(f), ...rowOf(market)];
-      if (values.every(Number.isFinite)) rows.push({ symbol, features: values });
-    }
+  const features = taskFeatures(panel, o.task, symbols);
+  const backend = await initTfBackend();
+  const now = (o.now ?? (() => new Date()))().toISOString();
+  const model = dep ? await loadModel(db, dep.modelId) : null;
+  if (model && model.pipeline.featureNames.join('|') !== features.names.join('|')) {
+    throw new InsufficientDataError(`the champion's ${model.pipeline.featureNames.length} inputs are not the features built now (${features.names.length}): it was trained on another feature set`);
   }
-  const names = m.pipeline.featureNames;
+  const answer = base ? baselineAnswer(panel, o.task, dsCfg, base.name, t) : null;
   const out: Prediction[] = [];
-  for (const r of rows) {
-    if (r.features.length !== names.length) throw new InsufficientDataError(`features for ${r.symbol} do not match the champion's ${names.length} inputs`);
-    const bad = r.features.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new InsufficientDataError(`feature ${names[bad]} is not computable on ${day} (not enough history)`);
-    const X = { data: Float64Array.from(r.features), rows: 1, cols: names.length };
-    const base = m.pipeline instanceof ModelPipeline ? m.pipeline : null;
-    const trm = base?.classifier instanceof Trm ? base.classifier : null;
+  features.perSymbol.forEach((f, s) => {
+    const row = featureRow(f, t);
+    if (!row) {
+      if (o.task === 'strategy') throw new InsufficientDataError(`a feature is not computable on ${day} (not enough history, or a stale input)`);
+      return;
+    }
+    const X = { data: Float64Array.from(row), rows: 1, cols: row.length };
     let proba: Float64Array;
+    let classNames: string[];
     let halt: number | null = null;
     let step: number | null = null;
-    if (trm && base) {
-      const d = trm.predictDetailed(base.transform(X));
-      proba = d.proba;
-      halt = d.haltProbability[0];
-      step = d.haltingStep[0];
-    } else proba = m.pipeline.predictProba(X);
+    let normalized: Float64Array | null = null;
+    let trm: Trm | null = null;
+    if (model) {
+      const p = model.pipeline instanceof ModelPipeline ? model.pipeline : null;
+      trm = p?.classifier instanceof Trm ? p.classifier : null;
+      classNames = model.pipeline.classNames;
+      if (trm && p) {
+        const d = trm.predictDetailed(p.transform(X));
+        proba = d.proba;
+        halt = d.haltProbability[0];
+        step = d.haltingStep[0];
+      } else proba = model.pipeline.predictProba(X);
+      normalized = p ? applyStandardizer(p.standardizer, X.data, X.cols) : null;
+    } else {
+      classNames = answer!.classNames;
+      proba = answer!.probaFor(features.symbols[s]);
+    }
     let best = 0;
     for (let k = 1; k < proba.length; k++) if (proba[k] > proba[best]) best = k;
-    const normalized = base ? applyStandardizer(base.standardizer, X.data, X.cols) : null;
     out.push({
-      timestamp: (o.now ?? (() => new Date()))().toISOString(),
+      timestamp: now,
       as_of: day,
       task: o.task,
-      symbol: r.symbol,
+      symbol: features.symbols[s],
       strategy_id: best,
-      strategy_name: m.pipeline.classNames[best],
+      strategy_name: classNames[best],
       confidence: proba[best],
-      probabilities: Object.fromEntries(m.pipeline.classNames.map((c, k) => [c, proba[k]])),
-      raw_features: Object.fromEntries(names.map((n, j) => [n, r.features[j]])),
-      normalized_features: normalized ? Object.fromEntries(names.map((n, j) => [n, normalized[j]])) : null,
+      probabilities: Object.fromEntries(classNames.map((c, k) => [c, proba[k]])),
+      raw_features: Object.fromEntries(features.names.map((n, j) => [n, row[j]])),
+      normalized_features: normalized ? Object.fromEntries(features.names.map((n, j) => [n, normalized![j]])) : null,
       halt_probability: halt,
       halting_step: step,
       model_metadata: {
-        model_id: championId,
-        kind: m.pipeline instanceof EnsemblePipeline ? 'meta' : m.kind,
-        run_id: row.runId,
+        model_id: dep?.modelId ?? null,
+        kind: dep ? (model!.pipeline instanceof EnsemblePipeline ? 'meta' : model!.kind) : `baseline:${base!.name}`,
+        is_baseline: !dep,
+        run_id: runId,
         feed,
+        lineage: dep?.lineage ?? 'live',
+        trained_through: dep?.trainedThrough ?? null,
+        effective_from: dep?.effectiveFrom ?? null,
         recursion_cycles: trm ? trm.cfg.T : null,
         latent_steps: trm ? trm.cfg.n : null,
         effective_depth: trm ? trm.effectiveDepth : null,
         backend: backend ?? currentTfBackend(),
       },
     });
-  }
+  });
   return out;
+}
+
+/**
+ * The best baseline's answer at calendar day t, from labels known by then: the class
+ * frequencies of every label whose window has closed (class prior / majority), or each
+ * symbol's newest such label (label persistence).
+ */
+function baselineAnswer(panel: Panel, task: TaskName, cfg: ReturnType<typeof parseRunConfig>['config']['dataset'], name: string, t: number) {
+  const ds = buildDataset(panel, labelRegimes(panel, cfg.regimeThresholds).regime, task, cfg);
+  const K = ds.classNames.length;
+  const known: number[] = [];
+  for (let i = 0; i < ds.rows; i++) if (ds.t[i] + ds.executionLag + ds.horizon <= t) known.push(i);
+  if (known.length === 0) throw new InsufficientDataError('no label is known yet: the baseline cannot answer');
+  const prior = classFrequencies(known.map((i) => ds.y[i]), K);
+  const majority = majorityOf(prior);
+  const oneHot = (k: number) => Float64Array.from({ length: K }, (_, j) => (j === k ? 1 : 0));
+  return {
+    classNames: ds.classNames,
+    probaFor(symbol: string): Float64Array {
+      if (name === 'class_prior') return Float64Array.from(prior);
+      if (name === 'label_persistence') {
+        const s = ds.symbols.indexOf(symbol);
+        for (let k = known.length - 1; k >= 0; k--) if (ds.symbol[known[k]] === s) return oneHot(ds.y[known[k]]);
+      }
+      return oneHot(majority);
+    },
+  };
 }

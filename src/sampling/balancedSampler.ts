@@ -23,18 +23,20 @@ export interface SampleResult {
   /** Indices into the candidate rows; may repeat (oversampling). Sorted ascending. */
   indices: Int32Array;
   mix: RegimeMixReport[];
+  /** Sampled rows that came from the archive, and their share of the sample. */
   archiveRows: number;
+  archiveShare: number;
 }
 
 /**
  * Draws a training sample whose regime mix approaches the target. Abundant regimes are
  * subsampled without replacement; rare ones are kept whole and oversampled with replacement
- * (capped by maxOversample). Rows flagged `mustInclude` (the rare-event archive) are always
- * in. An absent regime is reported as absent and its share spread over the others, never
- * silently dropped. Only training candidates are passed in, so validation rows are never
- * duplicated.
+ * (capped by maxOversample). Rows flagged `preferred` (the crisis archive) are drawn first but
+ * count against their regime's quota like any other row, so the archive can never swamp the
+ * mix. An absent regime is reported as absent and its share spread over the others, never
+ * silently dropped. Only training candidates are passed in, so test rows are never duplicated.
  */
-export function balancedSample(regimes: ArrayLike<number>, mustInclude: ArrayLike<boolean> | null, cfg: SamplerConfig): SampleResult {
+export function balancedSample(regimes: ArrayLike<number>, preferred: ArrayLike<boolean> | null, cfg: SamplerConfig): SampleResult {
   const rng = new Rng(cfg.seed);
   const n = regimes.length;
   const byRegime: number[][] = REGIMES.map(() => []);
@@ -52,13 +54,15 @@ export function balancedSample(regimes: ArrayLike<number>, mustInclude: ArrayLik
       mix.push({ regime, available: 0, target, achieved: 0, sampled: 0, note: 'absent from the training window; its share was spread over the other regimes' });
       return;
     }
-    const must = mustInclude ? rows.filter((i) => mustInclude[i]) : [];
-    const rest = mustInclude ? rows.filter((i) => !mustInclude[i]) : rows;
-    archiveRows += must.length;
+    const pref = preferred ? rows.filter((i) => preferred[i]) : [];
+    const rest = preferred ? rows.filter((i) => !preferred[i]) : rows;
     const want = Math.round((size * target) / totalTarget);
     const cap = rows.length * cfg.maxOversample;
-    const quota = Math.max(must.length, Math.min(want, cap));
-    const picked = [...must];
+    const quota = Math.min(want, cap);
+    const picked: number[] = [];
+    const prefPerm = rng.permutation(pref.length);
+    for (let k = 0; picked.length < quota && k < pref.length; k++) picked.push(pref[prefPerm[k]]);
+    archiveRows += picked.length;
     const perm = rng.permutation(rest.length);
     for (let k = 0; picked.length < quota && k < rest.length; k++) picked.push(rest[perm[k]]);
     while (picked.length < quota) picked.push(rows[rng.int(rows.length)]);
@@ -71,7 +75,7 @@ export function balancedSample(regimes: ArrayLike<number>, mustInclude: ArrayLik
   const total = chosen.length;
   for (const m of mix) m.achieved = total > 0 ? m.sampled / total : 0;
   const indices = Int32Array.from(chosen).sort();
-  return { indices, mix, archiveRows };
+  return { indices, mix, archiveRows, archiveShare: total > 0 ? archiveRows / total : 0 };
 }
 
 export function regimeSampleWeights(regimes: ArrayLike<number>, weights: Record<Regime, number>): Float64Array {

@@ -7,6 +7,7 @@ import { REGIMES } from '../regimes/regimes';
 import type { RegimeLabels } from '../regimes/regimeLabeler';
 
 export async function saveDataset(db: Db, d: { id: string; runId: string; feed: string; asOf: string; maxBarDate: string; dataset: Dataset; summary: unknown; sampleCounts: unknown }): Promise<void> {
+  datasetCache.delete(d.id);
   const payload = encodeDataset(d.dataset);
   const row = {
     id: d.id,
@@ -24,10 +25,28 @@ export async function saveDataset(db: Db, d: { id: string; runId: string; feed: 
   await db.insert(datasets).values(row).onConflictDoUpdate({ target: datasets.id, set: { payload, summary: d.summary, sampleCounts: d.sampleCounts, maxBarDate: d.maxBarDate } });
 }
 
-export async function loadDataset(db: Db, id: string): Promise<Dataset & { asOf: string; maxBarDate: string }> {
+export type StoredDataset = Dataset & { asOf: string; maxBarDate: string; feed: string };
+
+/**
+ * Datasets are immutable once built (an id is one run's task), and every fold activity of a
+ * run loads the same one: keep the last few decoded in memory instead of re-reading megabytes.
+ */
+const datasetCache = new Map<string, StoredDataset>();
+const DATASET_CACHE_SIZE = 4;
+
+export async function loadDataset(db: Db, id: string): Promise<StoredDataset> {
+  const hit = datasetCache.get(id);
+  if (hit) {
+    datasetCache.delete(id);
+    datasetCache.set(id, hit);
+    return hit;
+  }
   const [row] = await db.select().from(datasets).where(eq(datasets.id, id));
   if (!row) throw new NotFoundError(`dataset ${id} not found`);
-  return { ...decodeDataset(row.payload), asOf: row.asOf, maxBarDate: row.maxBarDate };
+  const ds = { ...decodeDataset(row.payload), asOf: row.asOf, maxBarDate: row.maxBarDate, feed: row.feed };
+  datasetCache.set(id, ds);
+  while (datasetCache.size > DATASET_CACHE_SIZE) datasetCache.delete(datasetCache.keys().next().value!);
+  return ds;
 }
 
 export async function datasetMeta(db: Db, id: string) {

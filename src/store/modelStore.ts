@@ -1,19 +1,48 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { aliasEvents, evaluations, metrics, modelAliases, models, promotionDecisions } from '../db/schema';
+import { models } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { ENSEMBLE_FORMAT, EnsemblePipeline, readArtifactJson } from '../models/ensemblePipeline';
 import { ModelPipeline } from '../models/pipeline';
 import type { Predictor } from '../models/predictor';
 import { sha256Hex } from '../util/hash';
 
-export async function saveModel(
-  db: Db,
-  m: { id: string; runId: string; datasetId: string; task: string; kind: string; params: unknown; pipeline: Predictor; trainSummary: unknown },
-): Promise<void> {
+export type ModelRole = 'candidate' | 'refit' | 'refit_member';
+
+/** What the registry records about a stored model besides its artifact. */
+export interface ModelRecord {
+  id: string;
+  runId: string;
+  datasetId: string;
+  task: string;
+  kind: string;
+  feed: string;
+  role: ModelRole;
+  candidateHash: string;
+  asOf: string;
+  trainedFrom: string;
+  trainedThrough: string;
+  params: unknown;
+  trainSummary: unknown;
+}
+
+export async function saveModel(db: Db, m: ModelRecord & { pipeline: Predictor }): Promise<void> {
   const artifact = m.pipeline.toArtifact();
-  const row = { id: m.id, runId: m.runId, datasetId: m.datasetId, task: m.task, kind: m.kind, params: m.params, artifact, artifactSha256: sha256Hex(artifact), trainSummary: m.trainSummary };
-  await db.insert(models).values(row).onConflictDoUpdate({ target: models.id, set: { artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary } });
+  const { pipeline: _p, ...rest } = m;
+  const row = { ...rest, artifact, artifactSha256: sha256Hex(artifact) };
+  await db
+    .insert(models)
+    .values(row)
+    .onConflictDoUpdate({ target: models.id, set: { artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary, trainedFrom: m.trainedFrom, trainedThrough: m.trainedThrough } });
+}
+
+/** Stores an already serialised pipeline (e.g. a fold's model from the fold cache). */
+export async function saveModelArtifact(db: Db, m: ModelRecord & { artifact: Buffer }): Promise<void> {
+  const row = { ...m, artifactSha256: sha256Hex(m.artifact) };
+  await db
+    .insert(models)
+    .values(row)
+    .onConflictDoUpdate({ target: models.id, set: { artifact: m.artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary, trainedFrom: m.trainedFrom, trainedThrough: m.trainedThrough } });
 }
 
 /** Loads a stored model; an ensemble's members are resolved from the registry by id. */
@@ -36,84 +65,36 @@ export async function loadModelIfPresent(db: Db, id: string): Promise<Awaited<Re
   }
 }
 
+const recordColumns = {
+  id: models.id,
+  runId: models.runId,
+  datasetId: models.datasetId,
+  task: models.task,
+  kind: models.kind,
+  feed: models.feed,
+  role: models.role,
+  candidateHash: models.candidateHash,
+  asOf: models.asOf,
+  trainedFrom: models.trainedFrom,
+  trainedThrough: models.trainedThrough,
+  params: models.params,
+  createdAt: models.createdAt,
+};
+
+export type ModelRow = Awaited<ReturnType<typeof modelRow>> & object;
+
 export async function modelRow(db: Db, id: string) {
-  const [row] = await db.select({ id: models.id, kind: models.kind, task: models.task, runId: models.runId, createdAt: models.createdAt }).from(models).where(eq(models.id, id));
+  const [row] = await db.select(recordColumns).from(models).where(eq(models.id, id));
   return row ?? null;
 }
 
 export async function modelsOfRun(db: Db, runId: string, task: string) {
-  return db.select({ id: models.id, kind: models.kind }).from(models).where(and(eq(models.runId, runId), eq(models.task, task)));
+  return db.select(recordColumns).from(models).where(and(eq(models.runId, runId), eq(models.task, task))).orderBy(asc(models.createdAt));
 }
 
-export async function getAlias(db: Db, task: string, alias: 'champion' | 'challenger'): Promise<string | null> {
-  const [row] = await db.select().from(modelAliases).where(and(eq(modelAliases.task, task), eq(modelAliases.alias, alias)));
-  return row?.modelId ?? null;
-}
-
-/** Moves an alias and writes the audit event in one transaction; a no-op if already there. */
-export async function setAlias(db: Db, a: { task: string; alias: 'champion' | 'challenger'; modelId: string; actor: string; reason: string; runId?: string | null }): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [current] = await tx.select().from(modelAliases).where(and(eq(modelAliases.task, a.task), eq(modelAliases.alias, a.alias))).for('update');
-    if (current?.modelId === a.modelId) return;
-    await tx
-      .insert(modelAliases)
-      .values({ task: a.task, alias: a.alias, modelId: a.modelId, runId: a.runId ?? null })
-      .onConflictDoUpdate({ target: [modelAliases.task, modelAliases.alias], set: { modelId: a.modelId, runId: a.runId ?? null, since: sql`now()` } });
-    await tx.insert(aliasEvents).values({ task: a.task, alias: a.alias, modelId: a.modelId, previousModelId: current?.modelId ?? null, actor: a.actor, reason: a.reason });
-  });
-}
-
-export async function saveMetrics(db: Db, rows: { modelId: string; runId: string; split: string; regime: string; name: string; value: number | null }[]): Promise<void> {
-  if (rows.length === 0) return;
-  for (let i = 0; i < rows.length; i += 1000) {
-    await db
-      .insert(metrics)
-      .values(rows.slice(i, i + 1000))
-      .onConflictDoUpdate({ target: [metrics.modelId, metrics.runId, metrics.split, metrics.regime, metrics.name], set: { value: sql`excluded.value` } });
-  }
-}
-
-export async function saveDecision(db: Db, d: { runId: string; task: string; challengerId: string | null; championId: string | null; promoted: boolean; checks: unknown; reason: string }): Promise<void> {
-  await db
-    .insert(promotionDecisions)
-    .values(d)
-    .onConflictDoUpdate({ target: [promotionDecisions.runId, promotionDecisions.task], set: { challengerId: d.challengerId, championId: d.championId, promoted: d.promoted, checks: d.checks, reason: d.reason } });
-}
-
-export async function getDecision(db: Db, runId: string, task: string) {
-  const [row] = await db.select().from(promotionDecisions).where(and(eq(promotionDecisions.runId, runId), eq(promotionDecisions.task, task)));
-  return row ?? null;
-}
-
-export async function saveEvaluationDetail(db: Db, e: { runId: string; task: string; modelId: string; detail: unknown }): Promise<void> {
-  await db.insert(evaluations).values(e).onConflictDoUpdate({ target: [evaluations.runId, evaluations.task, evaluations.modelId], set: { detail: e.detail } });
-}
-
-/** Manual promotion (audited): the model becomes its task's champion. */
-export async function promoteModel(db: Db, a: { modelId: string; actor: string; reason: string }): Promise<{ task: string; previous: string | null }> {
-  const row = await modelRow(db, a.modelId);
-  if (!row) throw new NotFoundError(`model ${a.modelId} not found`);
-  const previous = await getAlias(db, row.task, 'champion');
-  await setAlias(db, { task: row.task, alias: 'champion', modelId: a.modelId, actor: a.actor, reason: a.reason });
-  return { task: row.task, previous };
-}
-
-/** Puts back the champion that the current one replaced (audited). */
-export async function rollbackChampion(db: Db, a: { task: string; actor: string; reason: string }): Promise<{ from: string; to: string }> {
-  const current = await getAlias(db, a.task, 'champion');
-  if (!current) throw new NotFoundError(`task ${a.task} has no champion`);
-  const [last] = await db
-    .select()
-    .from(aliasEvents)
-    .where(and(eq(aliasEvents.task, a.task), eq(aliasEvents.alias, 'champion'), eq(aliasEvents.modelId, current)))
-    .orderBy(desc(aliasEvents.id))
-    .limit(1);
-  const previous = last?.previousModelId;
-  if (!previous) throw new NotFoundError(`champion ${current} of ${a.task} has no predecessor to roll back to`);
-  await setAlias(db, { task: a.task, alias: 'champion', modelId: previous, actor: a.actor, reason: a.reason });
-  return { from: current, to: previous };
-}
-
-export async function aliasHistory(db: Db, task: string) {
-  return db.select().from(aliasEvents).where(eq(aliasEvents.task, task)).orderBy(desc(aliasEvents.id));
+/** Stored models of a task, newest first, optionally of one run. */
+export async function listModels(db: Db, o: { task: string; runId?: string; limit?: number }) {
+  const where = o.runId ? and(eq(models.task, o.task), eq(models.runId, o.runId)) : eq(models.task, o.task);
+  const rows = await db.select(recordColumns).from(models).where(where).orderBy(asc(models.createdAt));
+  return rows.reverse().slice(0, o.limit ?? 1000);
 }

@@ -188,7 +188,7 @@ export class BoostedTrees implements Classifier {
     if (Fv && bestRound > 0) this.trees = this.trees.slice(0, bestRound);
     this.bestRound = Fv ? this.trees.length : null;
     const notes = Fv ? [`early stopping: best round ${this.trees.length} of ${rounds}, validation log loss ${bestLoss.toFixed(4)}`] : [];
-    return { iterations: rounds, resumedFrom: restored.length, notes };
+    return { iterations: rounds, resumedFrom: restored.length, notes, ...(this.bestRound !== null ? { bestIteration: this.bestRound } : {}) };
   }
 
   private checkpointRounds(json: ModelJSON, cols: number, classes: number): RegressionTree[][] {

@@ -158,7 +158,7 @@ export class Trm implements Classifier {
     }
     const notes = [`tfjs backend ${this.backend}`, `effective depth ${this.effectiveDepth}`, `class weights (${c.classWeighting}) ${this.classWeightValues.map((v) => v.toFixed(3)).join(', ')}`];
     if (best.weights) notes.push(`early stopping: best epoch ${best.epoch} of ${history.length}, validation log loss ${best.score.toFixed(4)}`);
-    return { iterations: history.length, trainLoss: history.at(-1)?.loss, notes, history };
+    return { iterations: history.length, trainLoss: history.at(-1)?.loss, notes, history, ...(best.weights ? { bestIteration: best.epoch } : {}) };
   }
 
   /** One minibatch of deep supervision: up to nSup optimiser steps, halted samples drop out. */

@@ -1,0 +1,48 @@
+import { InsufficientDataError } from '../errors';
+import { computeMarketFeatures, type FeatureMatrix } from './marketFeatures';
+import type { Panel } from './panel';
+import { computeSymbolFeatures } from './signalFeatures';
+
+export type FeatureTask = 'strategy' | 'signal';
+
+/** The market "symbol" of the strategy task (one row per day). */
+export const STRATEGY_ROW_SYMBOL = 'SPY';
+
+export interface TaskFeatures {
+  names: string[];
+  symbols: string[];
+  /** One matrix per symbol, aligned with the panel's calendar (NaN where not computable). */
+  perSymbol: FeatureMatrix[];
+}
+
+/**
+ * The one place feature rows are assembled, for the dataset builder and for prediction alike,
+ * so the rows a model is trained on and the rows it serves are built by the same code.
+ * strategy: the 10 market features; signal: each symbol's own features then the market's.
+ */
+export function taskFeatures(panel: Panel, task: FeatureTask, signalSymbols: string[]): TaskFeatures {
+  const market = computeMarketFeatures(panel);
+  if (task === 'strategy') return { names: market.names, symbols: [STRATEGY_ROW_SYMBOL], perSymbol: [market] };
+  const symbols = signalSymbols.filter((s) => panel.price.has(s));
+  if (symbols.length === 0) throw new InsufficientDataError(`none of the signal symbols [${signalSymbols.join(', ')}] has bars`);
+  const perSymbol = symbols.map((s) => {
+    const own = computeSymbolFeatures(panel, s);
+    const n = own.rows;
+    const a = own.names.length;
+    const d = a + market.names.length;
+    const values = new Float64Array(n * d);
+    for (let t = 0; t < n; t++) {
+      values.set(own.values.subarray(t * a, (t + 1) * a), t * d);
+      values.set(market.values.subarray(t * market.names.length, (t + 1) * market.names.length), t * d + a);
+    }
+    return { names: [...own.names, ...market.names], values, rows: n };
+  });
+  return { names: perSymbol[0].names, symbols, perSymbol };
+}
+
+/** Row t of one symbol's matrix, or null when any feature is missing that day. */
+export function featureRow(f: FeatureMatrix, t: number): Float64Array | null {
+  const d = f.names.length;
+  const row = f.values.slice(t * d, (t + 1) * d);
+  return row.every(Number.isFinite) ? row : null;
+}

@@ -1,0 +1,2 @@
+/** The lineage `predict` serves and scheduled runs move. */
+export const LIVE = 'live';

@@ -1,0 +1,188 @@
+import { and, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { aliasEvents, datasets, modelAliases, models, promotionDecisions } from '../db/schema';
+import { NotFoundError } from '../errors';
+
+export type AliasName = 'champion' | 'challenger';
+export { LIVE as LIVE_LINEAGE } from '../registry/names';
+import { LIVE as LIVE_LINEAGE } from '../registry/names';
+
+export interface AliasScope {
+  task: string;
+  feed: string;
+  lineage: string;
+}
+
+/** The alias as it stands now in a lineage. */
+export async function getAlias(db: Db, scope: AliasScope, alias: AliasName): Promise<{ modelId: string; effectiveFrom: string | null; runId: string | null } | null> {
+  const [row] = await db
+    .select({ modelId: modelAliases.modelId, effectiveFrom: modelAliases.effectiveFrom, runId: modelAliases.runId })
+    .from(modelAliases)
+    .where(and(eq(modelAliases.task, scope.task), eq(modelAliases.feed, scope.feed), eq(modelAliases.lineage, scope.lineage), eq(modelAliases.alias, alias)));
+  return row ?? null;
+}
+
+/**
+ * The champion of a lineage as of a date: the newest champion move effective on or before it.
+ * A backfill week, or `predict --as-of`, sees the model that was live then, never a later one.
+ */
+export async function championAt(db: Db, scope: AliasScope, date: string): Promise<{ modelId: string; effectiveFrom: string } | null> {
+  const [row] = await db
+    .select({ modelId: aliasEvents.modelId, effectiveFrom: aliasEvents.effectiveFrom })
+    .from(aliasEvents)
+    .where(
+      and(
+        eq(aliasEvents.task, scope.task),
+        eq(aliasEvents.feed, scope.feed),
+        eq(aliasEvents.lineage, scope.lineage),
+        eq(aliasEvents.alias, 'champion'),
+        isNotNull(aliasEvents.effectiveFrom),
+        lte(aliasEvents.effectiveFrom, date),
+      ),
+    )
+    .orderBy(desc(aliasEvents.effectiveFrom), desc(aliasEvents.id))
+    .limit(1);
+  return row?.effectiveFrom ? { modelId: row.modelId, effectiveFrom: row.effectiveFrom } : null;
+}
+
+/**
+ * The newest champion, in any lineage of the task and feed, whose training data ended on or
+ * before `date` and that was made effective by then or by a run dated the next day (a run
+ * dated Saturday decides on Friday's close). Used by `predict --as-of` when the live lineage
+ * had nothing at that date.
+ */
+export async function championTrainedBy(db: Db, o: { task: string; feed: string; date: string }): Promise<{ modelId: string; effectiveFrom: string; lineage: string } | null> {
+  const rows = await db
+    .select({ modelId: aliasEvents.modelId, effectiveFrom: aliasEvents.effectiveFrom, lineage: aliasEvents.lineage, trainedThrough: models.trainedThrough })
+    .from(aliasEvents)
+    .innerJoin(models, eq(models.id, aliasEvents.modelId))
+    .where(and(eq(aliasEvents.task, o.task), eq(aliasEvents.feed, o.feed), eq(aliasEvents.alias, 'champion'), isNotNull(models.trainedThrough), lte(models.trainedThrough, o.date)))
+    .orderBy(desc(models.trainedThrough), desc(aliasEvents.id))
+    .limit(1);
+  const r = rows[0];
+  return r?.effectiveFrom ? { modelId: r.modelId, effectiveFrom: r.effectiveFrom, lineage: r.lineage } : null;
+}
+
+/** Moves an alias and writes the audit event in one transaction; a no-op if already there. */
+export async function setAlias(db: Db, a: AliasScope & { alias: AliasName; modelId: string; effectiveFrom: string; actor: string; reason: string; runId?: string | null }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const key = and(eq(modelAliases.task, a.task), eq(modelAliases.feed, a.feed), eq(modelAliases.lineage, a.lineage), eq(modelAliases.alias, a.alias));
+    const [current] = await tx.select().from(modelAliases).where(key).for('update');
+    if (current?.modelId === a.modelId) return;
+    await tx
+      .insert(modelAliases)
+      .values({ task: a.task, feed: a.feed, lineage: a.lineage, alias: a.alias, modelId: a.modelId, effectiveFrom: a.effectiveFrom, runId: a.runId ?? null })
+      .onConflictDoUpdate({
+        target: [modelAliases.task, modelAliases.feed, modelAliases.lineage, modelAliases.alias],
+        set: { modelId: a.modelId, runId: a.runId ?? null, effectiveFrom: a.effectiveFrom, since: sql`now()` },
+      });
+    await tx.insert(aliasEvents).values({
+      task: a.task,
+      feed: a.feed,
+      lineage: a.lineage,
+      alias: a.alias,
+      modelId: a.modelId,
+      previousModelId: current?.modelId ?? null,
+      effectiveFrom: a.effectiveFrom,
+      actor: a.actor,
+      reason: a.reason,
+    });
+  });
+}
+
+/** Manual promotion (audited): the model becomes the live champion of its task and feed, effective from its as-of. */
+export async function promoteModel(db: Db, a: { modelId: string; actor: string; reason: string; lineage?: string }): Promise<{ task: string; feed: string; previous: string | null }> {
+  const [row] = await db.select({ task: models.task, feed: models.feed, asOf: models.asOf }).from(models).where(eq(models.id, a.modelId));
+  if (!row) throw new NotFoundError(`model ${a.modelId} not found`);
+  const scope = { task: row.task, feed: row.feed ?? '', lineage: a.lineage ?? LIVE_LINEAGE };
+  const previous = (await getAlias(db, scope, 'champion'))?.modelId ?? null;
+  await setAlias(db, { ...scope, alias: 'champion', modelId: a.modelId, effectiveFrom: row.asOf ?? new Date().toISOString().slice(0, 10), actor: a.actor, reason: a.reason });
+  return { task: row.task, feed: scope.feed, previous };
+}
+
+/** Puts back the champion that the current one replaced (audited). */
+export async function rollbackChampion(db: Db, a: AliasScope & { actor: string; reason: string }): Promise<{ from: string; to: string }> {
+  const current = await getAlias(db, a, 'champion');
+  if (!current) throw new NotFoundError(`task ${a.task} (feed ${a.feed}, lineage ${a.lineage}) has no champion`);
+  const [last] = await db
+    .select()
+    .from(aliasEvents)
+    .where(and(eq(aliasEvents.task, a.task), eq(aliasEvents.feed, a.feed), eq(aliasEvents.lineage, a.lineage), eq(aliasEvents.alias, 'champion'), eq(aliasEvents.modelId, current.modelId)))
+    .orderBy(desc(aliasEvents.id))
+    .limit(1);
+  const previous = last?.previousModelId;
+  if (!previous) throw new NotFoundError(`champion ${current.modelId} of ${a.task} has no predecessor to roll back to`);
+  await setAlias(db, { ...a, alias: 'champion', modelId: previous, effectiveFrom: current.effectiveFrom ?? new Date().toISOString().slice(0, 10), actor: a.actor, reason: a.reason });
+  return { from: current.modelId, to: previous };
+}
+
+export async function aliasHistory(db: Db, o: { task: string; feed?: string; lineage?: string }) {
+  const conds = [eq(aliasEvents.task, o.task)];
+  if (o.feed !== undefined) conds.push(eq(aliasEvents.feed, o.feed));
+  if (o.lineage !== undefined) conds.push(eq(aliasEvents.lineage, o.lineage));
+  return db.select().from(aliasEvents).where(and(...conds)).orderBy(desc(aliasEvents.id));
+}
+
+/** The feed of the newest live champion of a task (the default feed for `predict` / `models show`). */
+export async function newestLiveFeed(db: Db, task: string): Promise<string | null> {
+  const [row] = await db
+    .select({ feed: modelAliases.feed })
+    .from(modelAliases)
+    .where(and(eq(modelAliases.task, task), eq(modelAliases.lineage, LIVE_LINEAGE), eq(modelAliases.alias, 'champion')))
+    .orderBy(desc(modelAliases.since))
+    .limit(1);
+  return row?.feed ?? null;
+}
+
+export interface DecisionRecord {
+  runId: string;
+  task: string;
+  lineage: string;
+  verdict: 'promote' | 'refresh' | 'keep' | 'none';
+  challengerId: string | null;
+  championId: string | null;
+  promoted: boolean;
+  checks: unknown;
+  stats: unknown;
+  reason: string;
+}
+
+export async function saveDecision(db: Db, d: DecisionRecord): Promise<void> {
+  const { runId: _r, task: _t, ...set } = d;
+  await db.insert(promotionDecisions).values(d).onConflictDoUpdate({ target: [promotionDecisions.runId, promotionDecisions.task], set });
+}
+
+export async function getDecision(db: Db, runId: string, task: string) {
+  const [row] = await db.select().from(promotionDecisions).where(and(eq(promotionDecisions.runId, runId), eq(promotionDecisions.task, task)));
+  return row ?? null;
+}
+
+export async function decisionsOfRun(db: Db, runId: string) {
+  return db.select().from(promotionDecisions).where(eq(promotionDecisions.runId, runId));
+}
+
+/**
+ * The newest decision of a lineage for a task and feed (optionally made on or before a date):
+ * where `predict` finds the best baseline to answer with when no champion is deployed.
+ */
+export async function latestDecision(db: Db, o: { task: string; feed: string; lineage: string; onOrBefore?: string }) {
+  const conds = [eq(promotionDecisions.task, o.task), eq(promotionDecisions.lineage, o.lineage), eq(datasets.feed, o.feed)];
+  if (o.onOrBefore) conds.push(lte(datasets.asOf, o.onOrBefore));
+  const [row] = await db
+    .select({ runId: promotionDecisions.runId, verdict: promotionDecisions.verdict, stats: promotionDecisions.stats, reason: promotionDecisions.reason, asOf: datasets.asOf, datasetId: datasets.id })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(...conds))
+    .orderBy(desc(datasets.asOf), desc(promotionDecisions.decidedAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Current champion aliases pointing at a model (the lineages it is champion of). */
+export async function championLineagesOf(db: Db, modelIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (modelIds.length === 0) return out;
+  const rows = await db.select({ modelId: modelAliases.modelId, lineage: modelAliases.lineage }).from(modelAliases).where(and(eq(modelAliases.alias, 'champion'), inArray(modelAliases.modelId, modelIds)));
+  for (const r of rows) out.set(r.modelId, [...(out.get(r.modelId) ?? []), r.lineage]);
+  return out;
+}

@@ -1,0 +1,45 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { foldResults } from '../db/schema';
+
+export interface StoredFold {
+  key: string;
+  task: string;
+  feed: string;
+  kind: string;
+  candidateHash: string;
+  trainFrom: string;
+  trainTo: string;
+  testFrom: string | null;
+  testTo: string | null;
+  testRowsHash: string | null;
+  artifact: Buffer;
+  proba: Float32Array | null;
+  summary: unknown;
+}
+
+function toBytes(p: Float32Array): Buffer {
+  return Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+}
+
+function fromBytes(b: Buffer): Float32Array {
+  const copy = new Uint8Array(b.byteLength);
+  copy.set(b);
+  return new Float32Array(copy.buffer);
+}
+
+export async function getFold(db: Db, key: string): Promise<StoredFold | null> {
+  const [row] = await db.select().from(foldResults).where(eq(foldResults.key, key));
+  if (!row) return null;
+  await db.update(foldResults).set({ usedAt: sql`now()` }).where(eq(foldResults.key, key));
+  return { ...row, proba: row.proba ? fromBytes(row.proba) : null };
+}
+
+/** Upsert: a retried activity, or a run that re-predicted a grown window, overwrites. */
+export async function putFold(db: Db, f: StoredFold): Promise<void> {
+  const row = { ...f, proba: f.proba ? toBytes(f.proba) : null };
+  await db
+    .insert(foldResults)
+    .values(row)
+    .onConflictDoUpdate({ target: foldResults.key, set: { testFrom: row.testFrom, testTo: row.testTo, testRowsHash: row.testRowsHash, proba: row.proba, artifact: row.artifact, summary: row.summary, usedAt: sql`now()` } });
+}
