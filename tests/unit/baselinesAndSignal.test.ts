@@ -27,8 +27,13 @@ describe('baselines', () => {
   it('label persistence uses the label of t − horizon, the newest one already realised', () => {
     // Symbol 7: labels on days 0..9 = day % 3; day 6 has no label. Symbol 8: only day 0.
     const hist = { day: [] as number[], symbol: [] as number[], label: [] as number[] };
-    for (let d = 0; d < 10; d++) if (d !== 6) hist.day.push(d), hist.symbol.push(7), hist.label.push(d % 3);
-    hist.day.push(0), hist.symbol.push(8), hist.label.push(1);
+    const add = (day: number, symbol: number, label: number) => {
+      hist.day.push(day);
+      hist.symbol.push(symbol);
+      hist.label.push(label);
+    };
+    for (let d = 0; d < 10; d++) if (d !== 6) add(d, 7, d % 3);
+    add(0, 8, 1);
     const target = { day: [2, 5, 9, 8, 9, 4], symbol: [7, 7, 7, 7, 8, 9] };
     const b = labelPersistence(target, hist, 3, 2);
     // day 2: nothing at <= −1 -> fallback 2; day 5 -> day 2 (label 2); day 9 -> day 6 missing -> day 5 (2);
