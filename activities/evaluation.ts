@@ -105,7 +105,7 @@ export function createEvaluationActivities(deps: ActivityDeps) {
           });
         }
         deps.logger.info({ runId: a.runId, task: a.task, candidate: a.candidate, fold: a.fold, source: out.source, seconds: out.summary.seconds }, 'fold done');
-        return { candidate: a.candidate, fold: a.fold, source: out.source, seconds: out.source === 'fitted' ? out.summary.seconds : 0 };
+        return { candidate: a.candidate, fold: a.fold, source: out.source, seconds: out.source === 'fitted' ? out.summary.seconds : 0, resumedFrom: out.source === 'fitted' ? (out.summary.report.resumedFrom ?? null) : null };
       });
     },
 

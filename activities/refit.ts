@@ -57,7 +57,7 @@ export function createRefitActivities(deps: ActivityDeps) {
           artifact: (await getFold(deps.db, out.key))!.artifact,
         });
         deps.logger.info({ runId: a.runId, task: a.task, modelId, kind: spec.kind, trainedThrough: out.summary.trainedThrough, source: out.source }, 'refit stored');
-        return { candidate: a.candidate, modelId, kind: spec.kind, trainedFrom: out.summary.trainedFrom, trainedThrough: out.summary.trainedThrough, seconds: out.source === 'fitted' ? out.summary.seconds : 0 };
+        return { candidate: a.candidate, modelId, kind: spec.kind, trainedFrom: out.summary.trainedFrom, trainedThrough: out.summary.trainedThrough, seconds: out.source === 'fitted' ? out.summary.seconds : 0, resumedFrom: out.source === 'fitted' ? (out.summary.report.resumedFrom ?? null) : null };
       });
     },
 
@@ -106,7 +106,7 @@ export function createRefitActivities(deps: ActivityDeps) {
           trainSummary: { method: meta.method, selection: meta.selection, members: memberIds, voteWeights: Array.from(meta.voteWeights) },
           pipeline: ensemble,
         });
-        return { candidate: META_KIND, modelId, kind: META_KIND, trainedFrom, trainedThrough, seconds: (Date.now() - started) / 1000 };
+        return { candidate: META_KIND, modelId, kind: META_KIND, trainedFrom, trainedThrough, seconds: (Date.now() - started) / 1000, resumedFrom: null };
       });
     },
   };

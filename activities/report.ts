@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runReports } from '../src/db/schema';
 import { loadReportData } from '../src/reports/reportData';
 import { renderRunReport } from '../src/reports/runReport';
+import { saveReport } from '../src/store/reportStore';
+import { steps } from '../src/pipeline/steps';
 import type { ActivityDeps } from './deps';
 import { runStep } from './steps';
 
@@ -13,9 +14,9 @@ export function createReportActivities(deps: ActivityDeps) {
      * from any machine) and, when the worker has a reports folder, writes it there too.
      */
     async writeReport(a: { runId: string }): Promise<{ bytes: number; path: string | null }> {
-      return runStep(deps, a.runId, 'report', async () => {
+      return runStep(deps, a.runId, steps.report, async () => {
         const html = renderRunReport(await loadReportData(deps.db, a.runId));
-        await deps.db.insert(runReports).values({ runId: a.runId, html }).onConflictDoUpdate({ target: runReports.runId, set: { html, createdAt: new Date() } });
+        await saveReport(deps.db, a.runId, html);
         let path: string | null = null;
         if (deps.reportsDir) {
           await mkdir(deps.reportsDir, { recursive: true });

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   console.log(`${'total'.padEnd(22)} ${total.toFixed(2).padStart(7)} s`);
   for (const task of ['strategy', 'signal'] as const) {
     const d = b.datasets[task]!;
-    console.log(`${task}: ${d.rows} rows x ${d.cols} features, train sample ${d.trainSample.length}, splits ${JSON.stringify(d.splitDates)}`);
+    console.log(`${task}: ${d.rows} rows x ${d.cols} features, ${d.dates[d.t[0]]}..${d.dates[d.t[d.rows - 1]]}`);
   }
 }
 

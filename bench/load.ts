@@ -11,7 +11,7 @@ import { startTestServer } from '../tests/helpers/temporal';
 import { createTestDb } from '../tests/helpers/postgres';
 import { tinyInput } from '../tests/helpers/fastConfig';
 import { startWorkerProcess, type WorkerProcess } from '../tests/helpers/workerProcess';
-import { RETRAIN_START_OPTIONS, RETRAIN_WORKFLOW_TYPE } from '../src/temporal/startOptions';
+import { startRetrain } from '../src/temporal/startRetrain';
 import { saturdaysBetween } from '../src/util/dates';
 import type { RetrainInput } from '../workflows/types';
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       const procs = Array.from({ length: workers }, () => startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { WORKER_MAX_CONCURRENT_ACTIVITIES: String(SLOTS), LOG_LEVEL: 'warn' } }));
       const t0 = performance.now();
       const handles = await Promise.all(
-        dates.slice((workers - 1) * RUNS, workers * RUNS).map((asOf) => client.workflow.start(RETRAIN_WORKFLOW_TYPE, { ...RETRAIN_START_OPTIONS, taskQueue, workflowId: `load-${asOf}-${randomUUID().slice(0, 6)}`, args: [input(asOf)] })),
+        dates.slice((workers - 1) * RUNS, workers * RUNS).map((asOf) => startRetrain(client, { taskQueue, workflowId: `load-${asOf}-${randomUUID().slice(0, 6)}`, input: input(asOf) })),
       );
       await Promise.all(handles.map((h) => h.result()));
       const seconds = (performance.now() - t0) / 1000;

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CsvFolderSource } from '../src/data/sources/csvFolder';
-import { gatherRows, splitRows, SPLIT_TEST } from '../src/datasets/dataset';
+import { datasetConfig } from '../src/datasets/config';
 import { datasetsFromSource } from '../src/datasets/datasetFromSource';
-import { applyStandardizer } from '../src/features/standardize';
+import { windowProblem } from '../src/evaluation/protocol/windowProblem';
 import type { Matrix } from '../src/models/classifier';
 import { Rng } from '../src/util/rng';
 
@@ -50,13 +50,11 @@ export async function realSignalProblem(): Promise<Problem | null> {
   }
   const build = await datasetsFromSource(new CsvFolderSource(MARKET, 'csv'), { asOf: '2020-12-11', tasks: ['signal'] });
   const ds = build.datasets.signal!;
-  const Xs = applyStandardizer(ds.standardizer, ds.X, ds.cols);
-  const tr = ds.trainSample;
-  const te = splitRows(ds, SPLIT_TEST);
+  const p = windowProblem(ds, datasetConfig({}));
   return {
-    name: `real signal (${tr.length} x ${ds.cols}, test ${te.length})`,
-    K: ds.classNames.length,
-    train: { X: { data: gatherRows(Xs, ds.cols, tr), rows: tr.length, cols: ds.cols }, y: Int32Array.from(tr, (i) => ds.y[i]), w: Float64Array.from(tr, (i) => ds.weight[i]) },
-    test: { X: { data: gatherRows(Xs, ds.cols, te), rows: te.length, cols: ds.cols }, y: Int32Array.from(te, (i) => ds.y[i]) },
+    name: `real signal (${p.train.X.rows} x ${ds.cols}, test ${p.test.X.rows})`,
+    K: p.K,
+    train: { X: p.train.X, y: p.train.y, w: p.train.w },
+    test: { X: p.test.X, y: p.test.y },
   };
 }

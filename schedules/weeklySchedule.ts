@@ -1,6 +1,7 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { RETRAIN_START_OPTIONS } from '../src/temporal/startRetrain';
 import { weeklyRetrain } from '../workflows/weeklyRetrain';
+import { retrainBackfill } from '../workflows/retrainBackfill';
 import { saturdaysBetween } from '../src/util/dates';
 import type { AppConfig } from '../src/config';
 import type { RetrainInput } from '../workflows/types';
@@ -74,18 +75,17 @@ export async function deleteSchedule(client: Client, id: string): Promise<void> 
 }
 
 /**
- * One run per Saturday in [from, to] (the schedule's own calendar), each as of its date.
- * BUFFER_ALL: backfilled runs queue behind each other instead of being skipped.
+ * One run per Saturday in [from, to], each as of its date, replayed in order by the
+ * `retrainBackfill` workflow with the schedule's current input, in a registry lineage of its
+ * own (so replaying the past never moves today's champion). Returns the backfill's workflow id.
  */
-export async function backfillSchedule(client: Client, id: string, from: string, to: string): Promise<string[]> {
+export async function backfillSchedule(client: Client, id: string, from: string, to: string): Promise<{ workflowId: string; saturdays: string[] }> {
   const saturdays = saturdaysBetween(from, to);
-  if (saturdays.length === 0) return [];
-  // Window from the start of the first Saturday to the end of the last, in UTC with a
-  // margin of a day either side: the calendar spec (in its own time zone) picks the instants.
-  const start = new Date(`${saturdays[0]}T00:00:00Z`);
-  start.setUTCDate(start.getUTCDate() - 1);
-  const end = new Date(`${saturdays[saturdays.length - 1]}T23:59:59Z`);
-  end.setUTCDate(end.getUTCDate() + 1);
-  await client.schedule.getHandle(id).backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
-  return saturdays;
+  const d = await describeSchedule(client, id);
+  if (!d) throw new ScheduleNotFoundError(`schedule ${id} does not exist: create it first (its input is what the backfill replays)`, id);
+  const action = d.action as { taskQueue: string; args?: unknown[] };
+  const input = { ...((action.args?.[0] ?? {}) as RetrainInput), asOf: undefined };
+  const workflowId = `backfill-${from}-${to}-${Math.random().toString(36).slice(2, 8)}`;
+  if (saturdays.length > 0) await client.workflow.start(retrainBackfill, { taskQueue: action.taskQueue, workflowId, args: [{ from, to, input }] });
+  return { workflowId, saturdays };
 }

@@ -1,1 +1,2 @@
 export { weeklyRetrain, progressQuery } from './weeklyRetrain';
+export { retrainBackfill } from './retrainBackfill';

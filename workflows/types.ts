@@ -88,6 +88,8 @@ export interface FitResult {
   fold: number;
   source: 'fitted' | 'reused' | 'repredicted';
   seconds: number;
+  /** Iterations restored from a checkpoint after a crash (forests, boosting), else null. */
+  resumedFrom: number | null;
 }
 
 export interface Verdict {
@@ -117,6 +119,8 @@ export interface RefitResult {
   trainedFrom: string;
   trainedThrough: string;
   seconds: number;
+  /** Iterations restored from a checkpoint after a crash, else null. */
+  resumedFrom: number | null;
 }
 
 export interface MonitorResult {

@@ -208,14 +208,14 @@ sched
   });
 sched
   .command('backfill')
-  .description('one run per Saturday in [from, to], each as of its date')
+  .description('replay the weekly policy for each Saturday in [from, to], in order, in a registry lineage of its own')
   .requiredOption('--from <date>', 'first date', isoDate)
   .requiredOption('--to <date>', 'last date', isoDate)
   .action(async (o) => {
     const { ctx, settings } = scheduleSettings();
     await withClient(ctx, async (client) => {
-      const saturdays = await backfillSchedule(client, settings.scheduleId, o.from, o.to);
-      console.log(`backfill requested for ${saturdays.length} Saturdays: ${saturdays.join(', ')}`);
+      const b = await backfillSchedule(client, settings.scheduleId, o.from, o.to);
+      console.log(`backfill ${b.workflowId} (lineage backfill:${b.workflowId}) started for ${b.saturdays.length} Saturdays: ${b.saturdays.join(', ')}`);
     });
   });
 

@@ -1,19 +1,17 @@
 import { createServer } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { runReports } from '../db/schema';
 import { loadReportData } from '../reports/reportData';
 import { renderRunReport } from '../reports/runReport';
+import { storedReport } from '../store/reportStore';
 import { getRun } from '../store/runStore';
 
 /** The stored report of a run (rendered now if the run predates reports or has none yet). */
 export async function reportHtml(db: Db, id: string): Promise<{ runId: string; html: string }> {
   const r = await getRun(db, id);
   if (!r) throw new Error(`no run ${id}`);
-  const [row] = await db.select().from(runReports).where(eq(runReports.runId, r.run.id));
-  return { runId: r.run.id, html: row?.html ?? renderRunReport(await loadReportData(db, r.run.id)) };
+  return { runId: r.run.id, html: (await storedReport(db, r.run.id)) ?? renderRunReport(await loadReportData(db, r.run.id)) };
 }
 
 export async function writeReportFile(html: string, out: string): Promise<string> {

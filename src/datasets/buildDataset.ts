@@ -8,6 +8,7 @@ import { labelStrategies } from '../labels/strategyLabeler';
 import { crisisOf } from '../regimes/crisisArchive';
 import type { DatasetConfig } from './config';
 import { dayNumber, type Dataset, type Task } from './dataset';
+import { permuteTargetsInBlocks } from '../evaluation/placebo';
 
 /** The daily cash rate per calendar day and where it came from. */
 export interface CashSeries {
@@ -117,7 +118,7 @@ export function buildDataset(
     }
   }
   if (y.length === 0) throw new InsufficientDataError(`no usable ${task} rows: features, labels or regimes are never complete`);
-  return {
+  const ds: Dataset = {
     task,
     featureNames: features.names,
     classNames,
@@ -142,4 +143,5 @@ export function buildDataset(
     replayRows,
     symbolReturns: task === 'signal' ? concat(features.symbols.map((s) => dailyReturns(panel.price.get(s), n))) : new Float64Array(0),
   };
+  return cfg.placebo ? permuteTargetsInBlocks(ds, cfg.placebo.block, cfg.placebo.seed) : ds;
 }

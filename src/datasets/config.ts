@@ -81,6 +81,8 @@ export const DatasetConfigSchema = z.object({
   /** Multiply regime weights by each row's average label uniqueness (overlapping horizons). */
   uniquenessWeights: z.boolean().default(true),
   includeCrisisArchive: z.boolean().default(true),
+  /** Audits only: permute each symbol's targets in blocks of `block` rows (a run on noise, which the gate must refuse). */
+  placebo: z.object({ seed: z.number().int(), block: z.number().int().min(1) }).nullable().default(null),
 });
 
 export type DatasetConfig = z.infer<typeof DatasetConfigSchema>;

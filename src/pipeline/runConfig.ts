@@ -7,7 +7,7 @@ import { isIsoDate } from '../util/dates';
 import { DEFAULT_TASKS, TASK_NAMES } from './tasks';
 
 const SourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('synthetic'), seed: z.number().int().optional(), start: z.string().refine(isIsoDate, 'start must be YYYY-MM-DD').optional(), feed: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('synthetic'), seed: z.number().int().optional(), start: z.string().refine(isIsoDate, 'start must be YYYY-MM-DD').optional(), feed: z.string().min(1).optional(), planted: z.number().min(0).max(0.05).optional() }),
   z.object({ kind: z.literal('csv'), dir: z.string().min(1), files: z.record(z.string(), z.string()).optional(), feed: z.string().min(1).optional() }),
   z.object({ kind: z.literal('online'), provider: z.literal('yahoo').optional(), start: z.string().refine(isIsoDate).optional(), feed: z.string().min(1).optional() }),
 ]);
@@ -33,7 +33,7 @@ export const RunConfigSchema = z.object({
         .object({
           primaryMetric: z.enum(['macro_f1', 'balanced_accuracy', 'accuracy']).default(DEFAULT_GATE.primaryMetric),
           /** One-sided significance for "beats the best baseline" (corrected for the candidates) and "beats the champion". */
-          alpha: z.number().gt(0).lt(1).default(DEFAULT_GATE.alpha),
+          alpha: z.number().gt(0).max(1).default(DEFAULT_GATE.alpha),
           /** Strategy task: deflated Sharpe ratio of the walk-forward backtest must reach this. */
           minDsr: z.number().min(0).max(1).default(DEFAULT_GATE.minDsr),
           /** Fewer rows than this in a regime makes its stress check inconclusive (never "passed"). */

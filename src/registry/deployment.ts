@@ -21,7 +21,7 @@ export interface DeployedModel {
 export async function feedFor(db: Db, task: string, feed?: string): Promise<string> {
   if (feed) return feed;
   const f = await newestLiveFeed(db, task);
-  if (f === null) throw new NotFoundError(`no live champion for task ${task} on any feed: pass --feed, or run a retrain that promotes one`);
+  if (f === null) throw new NotFoundError(`no retrain has decided anything for task ${task} yet: run one (or pass --feed)`);
   return f;
 }
 

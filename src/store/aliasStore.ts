@@ -123,7 +123,10 @@ export async function aliasHistory(db: Db, o: { task: string; feed?: string; lin
   return db.select().from(aliasEvents).where(and(...conds)).orderBy(desc(aliasEvents.id));
 }
 
-/** The feed of the newest live champion of a task (the default feed for `predict` / `models show`). */
+/**
+ * The feed `predict` / `models show` use by default: the newest live champion's, else the feed
+ * of the newest live decision (which names the baseline to answer with).
+ */
 export async function newestLiveFeed(db: Db, task: string): Promise<string | null> {
   const [row] = await db
     .select({ feed: modelAliases.feed })
@@ -131,7 +134,15 @@ export async function newestLiveFeed(db: Db, task: string): Promise<string | nul
     .where(and(eq(modelAliases.task, task), eq(modelAliases.lineage, LIVE_LINEAGE), eq(modelAliases.alias, 'champion')))
     .orderBy(desc(modelAliases.since))
     .limit(1);
-  return row?.feed ?? null;
+  if (row) return row.feed;
+  const [d] = await db
+    .select({ feed: datasets.feed })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(eq(promotionDecisions.task, task), eq(promotionDecisions.lineage, LIVE_LINEAGE)))
+    .orderBy(desc(promotionDecisions.decidedAt))
+    .limit(1);
+  return d?.feed ?? null;
 }
 
 export interface DecisionRecord {

@@ -79,3 +79,7 @@ export async function loadRegimeLabels(db: Db, feed: string, configHash: string,
   const byDate = new Map(rows.map((r) => [r.date, REGIMES.indexOf(r.regime as (typeof REGIMES)[number])]));
   return Int8Array.from(dates, (d) => byDate.get(d) ?? -1);
 }
+
+export async function datasetsOfRun(db: Db, runId: string) {
+  return db.select({ id: datasets.id, task: datasets.task, featureNames: datasets.featureNames, classNames: datasets.classNames, summary: datasets.summary }).from(datasets).where(eq(datasets.runId, runId));
+}

@@ -98,3 +98,8 @@ export async function listModels(db: Db, o: { task: string; runId?: string; limi
   const rows = await db.select(recordColumns).from(models).where(where).orderBy(asc(models.createdAt));
   return rows.reverse().slice(0, o.limit ?? 1000);
 }
+
+/** Every model a run stored (all tasks), with its summary. */
+export async function modelsOfRunAll(db: Db, runId: string) {
+  return db.select({ ...recordColumns, trainSummary: models.trainSummary }).from(models).where(eq(models.runId, runId)).orderBy(asc(models.createdAt));
+}

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { choiceTargets, staticTargets, strategyAllocations } from '../../src/evaluation/allocationTargets';
 import { backtestBuyAndHold, backtestChoices, backtestMetricRows, runBacktest, type BacktestMarket } from '../../src/evaluation/backtest';
 import { bestStaticAllocation, buyAndHold, runStatic, sixtyForty } from '../../src/evaluation/backtestBenchmarks';
-import { decidePromotion, DEFAULT_GATE } from '../../src/evaluation/promotionGate';
-import type { RegimeMetrics } from '../../src/evaluation/perRegime';
 import { addDays } from '../../src/util/dates';
 import { Rng } from '../../src/util/rng';
 
@@ -167,17 +165,5 @@ describe('backtests from dataset strategy returns (next close)', () => {
     const b = backtestBuyAndHold(Float64Array.from([0.01, -0.02, 0.01, 0.01]), 10, 0);
     expect(b.totalReturn).toBeCloseTo(0.98 * (1 - 0.001) * 1.01 * 1.01 - 1, 12);
     expect(backtestMetricRows('backtest', b).map((r) => r.name)).toEqual(['backtest_cagr', 'backtest_sharpe', 'backtest_sortino', 'backtest_max_drawdown', 'backtest_hit_rate', 'backtest_total_return', 'backtest_turnover']);
-  });
-});
-
-describe('promotion gate, backtest drawdown', () => {
-  const metrics = (f1: number): RegimeMetrics =>
-    ({ all: { samples: 100, accuracy: 0.5, balanced_accuracy: 0.5, macro_f1: f1, log_loss: 1, ece: 0.1, classes_predicted: 5, max_pred_share: 0.4, confusion: [] }, low_volatility: null, normal: null, high_volatility: null, crash: null, recovery: null }) as RegimeMetrics;
-  it('refuses a better classifier whose strategy drawdown is worse beyond the tolerance', () => {
-    const d = decidePromotion(metrics(0.5), metrics(0.4), DEFAULT_GATE, 8, { challenger: { maxDrawdown: 0.2 }, champion: { maxDrawdown: 0.1 } });
-    expect(d.promoted).toBe(false);
-    expect(d.reason).toMatch(/backtest_drawdown \(max drawdown 20\.0% vs champion 10\.0%/);
-    const ok = decidePromotion(metrics(0.5), metrics(0.4), DEFAULT_GATE, 8, { challenger: { maxDrawdown: 0.14 }, champion: { maxDrawdown: 0.1 } });
-    expect(ok.promoted).toBe(true);
   });
 });

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bar } from '../../src/data/bars';
 import { readMarket } from '../../src/data/readMarket';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
-import { SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, type Dataset } from '../../src/datasets/dataset';
+import { rowsBetween, type Dataset } from '../../src/datasets/dataset';
+import { protocolFolds } from '../../src/evaluation/protocol/plan';
 import { datasetsFromSource, type InMemoryBuild } from '../../src/datasets/datasetFromSource';
 import { buildDataset } from '../../src/datasets/buildDataset';
 import { datasetConfig } from '../../src/datasets/config';
@@ -73,17 +74,17 @@ describe.skipIf(!present)('real market data', () => {
     expect(Array.from(build.regimes.regime.subarray(0, n))).toEqual(Array.from(rShort.regime));
   });
 
-  it('splits time-ordered with a purge: no training label window reaches validation or test', () => {
+  it('walk-forward folds on the real history: purged, and crashes fall in windows of models trained before them', () => {
     for (const task of ['strategy', 'signal'] as const) {
       const ds = build.datasets[task]!;
-      const dayIndex = new Map(build.panel.dates.map((d, i) => [Number(d.replaceAll('-', '')), i]));
-      const first = (s: number) => Math.min(...Array.from(ds.day).filter((_, i) => ds.split[i] === s).map((d) => dayIndex.get(d)!));
-      const last = (s: number) => Math.max(...Array.from(ds.day).filter((_, i) => ds.split[i] === s).map((d) => dayIndex.get(d)!));
-      const horizon = 5;
-      expect(last(SPLIT_TRAIN) + horizon).toBeLessThan(first(SPLIT_VALIDATION));
-      expect(last(SPLIT_VALIDATION) + horizon).toBeLessThan(first(SPLIT_TEST));
-      // The balanced sample only ever draws training rows.
-      expect(Array.from(ds.trainSample).every((i) => ds.split[i] === SPLIT_TRAIN)).toBe(true);
+      const plan = protocolFolds(ds, datasetConfig({}));
+      for (const f of [...plan.cv, plan.final]) {
+        const train = rowsBetween(ds, f.train.from, f.train.to);
+        const lastLabelEnd = Math.max(...Array.from(train, (i) => ds.t[i] + ds.executionLag + ds.horizon));
+        expect(lastLabelEnd).toBeLessThan(f.test!.from);
+      }
+      const crashRows = plan.cv.flatMap((f) => Array.from(rowsBetween(ds, f.test!.from, f.test!.to)).filter((i) => ds.regime[i] === 3));
+      expect(crashRows.length).toBeGreaterThanOrEqual(50);
       expect(Array.from(ds.X).every(Number.isFinite)).toBe(true);
     }
   });
@@ -100,9 +101,9 @@ describe.skipIf(!present)('real market data', () => {
     const top2 = (c: number[]) => (c[0] + c[1]) / c.reduce((a, b) => a + b, 0);
     expect(top2(counts(byReturn))).toBeGreaterThan(0.8);
     expect(top2(counts(riskAdj))).toBeLessThan(top2(counts(byReturn)));
-    // The realised forward PnL of every strategy is stored with each row for the TRM's loss.
-    expect(riskAdj.pnlCols).toBe(8);
-    expect(riskAdj.pnl.length).toBe(riskAdj.rows * 8);
+    // The realised PnL of every kept strategy is stored with each row for the TRM's loss and regret.
+    expect(riskAdj.classNames).toEqual(['ultra_defensive', 'defensive', 'balanced_safe', 'aggressive_growth', 'tactical_opportunity']);
+    expect(riskAdj.pnl.length).toBe(riskAdj.rows * riskAdj.pnlCols);
   });
 
   it('reads only up to the as-of date', async () => {

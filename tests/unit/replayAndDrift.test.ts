@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/datasets/buildDataset';
 import { datasetConfig } from '../../src/datasets/config';
-import { SPLIT_TEST, SPLIT_TRAIN } from '../../src/datasets/dataset';
+import { trainingSet } from '../../src/sampling/trainingSet';
 import { buildPanel } from '../../src/features/panel';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
 import { DEFAULT_UNIVERSE } from '../../src/data/bars';
@@ -17,25 +17,24 @@ async function syntheticPanel() {
 }
 
 describe('error replay buffer', () => {
-  it('weights up replayed rows that lie in the training window and ignores validation/test ones', async () => {
+  it('weights up replayed rows, and only ever inside a training window (never the window they are evaluated on)', async () => {
     const { panel, regimes } = await syntheticPanel();
     const cfg = datasetConfig({ signal: { symbols: ['XLK', 'XLF'], sampleSize: 2000 } });
     const base = buildDataset(panel, regimes, 'signal', cfg);
-    const key = (i: number) => `${base.day[i]}:${base.symbols[base.symbol[i]]}`;
-    const trainRows = Array.from({ length: base.rows }, (_, i) => i).filter((i) => base.split[i] === SPLIT_TRAIN);
-    const testRows = Array.from({ length: base.rows }, (_, i) => i).filter((i) => base.split[i] === SPLIT_TEST);
+    const key = (i: number) => `${base.dates[base.t[i]].replaceAll('-', '')}:${base.symbols[base.symbol[i]]}`;
     const rng = new Rng(5);
-    const replayTrain = Array.from({ length: 30 }, () => trainRows[rng.int(trainRows.length)]);
-    const keys = new Set([...replayTrain.map(key), ...testRows.slice(0, 10).map(key)]);
-    const withReplay = buildDataset(panel, regimes, 'signal', cfg, { replay: { keys, weight: 2 } });
-    expect(withReplay.replayRows).toBe(new Set(replayTrain).size);
-    for (const i of new Set(replayTrain)) {
-      expect(withReplay.weight[i]).toBeCloseTo(base.weight[i] * 2, 12);
-      expect(withReplay.trainSample.includes(i)).toBe(true);
-    }
-    // Test rows are never touched: no leakage of the champion's recent mistakes into evaluation.
-    for (const i of testRows.slice(0, 10)) expect(withReplay.weight[i]).toBe(base.weight[i]);
-    expect(Array.from(withReplay.trainSample).every((i) => withReplay.split[i] === SPLIT_TRAIN)).toBe(true);
+    const replayed = [...new Set(Array.from({ length: 30 }, () => rng.int(base.rows)))];
+    const withReplay = buildDataset(panel, regimes, 'signal', cfg, { replay: { keys: new Set(replayed.map(key)), weight: 2 } });
+    expect(withReplay.replayRows).toBe(replayed.length);
+    for (const i of replayed) expect(withReplay.replayWeight[i]).toBe(2);
+    expect(Array.from(base.replayWeight).every((w) => w === 1)).toBe(true);
+    // The weight acts through training sets only: a window's sample weights carry it, its evaluation rows are plain labels.
+    const fold = { from: 0, to: base.t[base.rows - 1] };
+    const plain = trainingSet(base, fold, cfg, 1);
+    const boosted = trainingSet(withReplay, fold, cfg, 1);
+    const k = Array.from(boosted.sample).findIndex((i) => replayed.includes(i));
+    expect(k).toBeGreaterThanOrEqual(0);
+    expect(boosted.weight[k]).toBeCloseTo(plain.weight[k] * 2, 12);
   });
 });
 
@@ -52,7 +51,7 @@ describe('drift', () => {
     const { panel, regimes } = await syntheticPanel();
     const ds = buildDataset(panel, regimes, 'strategy', datasetConfig({}));
     const recent = recentRows(ds, 20);
-    expect(new Set(Array.from(recent, (i) => ds.day[i])).size).toBe(20);
+    expect(new Set(Array.from(recent, (i) => ds.t[i])).size).toBe(20);
     const j = ds.featureNames.indexOf('vix_level');
     for (const i of recent) ds.X[i * ds.cols + j] += 100; // a regime the training window never saw
     const d = featureDrift(ds, { psiThreshold: 0.25, recentDays: 20 });

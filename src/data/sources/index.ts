@@ -1,4 +1,5 @@
 import { CsvFolderSource } from './csvFolder';
+import { PlantedSignalSource } from './plantedSignal';
 import { SyntheticMarketSource } from './syntheticMarket';
 import { YahooChartSource } from './yahooChart';
 import { feedOf, type MarketSource, type SourceSpec } from './types';
@@ -9,7 +10,7 @@ export function createSource(spec: SourceSpec): MarketSource {
   const feed = feedOf(spec);
   switch (spec.kind) {
     case 'synthetic':
-      return new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start);
+      return spec.planted ? new PlantedSignalSource(new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start), feed, spec.planted) : new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start);
     case 'csv':
       return new CsvFolderSource(spec.dir, feed, spec.files);
     case 'online':

@@ -3,7 +3,7 @@ import type { BarOrigin } from '../validation';
 
 /** Serializable description of where bars come from; travels in workflow input. */
 export type SourceSpec =
-  | { kind: 'synthetic'; seed?: number; start?: string; feed?: string }
+  | { kind: 'synthetic'; seed?: number; start?: string; feed?: string; /** Plant a predictable momentum effect of this daily size (tests of the gate). */ planted?: number }
   | { kind: 'csv'; dir: string; files?: Record<string, string>; feed?: string }
   | { kind: 'online'; provider?: 'yahoo'; start?: string; feed?: string };
 
@@ -30,7 +30,7 @@ export function feedOf(spec: SourceSpec): string {
   if (spec.feed) return spec.feed;
   switch (spec.kind) {
     case 'synthetic':
-      return `synthetic-${spec.seed ?? 42}`;
+      return `synthetic-${spec.seed ?? 42}${spec.planted ? `-planted-${spec.planted}` : ''}`;
     case 'csv':
       return 'csv';
     case 'online':
