@@ -35,7 +35,7 @@ const slowInput = (over: Partial<RetrainInput> = {}): RetrainInput =>
   tinyInput({
     asOf: '2011-06-30',
     models: ['random_forest'],
-    config: { ...tinyInput().config, dataset: { split: { foldDays: 2000, minTrainDays: 500 } }, checkpointSeconds: 1, modelParams: { random_forest: { nTrees: 4000, maxDepth: 6, minSamplesLeaf: 1 } } },
+    config: { ...tinyInput().config, dataset: { split: { foldDays: 2000, minTrainDays: 500 } }, checkpointSeconds: 1, modelParams: { random_forest: { nTrees: 6000, maxDepth: 6, minSamplesLeaf: 1 } } },
     ...over,
   });
 
@@ -56,7 +56,8 @@ describe('reliability on the real Temporal server and Postgres', () => {
   const start = (taskQueue: string, input: RetrainInput): Promise<WorkflowHandleWithFirstExecutionRunId> => startRetrain(server.env.client, { taskQueue, workflowId: `rel-${randomUUID()}`, input });
   const keepHistory = async (h: WorkflowHandle) => histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   const stepOf = (runId: string, step: string) => db.db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.step, step)));
-  const checkpointOf = async (runId: string) => (await db.db.select().from(trainCheckpoints).where(eq(trainCheckpoints.runId, runId)))[0];
+  /** The furthest checkpoint of the run (two folds may be training at once). */
+  const checkpointOf = async (runId: string) => (await db.db.select().from(trainCheckpoints).where(eq(trainCheckpoints.runId, runId))).sort((a, b) => b.iteration - a.iteration)[0];
 
   it('a worker killed mid-training: a new worker resumes from the heartbeat checkpoint, no duplicate rows', async () => {
     const taskQueue = `crash-${randomUUID()}`;
@@ -165,7 +166,7 @@ describe('reliability on the real Temporal server and Postgres', () => {
       expect((await h.describe()).memo?.status).toBe('cancelled');
       // Nothing got stored half-trained.
       expect(await db.db.select().from(models).where(eq(models.runId, runId))).toHaveLength(0);
-    });
+    }, 300_000);
 
     it('a corrupt CSV fails ingest non-retryably, naming file/row/field; stored bars and the champion are untouched', async () => {
       // Earlier good data in the same feed, and a champion.
