@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { lockPathFor, readLock } from '../../src/db/embedded/dirLock';
+import { openEmbedded } from '../../src/db/embedded/embeddedDatabase';
+import { models, runs } from '../../src/db/schema';
+import { DEFAULT_MODEL_KINDS } from '../../src/models/registry';
+import { findTemporalCli } from '../../src/temporal/devServer';
+import { descendants, embeddedEnv, freePort, runCli, startCli, type CliProcess, type CliResult } from '../helpers/cliProcess';
+import { fastInput } from '../helpers/fastConfig';
+
+/**
+ * The README's quick start, as a user runs it: `npm start` (the `dev` command, embedded
+ * PGlite, nothing configured but a temp DATA_DIR) with its retrain running, and the CLI from
+ * other processes meanwhile. Then `dev` is stopped and the database must open again, whole.
+ */
+const temporalCli = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
+// Seven and a half years of the synthetic market and the fast model settings: a real run of
+// every model that takes under a minute, so that the test's CLI rounds overlap it.
+const FAST_DEMO = ['--as-of', '2007-06-29', '--task', 'strategy', '--config', JSON.stringify(fastInput().config)];
+const NO_CHAMPION_YET = 'no champion for task strategy: run a retrain first';
+
+async function devEnv(dataDir: string) {
+  return embeddedEnv({ DATA_DIR: dataDir, REPORTS_DIR: join(dataDir, 'reports'), TEMPORAL_CLI_PATH: temporalCli ?? '', TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), LOG_LEVEL: 'info' });
+}
+
+/** The run's status from `runs list` output. */
+const statusIn = (listing: string, workflowId: string) => listing.split('\n').find((l) => l.includes(workflowId))?.split('\t')[4];
+
+/** Every command must answer: its result, or (predict, before the first promotion) the domain's own "no champion". */
+function expectAnswered(round: CliResult[], workflowId: string, champion: 'maybe' | 'required') {
+  for (const r of round) {
+    const what = `${r.args.join(' ')} (exit ${r.code}, ${r.ms} ms): ${r.stderr.slice(-500)}`;
+    expect(r.stderr, what).not.toMatch(/Aborted|RuntimeError|ECONNREFUSED|in use by|timeout/i);
+    if (r.args[0] === 'predict' && champion === 'maybe' && r.code === 1) {
+      expect(r.stderr.trim(), what).toBe(NO_CHAMPION_YET);
+      continue;
+    }
+    expect(r.code, what).toBe(0);
+    if (r.args[0] === 'predict') expect(JSON.parse(r.stdout.trim().split('\n')[0]!).model_metadata.model_id, what).toMatch(/^m_/);
+    else if (r.args[1] === 'list') expect(r.stdout, what).toContain(workflowId);
+    else if (r.args[1] === 'show') expect(JSON.parse(r.stdout).run.workflowId, what).toBe(workflowId);
+    else expect(readFileSync(r.stdout.trim(), 'utf8'), what).toMatch(/^<!doctype html>/i);
+  }
+}
+
+const round = (env: NodeJS.ProcessEnv, workflowId: string) =>
+  Promise.all([runCli(['runs', 'list'], env), runCli(['runs', 'show', workflowId], env), runCli(['predict', '--task', 'strategy'], env), runCli(['runs', 'report', workflowId], env)]);
+
+/**
+ * Starts the embedded default with the fast demo retrain and, while it runs, queries it from
+ * other processes: one round of commands, or (`untilDone`) round after round until the run is done.
+ */
+async function retrainWhileQueried(dataDir: string, o: { untilDone: boolean }): Promise<{ dev: CliProcess; workflowId: string }> {
+  const env = await devEnv(dataDir);
+  const dev = startCli(['dev', ...FAST_DEMO], env);
+  await dev.waitForOutput(/DATABASE_URL=postgresql:\/\/postgres:[^@\s]+@127\.0\.0\.1:\d+\/template1/, 90_000);
+  const [, workflowId] = await dev.waitForOutput(/retrain started: workflow (\S+),/, 90_000);
+  await dev.waitForOutput(new RegExp(`"workflowId":"${workflowId}".*"msg":"run started"`), 90_000); // its row is written
+
+  let roundsWhileRunning = 0;
+  for (let status: string | undefined; status !== 'completed'; ) {
+    const answers = await round(env, workflowId!);
+    expectAnswered(answers, workflowId!, 'maybe');
+    status = statusIn(answers[0]!.stdout, workflowId!);
+    expect(status, dev.output().slice(-2000)).toMatch(/^(running|completed)$/);
+    if (status === 'running') roundsWhileRunning++;
+    if (!o.untilDone) break;
+  }
+  if (o.untilDone) {
+    expect(roundsWhileRunning).toBeGreaterThanOrEqual(2);
+    // Finished: now every command answers with data, predict included.
+    expectAnswered(await round(env, workflowId!), workflowId!, 'required');
+  }
+  await dev.waitForOutput(/Ctrl-C to stop/, 180_000); // the run's summary: it is over
+  return { dev, workflowId: workflowId! };
+}
+
+/** The database opens again (by this process, directly) and holds the completed run with all its models, intact. */
+async function expectRunStored(dataDir: string, workflowId: string) {
+  const db = await openEmbedded(join(dataDir, 'pglite'), { command: 'test' });
+  try {
+    const [run] = await db.db.select().from(runs).where(eq(runs.workflowId, workflowId));
+    expect(run?.status).toBe('completed');
+    const stored = await db.db.select().from(models).where(eq(models.runId, run!.id));
+    expect(stored.map((m) => m.kind).sort()).toEqual([...DEFAULT_MODEL_KINDS, 'meta'].sort());
+    for (const m of stored) expect(createHash('sha256').update(m.artifact).digest('hex')).toBe(m.artifactSha256);
+  } finally {
+    await db.close();
+  }
+}
+
+async function stop(dev: CliProcess, signal: NodeJS.Signals) {
+  dev.child.kill(signal);
+  const exit = await Promise.race([dev.exited, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
+  expect(exit, `did not stop on ${signal}:\n${dev.output().slice(-2000)}`).not.toBeNull();
+  return exit!;
+}
+
+describe.skipIf(!temporalCli && !process.env.CI)('the embedded database under `npm start` and the CLI at once', () => {
+  // The two cases run side by side: each is mostly one busy process, and there are two cores.
+  it.concurrent('serves every concurrent CLI command during a retrain, stops cleanly on SIGINT, and reopens whole', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rr-embedded-'));
+    const { dev, workflowId } = await retrainWhileQueried(dataDir, { untilDone: true });
+    const exit = await stop(dev, 'SIGINT');
+    expect(exit.code, dev.output().slice(-2000)).toBe(0);
+    expect(dev.output()).toMatch(/"msg":"stopped"/);
+    expect(existsSync(lockPathFor(join(dataDir, 'pglite')))).toBe(false);
+    await expectRunStored(dataDir, workflowId);
+  }, 240_000);
+
+  it.concurrent('survives SIGKILL of npm start: the stale lock is cleared, npm start reopens it, and SIGTERM stops it cleanly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rr-embedded-'));
+    // One round of the CLI meanwhile (the first case covers many); killed once the run is done.
+    const { dev, workflowId } = await retrainWhileQueried(dataDir, { untilDone: false });
+    const pid = dev.child.pid!;
+    const leftBehind = descendants(pid); // the Temporal dev server, which a SIGKILL orphans
+    try {
+      expect((await stop(dev, 'SIGKILL')).signal).toBe('SIGKILL');
+    } finally {
+      for (const p of leftBehind) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    expect(readLock(lockPathFor(join(dataDir, 'pglite')))?.pid).toBe(pid); // stale: its holder is dead
+
+    // A new npm start takes the directory over and serves the recovered database.
+    const env = await devEnv(dataDir);
+    const again = startCli(['dev', '--no-run'], env);
+    try {
+      await again.waitForOutput(/DATABASE_URL=/, 90_000);
+      expect(readLock(lockPathFor(join(dataDir, 'pglite')))?.pid).toBe(again.child.pid);
+      const shown = await runCli(['runs', 'show', workflowId], env);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(JSON.parse(shown.stdout).run.status).toBe('completed');
+      // A second npm start meanwhile is refused in one line naming the holder.
+      const second = await runCli(['dev', '--no-run'], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim()).toMatch(new RegExp(`^the embedded database \\S+ is already served by process ${again.child.pid} .*stop that one first`));
+      expect(second.stderr.trim()).not.toContain('\n');
+    } finally {
+      const exit = await stop(again, 'SIGTERM');
+      expect(exit.code, again.output().slice(-2000)).toBe(0);
+    }
+    expect(again.output()).toMatch(/"msg":"stopped"/);
+    expect(existsSync(lockPathFor(join(dataDir, 'pglite')))).toBe(false);
+    await expectRunStored(dataDir, workflowId);
+  }, 300_000);
+});
