@@ -25,7 +25,7 @@ export function cliContext(): CliContext {
 }
 
 export async function withDb<T>(ctx: CliContext, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: ctx.config.databaseUrl, dataDir: embeddedDir(ctx.config), command: commandLine() });
+  const db = await openDatabase({ databaseUrl: ctx.config.databaseUrl, dataDir: embeddedDir(ctx.config), command: commandLine(), onWait: (note) => console.error(note) });
   try {
     await db.migrate();
     return await fn(db);

@@ -58,7 +58,7 @@ async function openDevDatabase(ctx: CliContext): Promise<{ db: Database; servedU
     return { db, servedUrl: null };
   }
   const { serveEmbedded } = await import('../db/embedded/embeddedDatabase');
-  const served = await serveEmbedded(embeddedDir(ctx.config), { command: commandLine(), onServerError: (e) => ctx.logger.warn({ err: e.message }, 'embedded database server') });
+  const served = await serveEmbedded(embeddedDir(ctx.config), { command: commandLine(), onWait: (note) => ctx.logger.warn(note), onServerError: (e) => ctx.logger.warn({ err: e.message }, 'embedded database server') });
   return { db: served.database, servedUrl: served.url };
 }
 

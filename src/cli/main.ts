@@ -118,11 +118,10 @@ runsCmd
   .option('--port <n>', 'port for --serve', '8787')
   .action(async (id, o) => {
     const ctx = cliContext();
-    await withDb(ctx, async (db) => {
-      const { runId, html } = await reportHtml(db.db, id);
-      if (o.serve) return serveReport(html, Number(o.port));
-      console.log(await writeReportFile(html, o.out ?? defaultReportPath(ctx.config.reportsDir, runId)));
-    });
+    // Read, then let go of the database: serving the page must not keep others out of it.
+    const { runId, html } = await withDb(ctx, (db) => reportHtml(db.db, id));
+    if (o.serve) return serveReport(html, Number(o.port));
+    console.log(await writeReportFile(html, o.out ?? defaultReportPath(ctx.config.reportsDir, runId)));
   });
 
 program

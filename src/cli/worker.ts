@@ -11,7 +11,7 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   if (!config.temporal.address) throw new Error('worker needs TEMPORAL_ADDRESS (host:port); for a self-contained setup use `npm start`');
   if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using the embedded PGlite, through `npm start` if it runs, else alone (no other process can use it meanwhile)');
   logger.info({ ...describeConfig(config), role: o.role ?? 'all' }, 'starting worker');
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine() });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine(), onWait: (note) => logger.warn(note) });
   await db.migrate();
   const client = await connectClient(config.temporal, config.temporal.address);
   await ensureSearchAttributes(client, config.temporal.namespace, logger);

@@ -69,10 +69,10 @@ export function openPostgres(url: string, opts: { max?: number; connectionTimeou
  * DATABASE_URL, else the embedded PGlite in `dataDir`: through the process serving it if one
  * runs, else opened by this process under the directory's lock (see src/db/embedded/).
  */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; command: string }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; command: string; onWait?: (note: string) => void }): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
   const { openEmbedded } = await import('./embedded/embeddedDatabase');
-  return openEmbedded(opts.dataDir, { command: opts.command });
+  return openEmbedded(opts.dataDir, { command: opts.command, onWait: opts.onWait });
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { lockPathFor, readLock } from '../../src/db/embedded/dirLock';
 import { openEmbedded } from '../../src/db/embedded/embeddedDatabase';
 import { models, runs } from '../../src/db/schema';
@@ -22,6 +22,28 @@ const temporalCli = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
 // every model that takes under a minute, so that the test's CLI rounds overlap it.
 const FAST_DEMO = ['--as-of', '2007-06-29', '--task', 'strategy', '--config', JSON.stringify(fastInput().config)];
 const NO_CHAMPION_YET = 'no champion for task strategy: run a retrain first';
+
+/** Every `dev` started here; whatever a failing test leaves running is ended by pid afterwards. */
+const devs: CliProcess[] = [];
+function startDev(args: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const dev = startCli(['dev', ...args], env);
+  devs.push(dev);
+  return dev;
+}
+
+function killWithDescendants(pid: number) {
+  for (const p of [...descendants(pid), pid]) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+afterAll(() => {
+  for (const d of devs) if (d.child.exitCode === null && d.child.signalCode === null) killWithDescendants(d.child.pid!);
+});
 
 async function devEnv(dataDir: string) {
   return embeddedEnv({ DATA_DIR: dataDir, REPORTS_DIR: join(dataDir, 'reports'), TEMPORAL_CLI_PATH: temporalCli ?? '', TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), LOG_LEVEL: 'info' });
@@ -56,7 +78,7 @@ const round = (env: NodeJS.ProcessEnv, workflowId: string) =>
  */
 async function retrainWhileQueried(dataDir: string, o: { untilDone: boolean }): Promise<{ dev: CliProcess; workflowId: string }> {
   const env = await devEnv(dataDir);
-  const dev = startCli(['dev', ...FAST_DEMO], env);
+  const dev = startDev(FAST_DEMO, env);
   await dev.waitForOutput(/DATABASE_URL=postgresql:\/\/postgres:[^@\s]+@127\.0\.0\.1:\d+\/template1/, 90_000);
   const [, workflowId] = await dev.waitForOutput(/retrain started: workflow (\S+),/, 90_000);
   await dev.waitForOutput(new RegExp(`"workflowId":"${workflowId}".*"msg":"run started"`), 90_000); // its row is written
@@ -100,15 +122,20 @@ async function stop(dev: CliProcess, signal: NodeJS.Signals) {
   return exit!;
 }
 
+/** A clean stop: exit 0 after the process's own "stopped", and its lock removed. */
+async function expectCleanStop(dev: CliProcess, signal: 'SIGINT' | 'SIGTERM', dataDir: string) {
+  const exit = await stop(dev, signal);
+  expect(exit.code, dev.output().slice(-2000)).toBe(0);
+  expect(dev.output()).toMatch(/"msg":"stopped"/);
+  expect(existsSync(lockPathFor(join(dataDir, 'pglite')))).toBe(false);
+}
+
 describe.skipIf(!temporalCli && !process.env.CI)('the embedded database under `npm start` and the CLI at once', () => {
   // The two cases run side by side: each is mostly one busy process, and there are two cores.
   it.concurrent('serves every concurrent CLI command during a retrain, stops cleanly on SIGINT, and reopens whole', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rr-embedded-'));
     const { dev, workflowId } = await retrainWhileQueried(dataDir, { untilDone: true });
-    const exit = await stop(dev, 'SIGINT');
-    expect(exit.code, dev.output().slice(-2000)).toBe(0);
-    expect(dev.output()).toMatch(/"msg":"stopped"/);
-    expect(existsSync(lockPathFor(join(dataDir, 'pglite')))).toBe(false);
+    await expectCleanStop(dev, 'SIGINT', dataDir);
     await expectRunStored(dataDir, workflowId);
   }, 240_000);
 
@@ -121,36 +148,24 @@ describe.skipIf(!temporalCli && !process.env.CI)('the embedded database under `n
     try {
       expect((await stop(dev, 'SIGKILL')).signal).toBe('SIGKILL');
     } finally {
-      for (const p of leftBehind) {
-        try {
-          process.kill(p, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      leftBehind.forEach(killWithDescendants);
     }
     expect(readLock(lockPathFor(join(dataDir, 'pglite')))?.pid).toBe(pid); // stale: its holder is dead
 
     // A new npm start takes the directory over and serves the recovered database.
     const env = await devEnv(dataDir);
-    const again = startCli(['dev', '--no-run'], env);
-    try {
-      await again.waitForOutput(/DATABASE_URL=/, 90_000);
-      expect(readLock(lockPathFor(join(dataDir, 'pglite')))?.pid).toBe(again.child.pid);
-      const shown = await runCli(['runs', 'show', workflowId], env);
-      expect(shown.code, shown.stderr).toBe(0);
-      expect(JSON.parse(shown.stdout).run.status).toBe('completed');
-      // A second npm start meanwhile is refused in one line naming the holder.
-      const second = await runCli(['dev', '--no-run'], env);
-      expect(second.code).toBe(1);
-      expect(second.stderr.trim()).toMatch(new RegExp(`^the embedded database \\S+ is already served by process ${again.child.pid} .*stop that one first`));
-      expect(second.stderr.trim()).not.toContain('\n');
-    } finally {
-      const exit = await stop(again, 'SIGTERM');
-      expect(exit.code, again.output().slice(-2000)).toBe(0);
-    }
-    expect(again.output()).toMatch(/"msg":"stopped"/);
-    expect(existsSync(lockPathFor(join(dataDir, 'pglite')))).toBe(false);
+    const again = startDev(['--no-run'], env);
+    await again.waitForOutput(/DATABASE_URL=/, 90_000);
+    expect(readLock(lockPathFor(join(dataDir, 'pglite')))?.pid).toBe(again.child.pid);
+    const shown = await runCli(['runs', 'show', workflowId], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout).run.status).toBe('completed');
+    // A second npm start meanwhile is refused in one line naming the holder.
+    const second = await runCli(['dev', '--no-run'], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim()).toMatch(new RegExp(`^the embedded database \\S+ is already served by process ${again.child.pid} .*stop that one first`));
+    expect(second.stderr.trim()).not.toContain('\n');
+    await expectCleanStop(again, 'SIGTERM', dataDir);
     await expectRunStored(dataDir, workflowId);
   }, 300_000);
 });

@@ -85,9 +85,11 @@ describe('embedded database directory lock', () => {
     writeHolder(lockPathFor(dir), { pid });
     setTimeout(() => children.find((c) => c.pid === pid)!.kill('SIGKILL'), 500);
     const t0 = Date.now();
-    const db = await openEmbedded(dir, { command: 'test', directWaitMs: 30_000 });
+    const notes: string[] = [];
+    const db = await openEmbedded(dir, { command: 'test', directWaitMs: 30_000, onWait: (n) => notes.push(n) });
     try {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+      expect(notes).toEqual([`waiting up to 30 s for process ${pid} (regime-retrain runs list) to finish with the embedded database…`]);
       expect(readLock(lockPathFor(dir))!.pid).toBe(process.pid);
     } finally {
       await db.close();
@@ -131,6 +133,12 @@ describe('embedded database directory lock', () => {
     expect(new Set(losers.map((o) => o.holder)).size).toBe(1);
     expect(existsSync(path)).toBe(false); // the winner released it
   }, 60_000);
+
+  it('creates the data directory on the very first run', () => {
+    const path = lockPathFor(join(tempDir(), 'not', 'yet', 'pglite'));
+    const r = tryLock(path, { role: 'direct', command: 'test' });
+    expect('lock' in r && readLock(path)!.pid).toBe(process.pid);
+  });
 
   it('names a lock file it did not write instead of guessing', () => {
     const path = lockPathFor(tempDir());

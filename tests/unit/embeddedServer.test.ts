@@ -155,6 +155,18 @@ describe('embedded database server (PGlite over the wire protocol)', () => {
     expect(await count()).toBe(1);
   });
 
+  it('takes a password and a query sent in one write, and ends the session on Terminate', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const raw = new RawClient(socket);
+    socket.write(startup());
+    await raw.until((b) => b.length >= 9);
+    const closed = new Promise((r) => socket.once('close', r));
+    socket.write(Buffer.concat([msg('p', cstr(PASSWORD)), queryMessage('insert into t values (3)'), msg('X')]));
+    await closed; // the server closed it after Terminate
+    expect(await count()).toBe(1);
+  });
+
   it('lets many clients take turns at transaction boundaries', async () => {
     const seen = await Promise.all(
       Array.from({ length: 6 }, async (_, i) => {

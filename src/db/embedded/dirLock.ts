@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * Who owns an embedded database directory. PGlite is one Postgres backend inside one process:
@@ -103,6 +104,7 @@ function clearStale(path: string, stale: LockHolder): void {
 
 /** Takes the lock, or returns the live process holding it (clearing dead holders' locks on the way). */
 export function tryLock(path: string, o: { role: LockHolder['role']; command: string }): { lock: HeldLock } | { heldBy: LockHolder } {
+  mkdirSync(dirname(path), { recursive: true }); // DATA_DIR on the very first run
   const holder: LockHolder = { pid: process.pid, pidStart: processStart(process.pid), role: o.role, command: o.command, since: new Date().toISOString(), token: randomUUID() };
   for (let attempt = 0; attempt < 10; attempt++) {
     const tmp = writeTemp(path, holder);

@@ -67,17 +67,15 @@ async function openDirect(dir: string, lock: HeldLock): Promise<Database> {
   }
 }
 
-/** A connection to the serving process, or null if it no longer answers (it is stopping, or the lock moved on). */
-async function connectServed(dir: string, h: LockHolder): Promise<Database | null> {
+/** A connection to the serving process, or why it did not answer (it is stopping, say, or the lock moved on). */
+async function connectServed(dir: string, h: LockHolder): Promise<Database | { error: string }> {
   // One connection: the server takes clients in turns anyway, and a short command needs no more.
   const db = openPostgres(servedUrl(h), { max: 1, connectionTimeoutMillis: 60_000 });
   try {
     await ping(db.db);
   } catch (e) {
     await db.close().catch(() => {});
-    const code = (e as { code?: string }).code;
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '28P01') return null;
-    throw e;
+    return { error: (e as Error).message };
   }
   return { ...db, kind: 'pglite', describe: `embedded PGlite at ${dir}, served by process ${h.pid} on 127.0.0.1:${h.port}` };
 }
@@ -89,19 +87,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * directory itself under the lock. A holder that does not serve is waited for briefly, then
  * refused in one line naming it.
  */
-export async function openEmbedded(dir: string, o: { command: string; directWaitMs?: number }): Promise<Database> {
+export async function openEmbedded(dir: string, o: { command: string; directWaitMs?: number; onWait?: (note: string) => void }): Promise<Database> {
   const path = lockPathFor(dir);
   const started = Date.now();
-  for (;;) {
+  let unanswered = '';
+  for (let waited = false; ; waited = true) {
     const r = tryLock(path, { role: 'direct', command: o.command });
     if ('lock' in r) return openDirect(dir, r.lock);
     const h = r.heldBy;
     if (h.role === 'serve' && h.port) {
       const served = await connectServed(dir, h);
-      if (served) return served;
+      if (!('error' in served)) return served;
+      unanswered = `; its server did not answer: ${served.error}`;
     }
     const waitMs = h.role === 'serve' ? SERVING_HOLDER_WAIT_MS : (o.directWaitMs ?? DIRECT_HOLDER_WAIT_MS);
-    if (Date.now() - started >= waitMs) throw new EmbeddedDatabaseError(busyMessage(dir, h));
+    if (Date.now() - started >= waitMs) throw new EmbeddedDatabaseError(busyMessage(dir, h) + unanswered);
+    if (!waited) o.onWait?.(`waiting up to ${Math.round(waitMs / 1000)} s for process ${h.pid} (${h.command}) ${h.role === 'serve' ? 'to serve' : 'to finish with'} the embedded database…`);
     await sleep(250);
   }
 }
@@ -113,17 +114,20 @@ export interface ServedDatabase {
 }
 
 /** For `npm start`: takes the directory, opens and migrates it, and serves it on 127.0.0.1. */
-export async function serveEmbedded(dir: string, o: { command: string; directWaitMs?: number; onServerError?: (e: Error) => void }): Promise<ServedDatabase> {
+export async function serveEmbedded(dir: string, o: { command: string; directWaitMs?: number; onWait?: (note: string) => void; onServerError?: (e: Error) => void }): Promise<ServedDatabase> {
   const path = lockPathFor(dir);
   const started = Date.now();
   let lock: HeldLock;
-  for (;;) {
+  for (let waited = false; ; waited = true) {
     const r = tryLock(path, { role: 'serve', command: o.command });
     if ('lock' in r) {
       lock = r.lock;
       break;
     }
-    if (r.heldBy.role === 'serve' || Date.now() - started >= (o.directWaitMs ?? DIRECT_HOLDER_WAIT_MS)) throw new EmbeddedDatabaseError(busyMessage(dir, r.heldBy));
+    const h = r.heldBy;
+    const waitMs = o.directWaitMs ?? DIRECT_HOLDER_WAIT_MS;
+    if (h.role === 'serve' || Date.now() - started >= waitMs) throw new EmbeddedDatabaseError(busyMessage(dir, h));
+    if (!waited) o.onWait?.(`waiting up to ${Math.round(waitMs / 1000)} s for process ${h.pid} (${h.command}) to finish with the embedded database…`);
     await sleep(250);
   }
   const release = releaseOnExit(lock);

@@ -33,14 +33,19 @@ export function startupParameters(packet: Buffer): Record<string, string> {
  */
 export function takeMessages(buf: Buffer): { batch: Buffer; rest: Buffer; terminate: boolean } {
   let end = 0;
-  while (buf.length - end >= 5) {
-    const length = buf.readInt32BE(end + 1);
-    if (length < 4 || length > MAX_MESSAGE_BYTES) throw new Error(`invalid message length ${length} for type '${String.fromCharCode(buf[end]!)}'`);
-    if (buf.length - end < 1 + length) break;
-    if (buf[end] === 0x58 /* X */) return { batch: buf.subarray(0, end), rest: Buffer.alloc(0), terminate: true };
-    end += 1 + length;
+  for (let m = firstMessage(buf); m; m = firstMessage(buf.subarray(end))) {
+    if (m[0] === 0x58 /* X */) return { batch: buf.subarray(0, end), rest: Buffer.alloc(0), terminate: true };
+    end += m.length;
   }
   return { batch: buf.subarray(0, end), rest: buf.subarray(end), terminate: false };
+}
+
+/** The first complete typed message of `buf`, or null while it is incomplete. */
+export function firstMessage(buf: Buffer): Buffer | null {
+  if (buf.length < 5) return null;
+  const length = buf.readInt32BE(1);
+  if (length < 4 || length > MAX_MESSAGE_BYTES) throw new Error(`invalid message length ${length} for type '${String.fromCharCode(buf[0]!)}'`);
+  return buf.length >= 1 + length ? buf.subarray(0, 1 + length) : null;
 }
 
 /** Status of the last ReadyForQuery ('Z') in a server response: 'I' idle, 'T' in a transaction, 'E' failed one; null if none. */
@@ -55,9 +60,9 @@ export function lastReadyStatus(out: Uint8Array): 'I' | 'T' | 'E' | null {
   return status;
 }
 
-/** The text of a PasswordMessage ('p'), or null if `message` is another type. */
+/** The text of a PasswordMessage ('p'; one whole message), or null if `message` is another type. */
 export function passwordOf(message: Buffer): string | null {
-  return message[0] === 0x70 /* p */ ? message.subarray(5, message.length - 1).toString('utf8') : null;
+  return message[0] === 0x70 /* p */ ? message.subarray(5, message.indexOf(0, 5)).toString('utf8') : null;
 }
 
 function message(type: string, body: Buffer): Buffer {

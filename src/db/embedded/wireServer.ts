@@ -7,6 +7,7 @@ import {
   backendKeyData,
   CANCEL_REQUEST,
   errorMessage,
+  firstMessage,
   GSSENC_REQUEST,
   lastReadyStatus,
   NEGOTIATE_3_0,
@@ -127,19 +128,28 @@ class Session {
       }
     }
     if (this.ended) return;
+    if (this.state === 'auth') {
+      const message = firstMessage(this.buf);
+      if (!message) return;
+      this.buf = this.buf.subarray(message.length);
+      if (!this.authenticate(message)) return;
+    }
     const { batch, rest, terminate } = takeMessages(this.buf);
     this.buf = rest;
-    if (this.state === 'auth' && batch.length) return this.authenticate(batch);
     if (batch.length) await this.exchange(batch);
     if (terminate) this.socket.end();
   }
 
-  private authenticate(message: Buffer): void {
+  private authenticate(message: Buffer): boolean {
     const given = passwordOf(message);
-    if (given === null || !timingSafeEqual(digest(given), digest(this.o.password))) return this.refuse('28P01', 'password authentication failed for the embedded database (the password is in the lock file next to its directory)');
+    if (given === null || !timingSafeEqual(digest(given), digest(this.o.password))) {
+      this.refuse('28P01', 'password authentication failed for the embedded database (the password is in the lock file next to its directory)');
+      return false;
+    }
     this.state = 'ready';
     const reported = { ...this.o.reported, application_name: this.applicationName };
     this.socket.write(Buffer.concat([AUTH_OK, ...Object.entries(reported).map(([k, v]) => parameterStatus(k, v)), backendKeyData(process.pid, randomInt(2 ** 31)), READY_IDLE]));
+    return true;
   }
 
   private refuse(code: string, text: string): void {
