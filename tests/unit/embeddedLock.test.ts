@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { holderAlive, lockPathFor, processStart, readLock, tryLock, type LockHolder } from '../../src/db/embedded/dirLock';
 import { openEmbedded, serveEmbedded } from '../../src/db/embedded/embeddedDatabase';
 import { EmbeddedDatabaseError } from '../../src/db/embedded/pgliteDir';
@@ -13,7 +13,12 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
 });
 
-const tempDir = () => join(mkdtempSync(join(tmpdir(), 'rr-lock-')), 'pglite');
+const temps: string[] = [];
+afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
+const tempDir = () => {
+  temps.push(mkdtempSync(join(tmpdir(), 'rr-lock-')));
+  return join(temps.at(-1)!, 'pglite');
+};
 
 /** A process that stays alive until the test ends. */
 async function liveProcess(): Promise<number> {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { lockPathFor, readLock } from '../../src/db/embedded/dirLock';
 import { openEmbedded } from '../../src/db/embedded/embeddedDatabase';
 import { closePglite, EmbeddedDatabaseError, openPgliteDir } from '../../src/db/embedded/pgliteDir';
@@ -24,9 +24,16 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
+const temps: string[] = [];
+afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
+const tempDir = () => {
+  temps.push(mkdtempSync(join(tmpdir(), 'rr-open-')));
+  return join(temps.at(-1)!, 'pglite');
+};
+
 describe('opening an embedded database directory', () => {
   it('turns PGlite\'s abort on a corrupt directory into one clear line, and leaves the directory as it was', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'rr-open-')), 'pglite');
+    const dir = tempDir();
     const pg = await openPgliteDir(dir);
     await pg.exec('create table kept (x int); insert into kept values (1)');
     await closePglite(pg);
@@ -49,7 +56,7 @@ describe('opening an embedded database directory', () => {
   }, 60_000);
 
   it('refuses to create a database in a non-empty directory that holds none', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'rr-open-')), 'pglite');
+    const dir = tempDir();
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     await expect(openEmbedded(dir, { command: 'test' })).rejects.toThrow(/holds no database \(no PG_VERSION\); not touching it/);
