@@ -2,67 +2,140 @@ import { join } from 'node:path';
 import { startRetrain } from '../temporal/startRetrain';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../db/client';
+import { openPostgres, type Database } from '../db/client';
 import { startDevServer } from '../temporal/devServer';
 import { createRetrainWorker } from '../../worker/createWorker';
 import { ensureWeeklySchedule } from '../../schedules/weeklySchedule';
 import { dateInZone } from '../util/dates';
+import type { TaskName } from '../../workflows/types';
 import { formatRunSummary } from './runSummary';
 import { TRM_DEMO_PROFILE } from '../models/trm/trmProfiles';
-import type { CliContext } from './context';
+import type { Logger } from '../logger';
+import { commandLine, embeddedDir, type CliContext } from './context';
+
+export interface DevOptions {
+  asOf?: string;
+  run: boolean;
+  /** Tasks of the demo run (default: both). */
+  tasks?: TaskName[];
+  /** Overrides for the demo run, as `run --config` takes them (the TRM keeps its demo profile unless they set it). */
+  config?: Record<string, unknown>;
+}
+
+/** The first SIGINT/SIGTERM asks for a clean stop; a second one exits at once. */
+function stopSignals(logger: Logger) {
+  let requested = false;
+  let stopped!: () => void;
+  const promise = new Promise<void>((resolve) => (stopped = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requested) {
+      logger.warn({ signal }, 'second signal: exiting without a clean stop (committed data is safe; the next start recovers)');
+      process.exit(130);
+    }
+    requested = true;
+    logger.info({ signal }, 'stopping: the worker finishes or cancels its tasks, then the database closes');
+    stopped();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    promise,
+    get requested() {
+      return requested;
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** DATABASE_URL, else the embedded PGlite, owned by this process and served to every other. */
+async function openDevDatabase(ctx: CliContext): Promise<{ db: Database; servedUrl: string | null }> {
+  if (ctx.config.databaseUrl) {
+    const db = openPostgres(ctx.config.databaseUrl);
+    await db.migrate();
+    return { db, servedUrl: null };
+  }
+  const { serveEmbedded } = await import('../db/embedded/embeddedDatabase');
+  const served = await serveEmbedded(embeddedDir(ctx.config), { command: commandLine(), onWait: (note) => ctx.logger.warn(note), onServerError: (e) => ctx.logger.warn({ err: e.message }, 'embedded database server') });
+  return { db: served.database, servedUrl: served.url };
+}
 
 /**
- * The embedded default: everything in one process, nothing to configure. A Temporal dev
- * server (with UI), the database (DATABASE_URL or embedded PGlite), a worker, the weekly
- * schedule, then one retrain on the synthetic market. Ctrl-C stops it all.
+ * The embedded default: everything in one process, nothing to configure. The database
+ * (DATABASE_URL, or the embedded PGlite, served on 127.0.0.1 to the other commands), a
+ * Temporal dev server (with UI), a worker, the weekly schedule, then one retrain on the
+ * synthetic market. Ctrl-C (or SIGTERM) stops it all and closes the database cleanly.
  */
-export async function runDev(ctx: CliContext, o: { asOf?: string; run: boolean }): Promise<void> {
+export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
   const { config, logger } = ctx;
   mkdirSync(config.dataDir, { recursive: true });
-  const server = config.temporal.address
-    ? null
-    : await startDevServer({ cliPath: config.temporal.cliPath, port: config.temporal.port, ui: true, uiPort: config.temporal.uiPort, dbFilename: join(config.dataDir, 'temporal.sqlite') });
-  if (server) logger.info({ address: server.address, ui: server.uiUrl, executable: server.executable }, 'Temporal dev server started');
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
-  await db.migrate();
-  logger.info({ database: db.describe }, 'database ready');
-  const { Client, Connection } = await import('@temporalio/client');
-  const { NativeConnection } = await import('@temporalio/worker');
-  const address = config.temporal.address ?? server!.address;
-  const connection = await NativeConnection.connect({ address });
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.temporal.namespace });
-  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir });
-  const s = config.schedule;
-  const what = await ensureWeeklySchedule(client, {
-    scheduleId: s.id,
-    taskQueue: config.temporal.taskQueue,
-    timeZone: s.timeZone,
-    dayOfWeek: s.dayOfWeek,
-    hour: s.hour,
-    minute: s.minute,
-    catchupWindow: s.catchupWindow,
-    input: { source: { kind: 'synthetic' }, searchAttributes: !!server },
-  });
-  logger.info({ scheduleId: s.id, what }, `schedule ready: ${s.dayOfWeek} ${s.hour}:${String(s.minute).padStart(2, '0')} ${s.timeZone}`);
-  const running = worker.run();
+  const stop = stopSignals(logger);
+  // Undone in reverse order, however far the start got.
+  const cleanups: Array<() => Promise<unknown>> = [];
   try {
+    // The database first: a second `npm start` is refused here, before it starts anything.
+    const { db, servedUrl } = await openDevDatabase(ctx);
+    cleanups.push(() => db.close());
+    logger.info({ database: db.describe }, 'database ready');
+    if (servedUrl) console.log(`\nembedded database served to other processes (the CLI finds it by itself):\nDATABASE_URL=${servedUrl}\n`);
+    if (stop.requested) return;
+
+    const server = config.temporal.address
+      ? null
+      : await startDevServer({ cliPath: config.temporal.cliPath, port: config.temporal.port, ui: true, uiPort: config.temporal.uiPort, dbFilename: join(config.dataDir, 'temporal.sqlite') });
+    if (server) {
+      cleanups.push(() => server.stop());
+      logger.info({ address: server.address, ui: server.uiUrl, executable: server.executable }, 'Temporal dev server started');
+    }
+    if (stop.requested) return;
+
+    const { Client, Connection } = await import('@temporalio/client');
+    const { NativeConnection } = await import('@temporalio/worker');
+    const address = config.temporal.address ?? server!.address;
+    const connection = await NativeConnection.connect({ address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection: await Connection.connect({ address }), namespace: config.temporal.namespace });
+    cleanups.push(() => client.connection.close());
+    const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir });
+    const s = config.schedule;
+    const what = await ensureWeeklySchedule(client, {
+      scheduleId: s.id,
+      taskQueue: config.temporal.taskQueue,
+      timeZone: s.timeZone,
+      dayOfWeek: s.dayOfWeek,
+      hour: s.hour,
+      minute: s.minute,
+      catchupWindow: s.catchupWindow,
+      input: { source: { kind: 'synthetic' }, searchAttributes: !!server },
+    });
+    logger.info({ scheduleId: s.id, what }, `schedule ready: ${s.dayOfWeek} ${s.hour}:${String(s.minute).padStart(2, '0')} ${s.timeZone}`);
+    if (stop.requested) return;
+
+    const running = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => {});
+    });
+    // Until Ctrl-C, or the worker failing (its error is then this command's).
+    const halted = Promise.race([stop.promise, running]);
     if (o.run) {
       const asOf = o.asOf ?? dateInZone(new Date(), s.timeZone);
       const workflowId = `retrain-dev-${asOf}-${randomUUID().slice(0, 8)}`;
-      const handle = await startRetrain(client, { taskQueue: config.temporal.taskQueue, workflowId, input: { asOf, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server, config: { modelParams: { trm: TRM_DEMO_PROFILE } } } });
+      const demoConfig = { ...o.config, modelParams: { trm: TRM_DEMO_PROFILE, ...(o.config?.modelParams as Record<string, unknown> | undefined) } };
+      const handle = await startRetrain(client, { taskQueue: config.temporal.taskQueue, workflowId, input: { asOf, tasks: o.tasks, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server, config: demoConfig } });
       const ui = server?.uiUrl ? `${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}` : '(your Temporal UI)';
       console.log(`\nretrain started: workflow ${workflowId}, run ${handle.firstExecutionRunId}\nwatch it at ${ui}\n`);
-      const result = await handle.result();
-      console.log(`\n${formatRunSummary(result)}\n\nTemporal UI: ${server?.uiUrl ?? '(your Temporal UI)'}   run history: npm run cli -- runs list\nCtrl-C to stop.`);
+      const result = handle.result();
+      result.catch(() => {}); // still pending when a stop wins the race below
+      const done = await Promise.race([result, halted]);
+      if (done) console.log(`\n${formatRunSummary(done)}\n\nTemporal UI: ${server?.uiUrl ?? '(your Temporal UI)'}   run history: npm run cli -- runs list\nCtrl-C to stop.`);
     }
-    await running;
+    await halted;
   } finally {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running.catch(() => {});
-    await connection.close();
-    await client.connection.close();
-    await db.close();
-    await server?.stop();
+    for (const undo of cleanups.reverse()) await undo().catch((e: Error) => logger.warn({ err: e.message }, 'shutdown step failed'));
+    stop.dispose();
     logger.info('stopped');
   }
 }

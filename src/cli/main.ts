@@ -38,7 +38,9 @@ program
   .description('embedded default: dev Temporal server, database, worker and schedule, then one retrain on the synthetic market')
   .option('--as-of <date>', 'as-of date of the demo run', isoDate)
   .option('--no-run', 'start everything but do not start a demo run')
-  .action(async (o) => runDev(cliContext(), { asOf: o.asOf, run: o.run }));
+  .option('--task <task...>', 'tasks of the demo run: strategy and/or signal (default both)')
+  .option('--config <json>', 'JSON overrides for the demo run, as `run --config` takes them')
+  .action(async (o) => runDev(cliContext(), { asOf: o.asOf, run: o.run, tasks: o.task as TaskName[] | undefined, config: o.config ? JSON.parse(o.config) : undefined }));
 
 program
   .command('worker')
@@ -117,11 +119,10 @@ runsCmd
   .option('--port <n>', 'port for --serve', '8787')
   .action(async (id, o) => {
     const ctx = cliContext();
-    await withDb(ctx, async (db) => {
-      const { runId, html } = await reportHtml(db.db, id);
-      if (o.serve) return serveReport(html, Number(o.port));
-      console.log(await writeReportFile(html, o.out ?? defaultReportPath(ctx.config.reportsDir, runId)));
-    });
+    // Read, then let go of the database: serving the page must not keep others out of it.
+    const { runId, html } = await withDb(ctx, (db) => reportHtml(db.db, id));
+    if (o.serve) return serveReport(html, Number(o.port));
+    console.log(await writeReportFile(html, o.out ?? defaultReportPath(ctx.config.reportsDir, runId)));
   });
 
 program

@@ -3,15 +3,15 @@ import { connectClient, connectWorker } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createRetrainWorker, type WorkerRole } from '../../worker/createWorker';
 import { describeConfig } from '../config';
-import type { CliContext } from './context';
+import { commandLine, embeddedDir, type CliContext } from './context';
 
 /** A long-running worker against an existing Temporal cluster and Postgres. */
 export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}): Promise<void> {
   const { config, logger } = ctx;
   if (!config.temporal.address) throw new Error('worker needs TEMPORAL_ADDRESS (host:port); for a self-contained setup use `npm start`');
-  if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using embedded PGlite, which only this process can use');
+  if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using the embedded PGlite, through `npm start` if it runs, else alone (no other process can use it meanwhile)');
   logger.info({ ...describeConfig(config), role: o.role ?? 'all' }, 'starting worker');
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine(), onWait: (note) => logger.warn(note) });
   await db.migrate();
   const client = await connectClient(config.temporal, config.temporal.address);
   await ensureSearchAttributes(client, config.temporal.namespace, logger);

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -35,11 +34,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-export function openPostgres(url: string, opts: { max?: number } = {}): Database {
+export function openPostgres(url: string, opts: { max?: number; connectionTimeoutMillis?: number } = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 10_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle client erroring (e.g. the server restarting) must not crash the worker.
@@ -66,29 +65,14 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Database
   };
 }
 
-/** Embedded Postgres (PGlite, WASM) for the zero-configuration default. */
-export async function openPglite(dataDir: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = new PGlite(dataDir);
-  const db = drizzle(client, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: 'pglite',
-    describe: `embedded PGlite at ${dataDir}`,
-    async migrate() {
-      await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-    },
-    async close() {
-      await client.close();
-    },
-  };
-}
-
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+/**
+ * DATABASE_URL, else the embedded PGlite in `dataDir`: through the process serving it if one
+ * runs, else opened by this process under the directory's lock (see src/db/embedded/).
+ */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; command: string; onWait?: (note: string) => void }): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  const { openEmbedded } = await import('./embedded/embeddedDatabase');
+  return openEmbedded(opts.dataDir, { command: opts.command, onWait: opts.onWait });
 }
 
 export async function ping(db: Db): Promise<void> {
