@@ -1,3 +1,4 @@
+import { signalSymbolsOf } from '../data/universe';
 import { InsufficientDataError } from '../errors';
 import { computeMarketFeatures, type FeatureMatrix } from '../features/marketFeatures';
 import type { Panel } from '../features/panel';
@@ -37,8 +38,8 @@ function strategyRows(panel: Panel, cfg: DatasetConfig): RowSource {
 
 function signalRows(panel: Panel, cfg: DatasetConfig): RowSource {
   const market = computeMarketFeatures(panel);
-  const symbols = cfg.signal.symbols.filter((s) => panel.price.has(s));
-  if (symbols.length === 0) throw new InsufficientDataError(`none of the signal symbols [${cfg.signal.symbols.join(', ')}] has bars`);
+  const symbols = signalSymbolsOf(cfg.signal.symbols, panel.price.keys());
+  if (symbols.length === 0) throw new InsufficientDataError(`none of the signal symbols [${cfg.signal.symbols === 'all' ? 'all' : cfg.signal.symbols.join(', ')}] has bars`);
   const perSymbol = symbols.map((s) => {
     const own = computeSymbolFeatures(panel, s);
     const n = own.rows;

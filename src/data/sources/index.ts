@@ -9,7 +9,7 @@ export function createSource(spec: SourceSpec): MarketSource {
   const feed = feedOf(spec);
   switch (spec.kind) {
     case 'synthetic':
-      return new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start);
+      return new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start, spec.stocks);
     case 'csv':
       return new CsvFolderSource(spec.dir, feed, spec.files);
     case 'online':
