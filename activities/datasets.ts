@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { loadBars } from '../src/data/barStore';
-import { DEFAULT_UNIVERSE, PUT_CALL_SYMBOL } from '../src/data/bars';
+import { loadBars, loadBarsWithVintage } from '../src/data/barStore';
+import { MARKET_INPUT_SYMBOLS } from '../src/data/bars';
+import { runUniverse, universeSymbols } from '../src/data/universe';
+import { featureSources, marketFeatureInputs } from '../src/features/marketFeatures';
 import { buildDataset } from '../src/datasets/buildDataset';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALIDATION } from '../src/datasets/dataset';
 import { buildPanel } from '../src/features/panel';
@@ -13,8 +15,6 @@ import type { DatasetResult, RegimeResult, TaskName } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
 import { runStep } from './steps';
-
-const UNIVERSE = [...DEFAULT_UNIVERSE, PUT_CALL_SYMBOL];
 
 function maxDate(bars: Map<string, { date: string }[]>): string {
   let m = '';
@@ -29,8 +29,9 @@ export function createDatasetActivities(deps: ActivityDeps) {
       return runStep(deps, a.runId, 'regimeLabel', async () => {
         const cfg = await loadRunConfig(deps.db, a.runId);
         const thresholds = cfg.config.dataset.regimeThresholds;
-        const configHash = sha256Hex(canonicalJson(thresholds)).slice(0, 16);
-        const panel = buildPanel(await loadBars(deps.db, a.feed, UNIVERSE, a.asOf));
+        const maxStaleDays = cfg.config.dataset.maxStaleDays;
+        const configHash = sha256Hex(canonicalJson({ ...thresholds, maxStaleDays })).slice(0, 16);
+        const panel = buildPanel(await loadBars(deps.db, a.feed, MARKET_INPUT_SYMBOLS, a.asOf), { maxStaleDays });
         const labels = labelRegimes(panel, thresholds);
         Context.current().heartbeat('labelled');
         await saveRegimeLabels(deps.db, a.feed, configHash, labels);
@@ -42,8 +43,10 @@ export function createDatasetActivities(deps: ActivityDeps) {
     async buildDataset(a: { runId: string; task: TaskName; feed: string; asOf: string; regimeConfigHash: string }): Promise<DatasetResult> {
       return runStep(deps, a.runId, `balancedSample:${a.task}`, async () => {
         const cfg = await loadRunConfig(deps.db, a.runId);
-        const bars = await loadBars(deps.db, a.feed, UNIVERSE, a.asOf);
-        const panel = buildPanel(bars);
+        const read = await loadBarsWithVintage(deps.db, a.feed, universeSymbols(await runUniverse(cfg)), a.asOf);
+        const bars = read.bars;
+        const panel = buildPanel(bars, { maxStaleDays: cfg.config.dataset.maxStaleDays });
+        const marketInputs = marketFeatureInputs(panel);
         const regime = await loadRegimeLabels(deps.db, a.feed, a.regimeConfigHash, panel.dates, a.asOf);
         Context.current().heartbeat('panel built');
         const replay = cfg.config.replay.enabled ? { keys: await loadReplayKeys(deps.db, a.task, a.feed), weight: cfg.config.replay.weight } : undefined;
@@ -58,7 +61,10 @@ export function createDatasetActivities(deps: ActivityDeps) {
         };
         const sampleCounts = { train: perSplit(SPLIT_TRAIN), validation: perSplit(SPLIT_VALIDATION), test: perSplit(SPLIT_TEST) };
         const mix = ds.mix.map((m) => ({ regime: m.regime, target: m.target, achieved: m.achieved, available: m.available, ...(m.note ? { note: m.note } : {}) }));
-        const summary = { classCounts, mix, splitDates: ds.splitDates, rows: ds.rows, cols: ds.cols, trainSample: ds.trainSample.length, replayRows: ds.replayRows };
+        const summary = {
+          classCounts, mix, splitDates: ds.splitDates, rows: ds.rows, cols: ds.cols, trainSample: ds.trainSample.length, replayRows: ds.replayRows,
+          barsVintage: read.vintage, panelWarnings: panel.warnings, marketInputs, featureSources: featureSources(marketInputs),
+        };
         await saveDataset(deps.db, { id, runId: a.runId, feed: a.feed, asOf: a.asOf, maxBarDate: maxDate(bars), dataset: ds, summary, sampleCounts });
         deps.logger.info({ runId: a.runId, task: a.task, datasetId: id, rows: ds.rows, classCounts, mix }, 'dataset built');
         return { datasetId: id, task: a.task, rows: ds.rows, trainSample: ds.trainSample.length, replayRows: ds.replayRows, splitDates: ds.splitDates, classCounts, mix };

@@ -3,6 +3,7 @@
  * travel through workflow history; datasets and models stay in Postgres, passed by id.
  */
 import type { SourceSpec } from '../src/data/sources/types';
+import type { UniverseSummary } from '../src/data/universe';
 
 export type Trigger = 'schedule' | 'manual' | 'backfill';
 export type TaskName = 'strategy' | 'signal';
@@ -44,6 +45,12 @@ export interface IngestResult {
   symbols: number;
   lastDate: string | null;
   warnings: Record<string, number>;
+  /** The run's universe: size and first/last stored date per symbol (for the report). */
+  universe?: UniverseSummary;
+  /** Rows this ingest left out under `ingest.onBadRow: quarantine` (listQuarantinedBars has them). */
+  quarantined?: number;
+  /** The bar vintage this ingest created (null: nothing changed). */
+  vintage?: number | null;
 }
 
 export interface RegimeResult {

@@ -21,7 +21,11 @@ export interface MarketRead {
  * series be absent from this batch when it is already in the store).
  */
 export async function readMarket(source: MarketSource, opts: CheckOptions): Promise<MarketRead> {
-  const check = await checkMarket(source, opts);
+  return acceptedMarket(await checkMarket(source, opts), opts.symbols);
+}
+
+/** A check's accepted bars with their totals; throws the first rejection. */
+export function acceptedMarket(check: MarketCheck, asked: string[]): MarketRead {
   if (check.errors.length > 0) throw check.errors[0];
   let warnings = emptyWarnings();
   const symbols: MarketRead['symbols'] = {};
@@ -30,7 +34,7 @@ export async function readMarket(source: MarketSource, opts: CheckOptions): Prom
     symbols[symbol] = { rows: bars.length, first: bars[0]?.date ?? null, last: bars.at(-1)?.date ?? null };
   }
   // An incremental source with nothing new still reports the symbol (0 rows), as before.
-  for (const symbol of opts.symbols) if (!symbols[symbol] && !check.missing.includes(symbol) && check.reports[symbol]) symbols[symbol] = { rows: 0, first: null, last: null };
+  for (const symbol of asked) if (!symbols[symbol] && !check.missing.includes(symbol) && check.reports[symbol]) symbols[symbol] = { rows: 0, first: null, last: null };
   return {
     bars: check.bars,
     symbols,

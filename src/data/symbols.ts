@@ -30,7 +30,7 @@ export function checkSymbol(name: string, where: string): string {
   const s = name.trim();
   if (!isValidSymbol(s)) {
     throw new InvalidConfigError(
-      `${where}: invalid symbol ${quoteUntrusted(s)}: use letters, digits, ".", "-" or "^", starting with a letter, digit or "^", at most ${SYMBOL_MAX_LENGTH} characters`,
+      `${where}: invalid symbol ${quoteUntrusted(s)}: ${SYMBOL_RULE}`,
     );
   }
   return s.toUpperCase();
@@ -59,14 +59,22 @@ export function parseUniverseFile(text: string, file: string): string[] {
 /** What `--symbols` / `dataset.signal.symbols` select: an explicit list, or every file present. */
 export type SymbolSelection = string[] | 'all';
 
-/** One symbol in a config: validated, upper-cased. */
-export const SymbolSchema = z
-  .string()
-  .trim()
-  .refine(isValidSymbol, { message: `invalid symbol: use letters, digits, ".", "-" or "^", starting with a letter, digit or "^", at most ${SYMBOL_MAX_LENGTH} characters` })
-  .transform((s) => s.toUpperCase());
+const SYMBOL_RULE = `use letters, digits, ".", "-" or "^", starting with a letter, digit or "^", at most ${SYMBOL_MAX_LENGTH} characters`;
 
-export const SymbolSelectionSchema = z.union([z.literal('all'), z.array(SymbolSchema).min(1).transform(uniqueSymbols)]);
+/** `dataset.signal.symbols`: "all" or a non-empty list of valid symbols (upper-cased, deduplicated). */
+export const SymbolSelectionSchema = z.unknown().transform((v, ctx): SymbolSelection => {
+  if (v === 'all') return 'all';
+  if (!Array.isArray(v) || v.length === 0) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be "all" or a non-empty list of symbols' });
+    return z.NEVER;
+  }
+  const out: string[] = [];
+  v.forEach((s, i) => {
+    if (typeof s === 'string' && isValidSymbol(s.trim())) out.push(s.trim().toUpperCase());
+    else ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `invalid symbol: ${SYMBOL_RULE}` });
+  });
+  return uniqueSymbols(out);
+});
 
 /**
  * Parses `--symbols`: `A,B,C`, `@file` (a universe file, read by `readText`) or `all`.

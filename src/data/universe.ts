@@ -38,13 +38,17 @@ export function universeSymbols(u: RunUniverse): string[] {
  * source cannot list, so `all` there is a configuration error.
  */
 export async function runUniverse(run: UniverseConfig, source: MarketSource = createSource(run.source)): Promise<RunUniverse> {
+  return resolveUniverse(run.config.dataset.signal.symbols, source);
+}
+
+/** runUniverse for a selection and a source object (benchmarks, in-memory builds). */
+export async function resolveUniverse(selection: SymbolSelection, source: MarketSource): Promise<RunUniverse> {
   const marketInputs = [...MARKET_INPUT_SYMBOLS, PUT_CALL_SYMBOL];
-  const sel = run.config.dataset.signal.symbols;
-  if (sel !== 'all') return { marketInputs, signalSymbols: uniqueSymbols(sel), selection: 'list', skipped: [] };
-  if (!source.listSymbols) throw new InvalidConfigError(`signal symbols "all" needs a source that can list its series (a CSV folder or the synthetic market); the ${run.source.kind} source cannot: name the symbols`);
+  if (selection !== 'all') return { marketInputs, signalSymbols: uniqueSymbols(selection), selection: 'list', skipped: [] };
+  if (!source.listSymbols) throw new InvalidConfigError(`signal symbols "all" needs a source that can list its series (a CSV folder or the synthetic market); feed ${source.feed} cannot: name the symbols`);
   const listing = await source.listSymbols();
   const signalSymbols = listing.symbols.filter((s) => !NOT_SIGNAL.has(s));
-  if (signalSymbols.length === 0) throw new InvalidConfigError(`signal symbols "all": the ${run.source.kind} source holds no series besides the market inputs`);
+  if (signalSymbols.length === 0) throw new InvalidConfigError(`signal symbols "all": feed ${source.feed} holds no series besides the market inputs`);
   return { marketInputs, signalSymbols, selection: 'all', skipped: listing.skipped };
 }
 
