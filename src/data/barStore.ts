@@ -1,11 +1,27 @@
-import { and, count, eq, gt, gte, inArray, lte, max, min, sql } from 'drizzle-orm';
+import { and, count, eq, gt, gte, inArray, lte, max, min, Param, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { barVintages, marketBars, marketBarsHistory } from '../db/schema';
 import { replaceQuarantine } from '../store/quarantineStore';
 import type { Bar, SymbolBars } from './bars';
 import type { QuarantinedRow } from './validation';
 
-const BATCH = 2000;
+/** Rows per statement: each column travels as one array parameter (unnest), not one parameter per value. */
+const BATCH = 20_000;
+
+type Column = (string | number | null)[];
+const arr = (values: Column) => new Param(values);
+
+/** Upserts bar rows column-wise; ~10x faster than a VALUES list for the 100k-row first ingest. */
+async function upsertRows(db: Db, c: { feed: Column; symbol: Column; date: Column; open: Column; high: Column; low: Column; close: Column; adjClose: Column; volume: Column; vintage: Column }): Promise<void> {
+  await db.execute(sql`
+    insert into ${marketBars} (feed, symbol, date, open, high, low, close, adj_close, volume, vintage, ingested_at)
+    select f, s, d, o, h, l, c, a, v, vi, now()
+    from unnest(${arr(c.feed)}::text[], ${arr(c.symbol)}::text[], ${arr(c.date)}::date[], ${arr(c.open)}::float8[], ${arr(c.high)}::float8[], ${arr(c.low)}::float8[],
+                ${arr(c.close)}::float8[], ${arr(c.adjClose)}::float8[], ${arr(c.volume)}::float8[], ${arr(c.vintage)}::int[]) as t(f, s, d, o, h, l, c, a, v, vi)
+    on conflict (feed, symbol, date) do update set
+      open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+      adj_close = excluded.adj_close, volume = excluded.volume, vintage = excluded.vintage, ingested_at = now()`);
+}
 
 export async function lastStoredDates(db: Db, feed: string, symbols: string[]): Promise<Map<string, string>> {
   return new Map([...(await storedRanges(db, feed, symbols))].filter(([, r]) => r.last).map(([s, r]) => [s, r.last!]));
@@ -99,28 +115,32 @@ export async function writeBars(
       const symbols = batches.filter((_, i) => fresh[i].length > 0).map((b) => b.symbol);
       const [v] = await tx.insert(barVintages).values({ feed, kind: opts.kind, detail: { symbols, ...opts.detail } }).returning({ id: barVintages.id });
       vintage = v.id;
-      for (let i = 0; i < changed.length; i += BATCH) {
-        const part = changed.slice(i, i + BATCH).map((r) => ({ ...r, supersededBy: v.id }));
-        await tx.insert(marketBarsHistory).values(part).onConflictDoNothing();
+      // Previous versions move to the history table straight from the current rows.
+      const changedBySymbol = new Map<string, string[]>();
+      for (const r of changed) changedBySymbol.set(r.symbol, [...(changedBySymbol.get(r.symbol) ?? []), r.date]);
+      for (const [symbol, dates] of changedBySymbol) {
+        await tx.execute(sql`
+          insert into ${marketBarsHistory} (feed, symbol, date, vintage, superseded_by, open, high, low, close, adj_close, volume, ingested_at)
+          select feed, symbol, date, vintage, ${v.id}, open, high, low, close, adj_close, volume, ingested_at
+          from ${marketBars} where feed = ${feed} and symbol = ${symbol} and date = any(${arr(dates)}::date[])
+          on conflict do nothing`);
       }
-      const rows = batches.flatMap(({ symbol }, i) => fresh[i].map((b) => ({ feed, symbol, date: b.date, open: b.open, high: b.high, low: b.low, close: b.close, adjClose: b.adjClose, volume: b.volume, vintage: v.id })));
+      const rows = batches.flatMap(({ symbol }, i) => fresh[i].map((b) => ({ symbol, b })));
       for (let i = 0; i < rows.length; i += BATCH) {
-        await tx
-          .insert(marketBars)
-          .values(rows.slice(i, i + BATCH))
-          .onConflictDoUpdate({
-            target: [marketBars.feed, marketBars.symbol, marketBars.date],
-            set: {
-              open: sql`excluded.open`,
-              high: sql`excluded.high`,
-              low: sql`excluded.low`,
-              close: sql`excluded.close`,
-              adjClose: sql`excluded.adj_close`,
-              volume: sql`excluded.volume`,
-              vintage: sql`excluded.vintage`,
-              ingestedAt: sql`now()`,
-            },
-          });
+        const part = rows.slice(i, i + BATCH);
+        const col = (f: (r: (typeof part)[number]) => string | number | null) => part.map(f);
+        await upsertRows(tx, {
+          feed: col(() => feed),
+          symbol: col((r) => r.symbol),
+          date: col((r) => r.b.date),
+          open: col((r) => r.b.open),
+          high: col((r) => r.b.high),
+          low: col((r) => r.b.low),
+          close: col((r) => r.b.close),
+          adjClose: col((r) => r.b.adjClose),
+          volume: col((r) => r.b.volume),
+          vintage: col(() => v.id),
+        });
         opts.onProgress?.(Math.min(i + BATCH, rows.length), rows.length);
       }
     }

@@ -142,7 +142,8 @@ export function checkSeries(symbol: string, bars: Bar[], origin: BarOrigin, poli
       }
     }
     if (problem) {
-      if (policy.onBadRow === 'reject') throw new InvalidMarketDataError(at(i, problem.field), problem.reason);
+      // The date as well: an online series has no file rows to point at.
+      if (policy.onBadRow === 'reject') throw new InvalidMarketDataError(at(i, problem.field), `${problem.reason} (on ${b.date})`);
       if (isJump && ++jumpsInARow >= LEVEL_SHIFT_ROWS) {
         const s = shift!;
         throw new InvalidMarketDataError(

@@ -52,9 +52,9 @@ export class SyntheticStocks {
       return {
         rng,
         sector: i % sectors,
-        beta: 0.5 + 1.2 * rng.next(),
+        beta: 0.6 + 1.0 * rng.next(),
         load: 0.4 + 0.8 * rng.next(),
-        idioVol: 0.15 + 0.35 * rng.next(),
+        idioVol: 0.12 + 0.23 * rng.next(),
         drift: (-0.02 + 0.14 * rng.next()) / 252,
         baseVolume: Math.exp(Math.log(2e5) + (Math.log(5e7) - Math.log(2e5)) * rng.next()),
         price: Math.exp(Math.log(5) + (Math.log(300) - Math.log(5)) * rng.next()),
@@ -74,7 +74,7 @@ export class SyntheticStocks {
       const r = Math.min(MAX_LOG_MOVE, Math.max(MIN_LOG_MOVE, s.beta * marketReturn + s.load * sectorResidual[s.sector] + s.drift + s.idioVol * noise * rng.normal()));
       const prev = s.price;
       const close = prev * Math.exp(r);
-      const sv = Math.hypot(s.beta * dailyVol, s.idioVol / SQRT_252);
+      const sv = Math.sqrt((s.beta * dailyVol) ** 2 + (s.idioVol * s.idioVol) / 252);
       const open = prev * Math.exp(0.25 * sv * rng.normal());
       const range = Math.abs(rng.normal()) * sv * 0.6;
       this.open[k][day] = open;
