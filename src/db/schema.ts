@@ -28,6 +28,23 @@ export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array 
   fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
 });
 
+/** Which bar: feed, symbol, date (shared by the bar tables). */
+const barKey = () => ({
+  feed: text('feed').notNull(),
+  symbol: text('symbol').notNull(),
+  date: date('date', { mode: 'string' }).notNull(),
+});
+
+/** A bar's values (shared by the current bars and their previous versions). */
+const barValues = () => ({
+  open: doublePrecision('open'),
+  high: doublePrecision('high').notNull(),
+  low: doublePrecision('low').notNull(),
+  close: doublePrecision('close').notNull(),
+  adjClose: doublePrecision('adj_close'),
+  volume: doublePrecision('volume'),
+});
+
 /**
  * Daily bars. `feed` keeps sources apart (the synthetic market's "SPY" must never be mixed
  * with the real SPY), so the key is (feed, symbol, date).
@@ -35,15 +52,8 @@ export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array 
 export const marketBars = pgTable(
   'market_bars',
   {
-    feed: text('feed').notNull(),
-    symbol: text('symbol').notNull(),
-    date: date('date', { mode: 'string' }).notNull(),
-    open: doublePrecision('open'),
-    high: doublePrecision('high').notNull(),
-    low: doublePrecision('low').notNull(),
-    close: doublePrecision('close').notNull(),
-    adjClose: doublePrecision('adj_close'),
-    volume: doublePrecision('volume'),
+    ...barKey(),
+    ...barValues(),
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
     /** The bar_vintages id that wrote these values (0: stored before vintages existed). */
     vintage: integer('vintage').notNull().default(0),
@@ -72,17 +82,10 @@ export const barVintages = pgTable('bar_vintages', {
 export const marketBarsHistory = pgTable(
   'market_bars_history',
   {
-    feed: text('feed').notNull(),
-    symbol: text('symbol').notNull(),
-    date: date('date', { mode: 'string' }).notNull(),
+    ...barKey(),
     vintage: integer('vintage').notNull(),
     supersededBy: integer('superseded_by').notNull(),
-    open: doublePrecision('open'),
-    high: doublePrecision('high').notNull(),
-    low: doublePrecision('low').notNull(),
-    close: doublePrecision('close').notNull(),
-    adjClose: doublePrecision('adj_close'),
-    volume: doublePrecision('volume'),
+    ...barValues(),
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.feed, t.symbol, t.date, t.vintage] })],
@@ -96,9 +99,7 @@ export const marketBarsHistory = pgTable(
 export const quarantinedBars = pgTable(
   'quarantined_bars',
   {
-    feed: text('feed').notNull(),
-    symbol: text('symbol').notNull(),
-    date: date('date', { mode: 'string' }).notNull(),
+    ...barKey(),
     file: text('file').notNull(),
     row: integer('row').notNull(),
     field: text('field').notNull(),
