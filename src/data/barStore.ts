@@ -117,7 +117,11 @@ export async function writeBars(
       vintage = v.id;
       // Previous versions move to the history table straight from the current rows.
       const changedBySymbol = new Map<string, string[]>();
-      for (const r of changed) changedBySymbol.set(r.symbol, [...(changedBySymbol.get(r.symbol) ?? []), r.date]);
+      for (const r of changed) {
+        const dates = changedBySymbol.get(r.symbol);
+        if (dates) dates.push(r.date);
+        else changedBySymbol.set(r.symbol, [r.date]);
+      }
       for (const [symbol, dates] of changedBySymbol) {
         await tx.execute(sql`
           insert into ${marketBarsHistory} (feed, symbol, date, vintage, superseded_by, open, high, low, close, adj_close, volume, ingested_at)

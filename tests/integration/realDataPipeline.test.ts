@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { metrics, models, promotionDecisions, runReports } from '../../src/db/schema';
@@ -13,10 +11,10 @@ import type { TestDb } from '../helpers/postgres';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import type { RetrainResult } from '../../workflows/types';
 import { fastInput } from '../helpers/fastConfig';
+import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
 
-const DIR = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
-const present = existsSync(DIR);
-if (!present) console.warn(`real-data pipeline test skipped: ${DIR} not found (set MARKET_DATA_DIR)`);
+const DIR = CORPUS_DIR;
+const present = corpusPresent;
 
 describe.skipIf(!present)('the full pipeline on the real market corpus (real Temporal + Postgres)', () => {
   let server: DevServer;

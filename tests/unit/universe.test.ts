@@ -104,3 +104,23 @@ describe('the run universe', () => {
     expect(signalSymbolsOf('all', ['SPY', 'TLT', 'VIX', 'PCR', 'XLK', 'XOM'])).toEqual(['XLK', 'XOM']);
   });
 });
+
+describe('an explicit symbol -> file map', () => {
+  it('maps only to plain file names inside the folder', () => {
+    expect(() => new CsvFolderSource('/data', 'csv', { VIX: 'vix-daily.csv' })).not.toThrow();
+    expect(() => new CsvFolderSource('/data', 'csv', { VIX: '../../etc/passwd' })).toThrow(/source\.files\.VIX: "\.\.\\u002f\.\.\\u002fetc\\u002fpasswd" is not a plain file name/);
+    expect(() => new CsvFolderSource('/data', 'csv', { '<b>': 'x.csv' })).toThrow(/source\.files: invalid symbol/);
+  });
+});
+
+describe('--symbols into the run input', () => {
+  it('sets dataset.signal.symbols, keeping the other --config overrides', async () => {
+    const { withSignalSymbols } = await import('../../src/cli/runInput');
+    expect(withSignalSymbols(undefined, undefined)).toBeUndefined();
+    expect(withSignalSymbols({ gate: { minImprovement: 0.01 }, dataset: { seed: 3, signal: { horizon: 10, symbols: ['OLD'] } } }, ['XOM', 'PG'])).toEqual({
+      gate: { minImprovement: 0.01 },
+      dataset: { seed: 3, signal: { horizon: 10, symbols: ['XOM', 'PG'] } },
+    });
+    expect(parseRunConfig({ asOf: '2024-01-05', config: withSignalSymbols(undefined, 'all') }).config.dataset.signal.symbols).toBe('all');
+  });
+});

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidMarketDataError } from '../../errors';
+import { InvalidConfigError, InvalidMarketDataError } from '../../errors';
 import { REQUIRED_SYMBOLS } from '../bars';
 import { parseBarsCsv } from '../csvParser';
 import { checkSymbol, isValidSymbol, quoteUntrusted } from '../symbols';
@@ -20,7 +20,11 @@ export class CsvFolderSource implements MarketSource {
     readonly feed: string,
     private readonly files: Record<string, string> = {},
   ) {
-    for (const symbol of Object.keys(files)) checkSymbol(symbol, 'source.files');
+    for (const [symbol, file] of Object.entries(files)) {
+      checkSymbol(symbol, 'source.files');
+      // A mapped file is a name inside the folder, never a path out of it.
+      if (!/^[A-Za-z0-9^][A-Za-z0-9.\-^_ ]*$/.test(file)) throw new InvalidConfigError(`source.files.${symbol}: ${quoteUntrusted(file)} is not a plain file name in the folder`);
+    }
   }
 
   private async names(): Promise<string[]> {
