@@ -10,6 +10,9 @@ import { uniqueSymbols, type SymbolSelection } from './symbols';
  */
 const NOT_SIGNAL = new Set<string>([MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL, PUT_CALL_SYMBOL]);
 
+/** The market features' fixed inputs: SPY, TLT, VIX, the sector ETFs and the optional put/call series. */
+export const MARKET_INPUTS: string[] = [...MARKET_INPUT_SYMBOLS, PUT_CALL_SYMBOL];
+
 /** What one run reads: the fixed market inputs and the user's signal symbols. */
 export interface RunUniverse {
   /** SPY, TLT, VIX, the sector ETFs (always), then PCR (optional: a proxy replaces it). */
@@ -43,13 +46,23 @@ export async function runUniverse(run: UniverseConfig, source: MarketSource = cr
 
 /** runUniverse for a selection and a source object (benchmarks, in-memory builds). */
 export async function resolveUniverse(selection: SymbolSelection, source: MarketSource): Promise<RunUniverse> {
-  const marketInputs = [...MARKET_INPUT_SYMBOLS, PUT_CALL_SYMBOL];
+  const marketInputs = [...MARKET_INPUTS];
   if (selection !== 'all') return { marketInputs, signalSymbols: uniqueSymbols(selection), selection: 'list', skipped: [] };
   if (!source.listSymbols) throw new InvalidConfigError(`signal symbols "all" needs a source that can list its series (a CSV folder or the synthetic market); feed ${source.feed} cannot: name the symbols`);
   const listing = await source.listSymbols();
   const signalSymbols = listing.symbols.filter((s) => !NOT_SIGNAL.has(s));
   if (signalSymbols.length === 0) throw new InvalidConfigError(`signal symbols "all": feed ${source.feed} holds no series besides the market inputs`);
   return { marketInputs, signalSymbols, selection: 'all', skipped: listing.skipped };
+}
+
+/**
+ * Every series a run reads when its signal symbols are an explicit list (synchronous, for
+ * code that has no source at hand); `all` has to be listed from the source: use runUniverse.
+ */
+export function runSymbols(cfg: { signal: { symbols: SymbolSelection } }): string[] {
+  const sel = cfg.signal.symbols;
+  if (sel === 'all') throw new InvalidConfigError('signal symbols "all" must be resolved against the source: call runUniverse(runConfig)');
+  return uniqueSymbols([...MARKET_INPUTS, ...sel]);
 }
 
 export interface SymbolRange {

@@ -7,7 +7,7 @@ import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
 import { YahooChartSource } from '../../src/data/sources/yahooChart';
 import { checkSymbol, isValidSymbol, parseSymbolsArgument, parseUniverseFile, quoteUntrusted } from '../../src/data/symbols';
-import { resolveUniverse, runUniverse, signalSymbolsOf, universeSummary, universeSymbols } from '../../src/data/universe';
+import { resolveUniverse, runSymbols, runUniverse, signalSymbolsOf, universeSummary, universeSymbols } from '../../src/data/universe';
 import { datasetConfig } from '../../src/datasets/config';
 import { parseRunConfig } from '../../src/pipeline/runConfig';
 
@@ -122,5 +122,12 @@ describe('--symbols into the run input', () => {
       dataset: { seed: 3, signal: { horizon: 10, symbols: ['XOM', 'PG'] } },
     });
     expect(parseRunConfig({ asOf: '2024-01-05', config: withSignalSymbols(undefined, 'all') }).config.dataset.signal.symbols).toBe('all');
+  });
+});
+
+describe('runSymbols (explicit lists, no source at hand)', () => {
+  it('is the market inputs plus the list; "all" must be resolved by runUniverse', () => {
+    expect(runSymbols({ signal: { symbols: ['XOM', 'SPY'] } })).toEqual([...MARKET_INPUT_SYMBOLS, 'PCR', 'XOM']);
+    expect(() => runSymbols({ signal: { symbols: 'all' } })).toThrow(/call runUniverse/);
   });
 });
