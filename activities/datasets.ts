@@ -1,8 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { loadBars } from '../src/data/barStore';
-import { runSymbols } from '../src/data/universe';
+import { loadBars, loadBarsWithVintage } from '../src/data/barStore';
+import { MARKET_INPUT_SYMBOLS } from '../src/data/bars';
+import { runUniverse, universeSymbols } from '../src/data/universe';
 import { buildDataset } from '../src/datasets/buildDataset';
 import { datasetSummary } from '../src/datasets/summary';
+import { featureSources } from '../src/features/marketFeatures';
 import { buildPanel } from '../src/features/panel';
 import { steps } from '../src/pipeline/steps';
 import { labelRegimes, regimeCounts } from '../src/regimes/regimeLabeler';
@@ -21,8 +23,9 @@ export function createDatasetActivities(deps: ActivityDeps) {
       return runStep(deps, a.runId, steps.regimeLabel, async () => {
         const cfg = await loadRunConfig(deps.db, a.runId);
         const thresholds = cfg.config.dataset.regimeThresholds;
-        const configHash = sha256Hex(canonicalJson(thresholds)).slice(0, 16);
-        const panel = buildPanel(await loadBars(deps.db, a.feed, runSymbols(cfg.config.dataset), a.asOf));
+        const maxStaleDays = cfg.config.dataset.maxStaleDays;
+        const configHash = sha256Hex(canonicalJson({ ...thresholds, maxStaleDays })).slice(0, 16);
+        const panel = buildPanel(await loadBars(deps.db, a.feed, MARKET_INPUT_SYMBOLS, a.asOf), { maxStaleDays });
         const labels = labelRegimes(panel, thresholds);
         Context.current().heartbeat('labelled');
         await saveRegimeLabels(deps.db, a.feed, configHash, labels);
@@ -34,16 +37,16 @@ export function createDatasetActivities(deps: ActivityDeps) {
     async buildDataset(a: { runId: string; task: TaskName; feed: string; asOf: string; regimeConfigHash: string }): Promise<DatasetResult> {
       return runStep(deps, a.runId, steps.dataset(a.task), async () => {
         const cfg = await loadRunConfig(deps.db, a.runId);
-        const bars = await loadBars(deps.db, a.feed, runSymbols(cfg.config.dataset), a.asOf);
-        const panel = buildPanel(bars);
+        const read = await loadBarsWithVintage(deps.db, a.feed, universeSymbols(await runUniverse(cfg)), a.asOf);
+        const panel = buildPanel(read.bars, { maxStaleDays: cfg.config.dataset.maxStaleDays });
         const regime = await loadRegimeLabels(deps.db, a.feed, a.regimeConfigHash, panel.dates, a.asOf);
         Context.current().heartbeat('panel built');
         const replay = cfg.config.replay.enabled ? { keys: await loadReplayKeys(deps.db, a.task, a.feed), weight: cfg.config.replay.weight } : undefined;
         const ds = buildDataset(panel, regime, a.task, cfg.config.dataset, { replay });
         const id = stableId('ds', a.runId, a.task);
-        const summary = datasetSummary(ds);
+        const summary = { ...datasetSummary(ds), barsVintage: read.vintage, panelWarnings: panel.warnings, marketInputs: ds.marketInputs, featureSources: featureSources(ds.marketInputs) };
         await saveDataset(deps.db, { id, runId: a.runId, feed: a.feed, asOf: a.asOf, maxBarDate: panel.dates[panel.dates.length - 1], dataset: ds, summary, sampleCounts: summary.regimeCounts });
-        deps.logger.info({ runId: a.runId, task: a.task, datasetId: id, rows: ds.rows, classCounts: summary.classCounts }, 'dataset built');
+        deps.logger.info({ runId: a.runId, task: a.task, datasetId: id, rows: ds.rows, classCounts: summary.classCounts, vintage: read.vintage }, 'dataset built');
         return { datasetId: id, task: a.task, rows: ds.rows, symbols: ds.symbols.length, firstDay: summary.firstDay, lastLabelledDay: summary.lastLabelledDay, classCounts: summary.classCounts };
       });
     },

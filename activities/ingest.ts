@@ -1,25 +1,39 @@
 import { Context } from '@temporalio/activity';
-import { DEFAULT_UNIVERSE, PUT_CALL_SYMBOL } from '../src/data/bars';
 import { ingestMarketData } from '../src/data/ingest';
 import { createSource, type SourceSpec } from '../src/data/sources';
+import { runUniverse, universeSummary, universeSymbols } from '../src/data/universe';
 import type { IngestResult } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { loadRunConfig } from './runs';
 import { runStep } from './steps';
 
 export function createIngestActivities(deps: ActivityDeps) {
   return {
-    /** Fetch, validate and upsert bars up to as-of. Idempotent: re-running upserts the same rows. */
+    /** Fetch, validate and upsert the run's universe up to as-of. Idempotent: re-running writes nothing new. */
     async ingestBars(a: { runId: string; source: SourceSpec; asOf: string }): Promise<IngestResult> {
       return runStep(deps, a.runId, 'ingest', async () => {
         const ctx = Context.current();
-        const s = await ingestMarketData(deps.db, createSource(a.source), {
-          symbols: [...DEFAULT_UNIVERSE, PUT_CALL_SYMBOL],
+        const cfg = await loadRunConfig(deps.db, a.runId);
+        const source = createSource(a.source);
+        const universe = await runUniverse(cfg, source);
+        const s = await ingestMarketData(deps.db, source, {
+          symbols: universeSymbols(universe),
           until: a.asOf,
+          config: cfg.config.ingest,
           onProgress: (done, total) => ctx.heartbeat({ done, total }),
         });
         const last = Object.values(s.symbols).map((x) => x.last).filter((x): x is string => !!x).sort().at(-1) ?? null;
-        deps.logger.info({ runId: a.runId, feed: s.feed, rows: s.rowsWritten, warnings: s.warnings, missingOptional: s.missingOptional }, 'bars ingested');
-        return { feed: s.feed, rowsWritten: s.rowsWritten, symbols: Object.keys(s.symbols).length, lastDate: last, warnings: { ...s.warnings } };
+        deps.logger.info({ runId: a.runId, feed: s.feed, rows: s.rowsWritten, vintage: s.vintage, warnings: s.warnings, quarantined: s.quarantined.length, missingOptional: s.missingOptional }, 'bars ingested');
+        return {
+          feed: s.feed,
+          rowsWritten: s.rowsWritten,
+          symbols: Object.keys(s.symbols).length,
+          lastDate: last,
+          warnings: { ...s.warnings },
+          universe: universeSummary(universe, s.stored),
+          quarantined: s.quarantined.length,
+          vintage: s.vintage,
+        };
       });
     },
   };

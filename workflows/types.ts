@@ -4,6 +4,7 @@
  */
 import type { SourceSpec } from '../src/data/sources/types';
 import type { TaskName } from '../src/pipeline/tasks';
+import type { UniverseSummary } from '../src/data/universe';
 
 export type { TaskName } from '../src/pipeline/tasks';
 export type Trigger = 'schedule' | 'manual' | 'backfill';
@@ -49,6 +50,12 @@ export interface IngestResult {
   symbols: number;
   lastDate: string | null;
   warnings: Record<string, number>;
+  /** The run's universe: size and first/last stored date per symbol (for the report). */
+  universe?: UniverseSummary;
+  /** Rows this ingest left out under `ingest.onBadRow: quarantine` (listQuarantinedBars has them). */
+  quarantined?: number;
+  /** The bar vintage this ingest created (null: nothing changed). */
+  vintage?: number | null;
 }
 
 export interface RegimeResult {

@@ -13,22 +13,15 @@ import { cliContext, withClient, withDb } from './context';
 import { runDev } from './dev';
 import { formatRunSummary } from './runSummary';
 import { runWorker } from './worker';
+import { sourceOption } from './sourceOption';
+import { registerDataCommands, symbolsOption } from './dataCommand';
+import { withSignalSymbols } from './runInput';
 import { defaultReportPath, reportHtml, serveReport, writeReportFile } from './reportCommand';
 import { predictWithChampion } from '../predict/predict';
 
 function isoDate(v: string): string {
   if (!isIsoDate(v)) throw new InvalidArgumentError(`"${v}" is not a YYYY-MM-DD date`);
   return v;
-}
-
-function sourceOption(o: { source?: string; csvDir?: string; seed?: string }): RetrainInput['source'] {
-  if (o.source === 'csv' || o.csvDir) {
-    const dir = o.csvDir ?? process.env.MARKET_DATA_DIR;
-    if (!dir) throw new InvalidArgumentError('--source csv needs --csv-dir DIR (or MARKET_DATA_DIR)');
-    return { kind: 'csv', dir };
-  }
-  if (o.source === 'online') return { kind: 'online' };
-  return { kind: 'synthetic', seed: o.seed ? Number(o.seed) : 42 };
 }
 
 const program = new Command('regime-retrain').description('Regime-aware weekly retraining pipeline on Temporal');
@@ -68,13 +61,15 @@ program
   .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
   .option('--seed <n>', 'synthetic market seed')
   .option('--models <kinds...>', 'model kinds to train')
+  .option('--symbols <list>', 'signal symbols: A,B,C | @FILE (one per line, # comments) | all (every <SYMBOL>.csv)')
   .option('--config <json>', 'JSON overrides: {"dataset":...,"modelParams":...,"gate":...}')
   .option('--no-wait', 'print the workflow id and return')
   .action(async (o) => {
     const ctx = cliContext();
     await withClient(ctx, async (client) => {
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
-      const input: RetrainInput = { asOf: o.asOf, tasks: o.task as TaskName[], source: sourceOption(o), trigger: 'manual', models: o.models, config: o.config ? JSON.parse(o.config) : undefined, searchAttributes: sa };
+      const config = withSignalSymbols(o.config ? JSON.parse(o.config) : undefined, o.symbols === undefined ? undefined : await symbolsOption(o.symbols));
+      const input: RetrainInput = { asOf: o.asOf, tasks: o.task as TaskName[], source: sourceOption(o), trigger: 'manual', models: o.models, config, searchAttributes: sa };
       const workflowId = `retrain-manual-${o.asOf}-${randomUUID().slice(0, 8)}`;
       const handle = await startRetrain(client, { taskQueue: ctx.config.temporal.taskQueue, workflowId, input });
       console.log(`started ${workflowId} (run ${handle.firstExecutionRunId})`);
@@ -168,11 +163,13 @@ sched
   .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
   .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
   .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
+  .option('--symbols <list>', 'signal symbols: A,B,C | @FILE | all')
   .action(async (o) => {
     const { ctx, settings } = scheduleSettings();
+    const config = o.symbols === undefined ? undefined : withSignalSymbols(undefined, await symbolsOption(o.symbols));
     await withClient(ctx, async (client) => {
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
-      const what = await ensureWeeklySchedule(client, { ...settings, input: { tasks: o.task, source: sourceOption(o), searchAttributes: sa } });
+      const what = await ensureWeeklySchedule(client, { ...settings, input: { tasks: o.task, source: sourceOption(o), searchAttributes: sa, ...(config ? { config } : {}) } });
       console.log(`schedule ${settings.scheduleId} ${what}: ${settings.dayOfWeek} ${settings.hour}:${String(settings.minute).padStart(2, '0')} ${settings.timeZone}`);
     });
   });
@@ -219,6 +216,8 @@ sched
       console.log(`backfill ${b.workflowId} (lineage backfill:${b.workflowId}) started for ${b.saturdays.length} Saturdays: ${b.saturdays.join(', ')}`);
     });
   });
+
+registerDataCommands(program);
 
 program.parseAsync().catch((e) => {
   console.error(e instanceof Error ? e.message : e);

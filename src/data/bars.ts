@@ -21,9 +21,18 @@ export const VOL_INDEX_SYMBOL = 'VIX';
 /** Optional put/call ratio series; when absent a documented proxy is used. */
 export const PUT_CALL_SYMBOL = 'PCR';
 export const SECTOR_SYMBOLS = ['XLB', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLU', 'XLV', 'XLY'] as const;
+/** The stocks the signal task uses when the run names none (`dataset.signal.symbols`). */
 export const STOCK_SYMBOLS = ['AAPL', 'MSFT', 'GOOGL'] as const;
 
-export const DEFAULT_UNIVERSE: string[] = [MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL, ...SECTOR_SYMBOLS, ...STOCK_SYMBOLS];
+/**
+ * The market features' fixed inputs: whatever the user's universe, every run ingests these
+ * (plus the optional PCR series) and nothing else feeds the strategy task.
+ */
+export const MARKET_INPUT_SYMBOLS: string[] = [MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL, ...SECTOR_SYMBOLS];
+/** The signal task's symbols when a run names none (`dataset.signal.symbols`). */
+export const DEFAULT_SIGNAL_SYMBOLS: string[] = [...SECTOR_SYMBOLS, ...STOCK_SYMBOLS];
+/** The default run universe: the market inputs and the default signal stocks. */
+export const DEFAULT_UNIVERSE: string[] = [...MARKET_INPUT_SYMBOLS, ...STOCK_SYMBOLS];
 /** Series without which no dataset can be built. */
 export const REQUIRED_SYMBOLS = [MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL];
 

@@ -19,6 +19,9 @@ function splitLine(line: string): string[] {
  * naming the row and field. Structural validation lives in validation.ts.
  */
 export function parseBarsCsv(text: string, file: string): ParsedCsv {
+  // An empty file has no header to check: it is "no rows", which the caller judges (an error
+  // for a required series, a warning otherwise).
+  if (text.trim() === '') return { bars: [], lines: [] };
   const rawLines = text.split(/\r?\n/);
   const header = splitLine(rawLines[0] ?? '').map((h) => h.toLowerCase().replace(/\s+/g, '_'));
   const col = (name: string) => header.indexOf(name);

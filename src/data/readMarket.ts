@@ -1,42 +1,46 @@
-import { InvalidMarketDataError } from '../errors';
 import type { Bar } from './bars';
-import { REQUIRED_SYMBOLS } from './bars';
+import { checkMarket, type CheckOptions, type MarketCheck } from './checkMarket';
 import type { MarketSource } from './sources/types';
-import { addWarnings, emptyWarnings, validateBars, type IngestWarnings } from './validation';
+import { addWarnings, emptyWarnings, type IngestWarnings, type QuarantinedRow } from './validation';
 
 export interface MarketRead {
   bars: Map<string, Bar[]>;
   symbols: Record<string, { rows: number; first: string | null; last: string | null }>;
   warnings: IngestWarnings;
   warningsBySymbol: Record<string, IngestWarnings>;
+  quarantined: QuarantinedRow[];
+  /** The full per-symbol check (messages, gaps with dates, corporate actions). */
+  check: MarketCheck;
 }
 
 /**
  * Fetch -> validate every series completely -> clip to `until`, with no database involved.
- * Ingest writes what this returns; benchmarks and real-data tests use it directly.
+ * Ingest writes what this returns; benchmarks and real-data tests use it directly. Throws the
+ * first rejection (file, row, field), so nothing is written when any file is bad.
  * `lastStored` lets incremental sources skip what is already stored (and lets a required
  * series be absent from this batch when it is already in the store).
  */
-export async function readMarket(source: MarketSource, opts: { symbols: string[]; until: string; lastStored?: Map<string, string> }): Promise<MarketRead> {
-  const lastStored = opts.lastStored ?? new Map<string, string>();
-  const batches = await source.fetch({ symbols: opts.symbols, until: opts.until, lastStored });
+export async function readMarket(source: MarketSource, opts: CheckOptions): Promise<MarketRead> {
+  return acceptedMarket(await checkMarket(source, opts), opts.symbols);
+}
+
+/** A check's accepted bars with their totals; throws the first rejection. */
+export function acceptedMarket(check: MarketCheck, asked: string[]): MarketRead {
+  if (check.errors.length > 0) throw check.errors[0];
   let warnings = emptyWarnings();
-  const warningsBySymbol: Record<string, IngestWarnings> = {};
   const symbols: MarketRead['symbols'] = {};
-  const bars = new Map<string, Bar[]>();
-  for (const b of batches) {
-    const w = b.bars.length > 0 ? validateBars(b.symbol, b.bars, b.origin) : emptyWarnings();
-    warningsBySymbol[b.symbol] = w;
-    warnings = addWarnings(warnings, w);
-    // Whole series validated first: a bad row after `until` still means a bad file.
-    const kept = b.bars.filter((x) => x.date <= opts.until);
-    symbols[b.symbol] = { rows: kept.length, first: kept[0]?.date ?? null, last: kept.at(-1)?.date ?? null };
-    bars.set(b.symbol, kept);
+  for (const [symbol, bars] of check.bars) {
+    warnings = addWarnings(warnings, check.counts[symbol]);
+    symbols[symbol] = { rows: bars.length, first: bars[0]?.date ?? null, last: bars.at(-1)?.date ?? null };
   }
-  for (const req of REQUIRED_SYMBOLS) {
-    if (opts.symbols.includes(req) && !symbols[req] && !lastStored.has(req)) {
-      throw new InvalidMarketDataError({ file: `${source.feed}:${req}` }, `required series ${req} is missing from the source`);
-    }
-  }
-  return { bars, symbols, warnings, warningsBySymbol };
+  // An incremental source with nothing new still reports the symbol (0 rows), as before.
+  for (const symbol of asked) if (!symbols[symbol] && !check.missing.includes(symbol) && check.reports[symbol]) symbols[symbol] = { rows: 0, first: null, last: null };
+  return {
+    bars: check.bars,
+    symbols,
+    warnings,
+    warningsBySymbol: check.counts,
+    quarantined: Object.values(check.reports).flatMap((r) => r.quarantined),
+    check,
+  };
 }

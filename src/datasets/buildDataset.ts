@@ -1,6 +1,8 @@
 import { BOND_SYMBOL, MARKET_SYMBOL } from '../data/bars';
 import { InsufficientDataError } from '../errors';
+import { signalSymbolsOf } from '../data/universe';
 import { featureRow, taskFeatures } from '../features/featureRows';
+import { marketFeatureInputs } from '../features/marketFeatures';
 import type { Panel } from '../features/panel';
 import { labelSignals, SIGNAL_CLASSES } from '../labels/signalLabeler';
 import { undominatedStrategies } from '../labels/strategies';
@@ -61,7 +63,9 @@ export function buildDataset(
   const n = panel.dates.length;
   const cash = opts.cash ?? constantCash(n, cfg.strategy.cashRate);
   if (cash.daily.length !== n) throw new RangeError(`cash series has ${cash.daily.length} days, calendar ${n}`);
-  const features = taskFeatures(panel, task, cfg.signal.symbols);
+  // The market features' inputs (cross-section, put/call source) are fixed for the whole dataset and stored with it.
+  const marketInputs = marketFeatureInputs(panel);
+  const features = taskFeatures(panel, task, task === 'signal' ? signalSymbolsOf(cfg.signal.symbols, panel.price.keys()) : [], marketInputs);
   let classNames: string[];
   let allocations: Dataset['allocations'] = null;
   let horizon: number;
@@ -123,6 +127,7 @@ export function buildDataset(
     featureNames: features.names,
     classNames,
     allocations,
+    marketInputs,
     symbols: features.symbols,
     horizon,
     executionLag,

@@ -2,13 +2,17 @@ import { z } from 'zod';
 import { DEFAULT_REGIME_THRESHOLDS } from '../regimes/regimeLabeler';
 import { DEFAULT_REGIME_WEIGHTS, DEFAULT_TARGET_MIX, REGIMES } from '../regimes/regimes';
 import { DEFAULT_STRATEGIES } from '../labels/strategies';
-import { SECTOR_SYMBOLS, STOCK_SYMBOLS } from '../data/bars';
+import { DEFAULT_SIGNAL_SYMBOLS } from '../data/bars';
+import { SymbolSelectionSchema } from '../data/symbols';
+import { DEFAULT_MAX_STALE_DAYS } from '../features/panel';
 
 const regimeRecord = z.object(Object.fromEntries(REGIMES.map((r) => [r, z.number().nonnegative()])) as Record<(typeof REGIMES)[number], z.ZodNumber>);
 
 /** Dataset configuration; every field has a default, overrides arrive in workflow input. */
 export const DatasetConfigSchema = z.object({
   seed: z.number().int().default(42),
+  /** A series is forward-filled over at most this many trading days; after that it is missing. */
+  maxStaleDays: z.number().int().min(0).max(63).default(DEFAULT_MAX_STALE_DAYS),
   regimeThresholds: z
     .object({
       lowVolVix: z.number().positive(),
@@ -42,7 +46,8 @@ export const DatasetConfigSchema = z.object({
     .default({}),
   signal: z
     .object({
-      symbols: z.array(z.string()).default([...SECTOR_SYMBOLS, ...STOCK_SYMBOLS]),
+      /** The stocks the signal task learns on: a list of symbols, or "all" (every series the source holds). */
+      symbols: SymbolSelectionSchema.default(DEFAULT_SIGNAL_SYMBOLS),
       horizon: z.number().int().min(1).max(60).default(5),
       executionLag: z.number().int().min(0).max(5).default(1),
       thresholds: z

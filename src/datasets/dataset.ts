@@ -1,3 +1,4 @@
+import type { MarketFeatureInputs } from '../features/marketFeatures';
 import type { StrategyDef } from '../labels/strategies';
 import { decodeArrays, encodeArrays } from '../util/arrayCodec';
 
@@ -15,6 +16,8 @@ export interface Dataset {
   classNames: string[];
   /** Strategy task: the allocation behind each class (backtests); null for signal. */
   allocations: StrategyDef[] | null;
+  /** What the market features were computed from (fixed cross-section, put/call source). */
+  marketInputs: MarketFeatureInputs;
   symbols: string[];
   horizon: number;
   /** Days between decision (close t) and trade; a row's label ends at t + lag + horizon. */

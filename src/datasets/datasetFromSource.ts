@@ -1,5 +1,5 @@
 import { readMarket, type MarketRead } from '../data/readMarket';
-import { runSymbols } from '../data/universe';
+import { resolveUniverse, universeSymbols } from '../data/universe';
 import type { MarketSource } from '../data/sources/types';
 import { buildPanel, type Panel } from '../features/panel';
 import { labelRegimes, type RegimeLabels } from '../regimes/regimeLabeler';
@@ -22,10 +22,11 @@ export interface InMemoryBuild {
 export async function datasetsFromSource(source: MarketSource, opts: { asOf: string; tasks: Task[]; config?: unknown }): Promise<InMemoryBuild> {
   const cfg = datasetConfig(opts.config);
   let t = performance.now();
-  const market = await readMarket(source, { symbols: runSymbols(cfg), until: opts.asOf });
+  const universe = await resolveUniverse(cfg.signal.symbols, source);
+  const market = await readMarket(source, { symbols: universeSymbols(universe), until: opts.asOf });
   const readMs = performance.now() - t;
   t = performance.now();
-  const panel = buildPanel(market.bars);
+  const panel = buildPanel(market.bars, { maxStaleDays: cfg.maxStaleDays });
   const panelMs = performance.now() - t;
   t = performance.now();
   const regimes = labelRegimes(panel, cfg.regimeThresholds);

@@ -17,6 +17,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  serial,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
@@ -27,6 +28,23 @@ export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array 
   fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
 });
 
+/** Which bar: feed, symbol, date (shared by the bar tables). */
+const barKey = () => ({
+  feed: text('feed').notNull(),
+  symbol: text('symbol').notNull(),
+  date: date('date', { mode: 'string' }).notNull(),
+});
+
+/** A bar's values (shared by the current bars and their previous versions). */
+const barValues = () => ({
+  open: doublePrecision('open'),
+  high: doublePrecision('high').notNull(),
+  low: doublePrecision('low').notNull(),
+  close: doublePrecision('close').notNull(),
+  adjClose: doublePrecision('adj_close'),
+  volume: doublePrecision('volume'),
+});
+
 /**
  * Daily bars. `feed` keeps sources apart (the synthetic market's "SPY" must never be mixed
  * with the real SPY), so the key is (feed, symbol, date).
@@ -34,18 +52,62 @@ export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array 
 export const marketBars = pgTable(
   'market_bars',
   {
-    feed: text('feed').notNull(),
-    symbol: text('symbol').notNull(),
-    date: date('date', { mode: 'string' }).notNull(),
-    open: doublePrecision('open'),
-    high: doublePrecision('high').notNull(),
-    low: doublePrecision('low').notNull(),
-    close: doublePrecision('close').notNull(),
-    adjClose: doublePrecision('adj_close'),
-    volume: doublePrecision('volume'),
+    ...barKey(),
+    ...barValues(),
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The bar_vintages id that wrote these values (0: stored before vintages existed). */
+    vintage: integer('vintage').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.feed, t.symbol, t.date] }), index('market_bars_feed_date').on(t.feed, t.date)],
+);
+
+/**
+ * One row per ingest that changed stored bars. Ids only grow, so "the bars as of vintage V"
+ * is well defined: a dataset that records V can be rebuilt exactly after later re-adjustments.
+ */
+export const barVintages = pgTable('bar_vintages', {
+  id: serial('id').primaryKey(),
+  feed: text('feed').notNull(),
+  /** ingest (new or corrected rows) | readjust (a series' history re-adjusted after a split or dividend) */
+  kind: text('kind').notNull(),
+  /** Symbols written, and for a re-adjustment the corporate actions behind it. */
+  detail: jsonb('detail').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Previous versions of bars that a later vintage changed (a re-adjustment after a split, a
+ * corrected file): the values held from `vintage` until `superseded_by`.
+ */
+export const marketBarsHistory = pgTable(
+  'market_bars_history',
+  {
+    ...barKey(),
+    vintage: integer('vintage').notNull(),
+    supersededBy: integer('superseded_by').notNull(),
+    ...barValues(),
+    ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.feed, t.symbol, t.date, t.vintage] })],
+);
+
+/**
+ * Bad rows left out by an ingest under `--on-bad-row quarantine` (high < low, a non-positive
+ * price, an unexplained jump), with where they were and what they held. Keyed by
+ * (feed, symbol, date) so re-ingesting the same file does not duplicate them.
+ */
+export const quarantinedBars = pgTable(
+  'quarantined_bars',
+  {
+    ...barKey(),
+    file: text('file').notNull(),
+    row: integer('row').notNull(),
+    field: text('field').notNull(),
+    reason: text('reason').notNull(),
+    raw: jsonb('raw').notNull(),
+    quarantinedAt: timestamp('quarantined_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.feed, t.symbol, t.date] })],
 );
 
 /** One row per pipeline execution (a Temporal workflow run). */

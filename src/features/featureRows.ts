@@ -1,5 +1,5 @@
 import { InsufficientDataError } from '../errors';
-import { computeMarketFeatures, type FeatureMatrix } from './marketFeatures';
+import { computeMarketFeatures, type FeatureMatrix, type MarketFeatureInputs } from './marketFeatures';
 import type { Panel } from './panel';
 import { computeSymbolFeatures } from './signalFeatures';
 
@@ -19,9 +19,11 @@ export interface TaskFeatures {
  * The one place feature rows are assembled, for the dataset builder and for prediction alike,
  * so the rows a model is trained on and the rows it serves are built by the same code.
  * strategy: the 10 market features; signal: each symbol's own features then the market's.
+ * `marketInputs` (the cross-section and put/call source) is fixed when the dataset is built and
+ * stored with it, so serving computes the market features over the same members.
  */
-export function taskFeatures(panel: Panel, task: FeatureTask, signalSymbols: string[]): TaskFeatures {
-  const market = computeMarketFeatures(panel);
+export function taskFeatures(panel: Panel, task: FeatureTask, signalSymbols: string[], marketInputs: MarketFeatureInputs): TaskFeatures {
+  const market = computeMarketFeatures(panel, marketInputs);
   if (task === 'strategy') return { names: market.names, symbols: [STRATEGY_ROW_SYMBOL], perSymbol: [market] };
   const symbols = signalSymbols.filter((s) => panel.price.has(s));
   if (symbols.length === 0) throw new InsufficientDataError(`none of the signal symbols [${signalSymbols.join(', ')}] has bars`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IngestConfigSchema } from '../data/checkPolicy';
 import { DatasetConfigSchema } from '../datasets/config';
 import { DEFAULT_GATE } from '../evaluation/promotionGate';
 import { InvalidConfigError } from '../errors';
@@ -7,7 +8,16 @@ import { isIsoDate } from '../util/dates';
 import { DEFAULT_TASKS, TASK_NAMES } from './tasks';
 
 const SourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('synthetic'), seed: z.number().int().optional(), start: z.string().refine(isIsoDate, 'start must be YYYY-MM-DD').optional(), feed: z.string().min(1).optional(), planted: z.number().min(0).max(0.05).optional() }),
+  z.object({
+    kind: z.literal('synthetic'),
+    seed: z.number().int().optional(),
+    start: z.string().refine(isIsoDate, 'start must be YYYY-MM-DD').optional(),
+    feed: z.string().min(1).optional(),
+    /** Extra generated stocks S0001..SN (scale tests); default none. */
+    stocks: z.number().int().min(0).max(10_000).optional(),
+    /** Plant a predictable, volume-revealed edge of this daily size (tests of the gate). */
+    planted: z.number().min(0).max(0.05).optional(),
+  }),
   z.object({ kind: z.literal('csv'), dir: z.string().min(1), files: z.record(z.string(), z.string()).optional(), feed: z.string().min(1).optional() }),
   z.object({ kind: z.literal('online'), provider: z.literal('yahoo').optional(), start: z.string().refine(isIsoDate).optional(), feed: z.string().min(1).optional() }),
 ]);
@@ -27,6 +37,8 @@ export const RunConfigSchema = z.object({
   config: z
     .object({
       dataset: DatasetConfigSchema.default({}),
+      /** Bad-row policy and daily-move limits of ingest (src/data/checkPolicy.ts). */
+      ingest: IngestConfigSchema.default({}),
       /** Per-kind hyperparameter overrides, e.g. { random_forest: { nTrees: 50 } }. */
       modelParams: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
       gate: z

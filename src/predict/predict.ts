@@ -1,10 +1,11 @@
 import { loadBars } from '../data/barStore';
-import { runSymbols } from '../data/universe';
+import { MARKET_INPUTS } from '../data/universe';
 import type { Db } from '../db/client';
 import { buildDataset } from '../datasets/buildDataset';
 import { InsufficientDataError, NotFoundError } from '../errors';
 import { classFrequencies, majorityOf } from '../evaluation/baselines';
 import { featureRow, taskFeatures } from '../features/featureRows';
+import { featureSources, type MarketFeatureInputs } from '../features/marketFeatures';
 import { buildPanel, type Panel } from '../features/panel';
 import { applyStandardizer } from '../features/standardize';
 import { EnsemblePipeline } from '../models/ensemblePipeline';
@@ -31,6 +32,8 @@ export interface Prediction {
   probabilities: Record<string, number>;
   raw_features: Record<string, number>;
   normalized_features: Record<string, number> | null;
+  /** Where each feature comes from: `real`, or `proxy: <what it stands in for>`. */
+  feature_sources: Record<string, string>;
   halt_probability: number | null;
   halting_step: number | null;
   model_metadata: {
@@ -71,14 +74,16 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   const base = dep ? null : await baselineInstead(db, { task: o.task, feed, asOf: o.asOf });
   if (!dep && !base) throw new NotFoundError(`no champion for task ${o.task} (feed ${feed})${o.asOf ? ` live at ${o.asOf}` : ''}, and no decision naming a baseline: run a retrain first`);
   const runId = dep ? dep.runId : base!.runId;
-  const datasetId = dep ? (await modelRow(db, dep.modelId))!.datasetId : null;
+  const datasetId = dep ? (await modelRow(db, dep.modelId))!.datasetId : base!.datasetId;
   const dsCfg = await configOfRun(db, runId);
-  const symbols = datasetId ? (((await datasetMeta(db, datasetId))?.summary as { symbols?: string[] } | undefined)?.symbols ?? dsCfg.signal.symbols) : dsCfg.signal.symbols;
-  const panel = buildPanel(await loadBars(db, feed, runSymbols(dsCfg), o.asOf ?? '9999-12-31'));
+  // Serve with what the model was trained with: the dataset's symbols and market-feature inputs.
+  const summary = (await datasetMeta(db, datasetId))?.summary as { symbols?: string[]; marketInputs?: MarketFeatureInputs } | undefined;
+  if (!summary?.symbols || !summary.marketInputs) throw new NotFoundError(`dataset ${datasetId} of run ${runId} is gone or predates this version: run a retrain`);
+  const panel = buildPanel(await loadBars(db, feed, [...MARKET_INPUTS, ...summary.symbols], o.asOf ?? '9999-12-31'), { maxStaleDays: dsCfg.maxStaleDays });
   const t = panel.dates.length - 1;
   if (t < 0) throw new InsufficientDataError(`no bars on or before ${o.asOf} in feed ${feed}`);
   const day = panel.dates[t];
-  const features = taskFeatures(panel, o.task, symbols);
+  const features = taskFeatures(panel, o.task, o.task === 'signal' ? summary.symbols : [], summary.marketInputs);
   const backend = await initTfBackend();
   const now = (o.now ?? (() => new Date()))().toISOString();
   const model = dep ? await loadModel(db, dep.modelId) : null;
@@ -86,6 +91,7 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
     throw new InsufficientDataError(`the champion's ${model.pipeline.featureNames.length} inputs are not the features built now (${features.names.length}): it was trained on another feature set`);
   }
   const answer = base ? baselineAnswer(panel, o.task, dsCfg, base.name, t) : null;
+  const sources = featureSources(summary.marketInputs);
   const out: Prediction[] = [];
   features.perSymbol.forEach((f, s) => {
     const row = featureRow(f, t);
@@ -128,6 +134,7 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
       probabilities: Object.fromEntries(classNames.map((c, k) => [c, proba[k]])),
       raw_features: Object.fromEntries(features.names.map((n, j) => [n, row[j]])),
       normalized_features: normalized ? Object.fromEntries(features.names.map((n, j) => [n, normalized![j]])) : null,
+      feature_sources: Object.fromEntries(features.names.map((n) => [n, sources[n] ?? 'real'])),
       halt_probability: halt,
       halting_step: step,
       model_metadata: {

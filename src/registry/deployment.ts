@@ -57,8 +57,8 @@ export async function deployedModel(db: Db, o: { task: string; feed: string; asO
 }
 
 /** When nothing is deployed: the best baseline named by the newest live decision at that date. */
-export async function baselineInstead(db: Db, o: { task: string; feed: string; asOf?: string }): Promise<{ name: string; runId: string; decidedAsOf: string; reason: string } | null> {
+export async function baselineInstead(db: Db, o: { task: string; feed: string; asOf?: string }): Promise<{ name: string; runId: string; datasetId: string; decidedAsOf: string; reason: string } | null> {
   const d = await latestDecision(db, { task: o.task, feed: o.feed, lineage: LIVE, onOrBefore: o.asOf });
   const name = (d?.stats as { bestBaseline?: string } | null)?.bestBaseline;
-  return d && name ? { name, runId: d.runId, decidedAsOf: d.asOf, reason: d.reason } : null;
+  return d && name ? { name, runId: d.runId, datasetId: d.datasetId, decidedAsOf: d.asOf, reason: d.reason } : null;
 }

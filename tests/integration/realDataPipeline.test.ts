@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { promotionDecisions, runs } from '../../src/db/schema';
@@ -11,13 +9,10 @@ import { startRetrain } from '../../src/temporal/startRetrain';
 import type { TestDb } from '../helpers/postgres';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import type { RetrainInput, RetrainResult } from '../../workflows/types';
+import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
 
-const DIR = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
-const present = existsSync(DIR);
-if (!present) {
-  if (process.env.CI) throw new Error(`the real market corpus is required in CI: ${DIR} not found (set MARKET_DATA_DIR)`);
-  console.warn(`real-data pipeline test skipped: ${DIR} not found (set MARKET_DATA_DIR)`);
-}
+const DIR = CORPUS_DIR;
+const present = corpusPresent;
 
 describe.skipIf(!present)('a fresh, point-in-time champion on the real corpus (real Temporal + Postgres)', () => {
   let db: TestDb;

@@ -8,7 +8,7 @@ import { Rng } from '../../src/util/rng';
 function panelOf(prices: Record<string, number[]>): Panel {
   const n = Object.values(prices)[0].length;
   const map = new Map(Object.entries(prices).map(([k, v]) => [k, Float64Array.from(v)]));
-  return { dates: Array.from({ length: n }, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`), symbols: [...map.keys()], price: map, close: map, high: map, low: map, volume: new Map() };
+  return { dates: Array.from({ length: n }, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`), symbols: [...map.keys()], price: map, close: map, high: map, low: map, volume: new Map(), maxStaleDays: 5, lastBar: new Map(), warnings: [] };
 }
 
 describe('strategy labels', () => {

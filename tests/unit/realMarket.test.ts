@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bar } from '../../src/data/bars';
 import { readMarket } from '../../src/data/readMarket';
@@ -15,14 +13,14 @@ import { computeSymbolFeatures } from '../../src/features/signalFeatures';
 import { DEFAULT_UNIVERSE } from '../../src/data/bars';
 import { labelRegimes } from '../../src/regimes/regimeLabeler';
 import { REGIMES } from '../../src/regimes/regimes';
+import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
 
 /**
  * The real 30-year corpus in ../shared/data/market (SPY, TLT, ^VIX, nine sector ETFs, three
  * stocks). Read in place, never copied. Where the folder is absent the suite says so and skips.
  */
-const DIR = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
-const present = existsSync(DIR);
-if (!present) console.warn(`real-market tests skipped: ${DIR} not found (set MARKET_DATA_DIR)`);
+const DIR = CORPUS_DIR;
+const present = corpusPresent;
 
 describe.skipIf(!present)('real market data', () => {
   let build: InMemoryBuild;

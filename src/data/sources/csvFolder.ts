@@ -1,43 +1,80 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidMarketDataError } from '../../errors';
+import { InvalidConfigError, InvalidMarketDataError } from '../../errors';
 import { REQUIRED_SYMBOLS } from '../bars';
 import { parseBarsCsv } from '../csvParser';
-import type { FetchRequest, MarketSource, SourceBatch } from './types';
+import { checkSymbol, isValidSymbol, quoteUntrusted } from '../symbols';
+import type { FetchRequest, MarketSource, SourceBatch, SymbolListing } from './types';
+
+const CSV = /\.csv$/i;
 
 /**
  * One CSV per symbol. The symbol -> file mapping is exact (`VIX` -> `VIX.csv`, or an explicit
  * map): never a prefix or substring match, which is how "VIX" ends up reading VIXY.csv.
+ * A file that cannot be parsed comes back as that symbol's error, so a check can report every
+ * bad file at once; only an unreadable folder fails the whole fetch.
  */
 export class CsvFolderSource implements MarketSource {
   constructor(
     readonly dir: string,
     readonly feed: string,
     private readonly files: Record<string, string> = {},
-  ) {}
+  ) {
+    for (const [symbol, file] of Object.entries(files)) {
+      checkSymbol(symbol, 'source.files');
+      // A mapped file is a name inside the folder, never a path out of it.
+      if (!/^[A-Za-z0-9^][A-Za-z0-9.\-^_ ]*$/.test(file)) throw new InvalidConfigError(`source.files.${symbol}: ${quoteUntrusted(file)} is not a plain file name in the folder`);
+    }
+  }
+
+  private async names(): Promise<string[]> {
+    try {
+      return await readdir(this.dir);
+    } catch (e) {
+      throw new InvalidMarketDataError({ file: this.dir }, `cannot read CSV folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
 
   async fetch(req: FetchRequest): Promise<SourceBatch[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (e) {
-      throw new InvalidMarketDataError({ file: this.dir }, `cannot read CSV folder: ${(e as Error).message}`);
-    }
+    const names = await this.names();
     const out: SourceBatch[] = [];
     for (const symbol of req.symbols) {
+      checkSymbol(symbol, 'requested symbols');
       const wanted = this.files[symbol] ?? `${symbol}.csv`;
       const name = names.find((n) => n === wanted) ?? names.find((n) => n.toLowerCase() === wanted.toLowerCase());
       if (!name) {
+        const file = join(this.dir, wanted);
         if (REQUIRED_SYMBOLS.includes(symbol)) {
-          throw new InvalidMarketDataError({ file: join(this.dir, wanted) }, `required series ${symbol} not found in ${this.dir}`);
-        }
-        continue; // optional series (a sector, a stock, PCR) may be absent
+          out.push({ symbol, bars: [], origin: { file }, error: new InvalidMarketDataError({ file }, `required series ${symbol} not found in ${this.dir}`) });
+        } else out.push({ symbol, bars: [], origin: { file }, missing: true });
+        continue;
       }
       const file = join(this.dir, name);
-      const { bars, lines } = parseBarsCsv(await readFile(file, 'utf8'), file);
-      // Whole file: a bad row after `until` still means a bad file; ingest clips after validating.
-      out.push({ symbol, bars, origin: { file, lines } });
+      try {
+        const { bars, lines } = parseBarsCsv(await readFile(file, 'utf8'), file);
+        // Whole file: a bad row after `until` still means a bad file; ingest clips after validating.
+        out.push({ symbol, bars, origin: { file, lines } });
+      } catch (e) {
+        if (!(e instanceof InvalidMarketDataError)) throw e;
+        out.push({ symbol, bars: [], origin: { file }, error: e });
+      }
     }
     return out;
+  }
+
+  /** Every `<SYMBOL>.csv` (and mapped file) present; names that are not valid symbols are skipped. */
+  async listSymbols(): Promise<SymbolListing> {
+    const listing: SymbolListing = { symbols: Object.keys(this.files).map((s) => s.toUpperCase()), skipped: [] };
+    for (const name of (await this.names()).sort()) {
+      if (!CSV.test(name) || Object.values(this.files).includes(name)) continue;
+      const base = name.replace(CSV, '');
+      if (!isValidSymbol(base)) {
+        listing.skipped.push({ name: quoteUntrusted(name), reason: 'the file name is not a valid symbol (letters, digits, ".", "-", "^"; at most 15)' });
+        continue;
+      }
+      const symbol = base.toUpperCase();
+      if (!listing.symbols.includes(symbol)) listing.symbols.push(symbol);
+    }
+    return listing;
   }
 }

@@ -1,13 +1,16 @@
 import { Rng } from '../../util/rng';
 import { addDays, isWeekend } from '../../util/dates';
 import { BOND_SYMBOL, MARKET_SYMBOL, SECTOR_SYMBOLS, STOCK_SYMBOLS, VOL_INDEX_SYMBOL, type Bar } from '../bars';
-import type { FetchRequest, MarketSource, SourceBatch } from './types';
+import { syntheticStockName, SyntheticStocks } from './syntheticStocks';
+import type { FetchRequest, MarketSource, SourceBatch, SymbolListing } from './types';
 
 /**
  * Seeded regime-switching market: a hidden Markov chain over calm / normal / volatile /
  * crash / recovery states drives SPY's drift and volatility; VIX mean-reverts to a
  * state-dependent level and jumps on down days; TLT rallies in sell-offs (flight to quality);
  * sectors and stocks are beta-to-market plus idiosyncratic noise; volume rises with volatility.
+ * `stocks: N` adds N stocks S0001.. (market beta + sector + idiosyncratic noise, ragged
+ * listings; see syntheticStocks.ts) for scale tests.
  *
  * Generation always starts at `start` and walks forward one day at a time with a fixed
  * number of draws per day, so the history up to any date is identical whatever the end date:
@@ -43,7 +46,33 @@ export const SYNTHETIC_SYMBOLS = [MARKET_SYMBOL, BOND_SYMBOL, VOL_INDEX_SYMBOL, 
 export interface SyntheticMarket {
   dates: string[];
   states: HiddenState[];
+  /** SPY, TLT, VIX, the sectors and the three named stocks. */
   series: Map<string, Bar[]>;
+  /** The `stocks: N` extras, in typed columns until asked for. */
+  stocks: SyntheticStocks;
+}
+
+/**
+ * A generated day never moves a price more than +35% / −35%: the fat-tailed crash state can
+ * otherwise draw 50% days for a sector ETF (validation rightly refuses those; the worst real
+ * ETF day in the corpus is +16.5%). The bound leaves the random streams untouched.
+ */
+const MAX_DAILY_LOG_MOVE = Math.log(1.35);
+const MIN_DAILY_LOG_MOVE = Math.log(0.65);
+const bounded = (r: number) => Math.min(MAX_DAILY_LOG_MOVE, Math.max(MIN_DAILY_LOG_MOVE, r));
+
+function tradingDays(start: string, until: string): string[] {
+  const dates: string[] = [];
+  for (let d = start; d <= until; d = addDays(d, 1)) if (!isWeekend(d)) dates.push(d);
+  return dates;
+}
+
+/** The bars of one generated symbol, or undefined when the market has no such symbol. */
+export function syntheticBars(m: SyntheticMarket, symbol: string): Bar[] | undefined {
+  const base = m.series.get(symbol);
+  if (base) return base;
+  const k = m.stocks.names.indexOf(symbol);
+  return k >= 0 ? m.stocks.bars(k, m.dates) : undefined;
 }
 
 function ohlc(rng: Rng, prevClose: number, close: number, dailyVol: number, volume: number | null, date: string): Bar {
@@ -54,17 +83,19 @@ function ohlc(rng: Rng, prevClose: number, close: number, dailyVol: number, volu
   return { date, open, high, low, close, adjClose: close, volume };
 }
 
-export function simulateMarket(seed: number, start: string, until: string): SyntheticMarket {
+export function simulateMarket(seed: number, start: string, until: string, opts: { stocks?: number } = {}): SyntheticMarket {
   const rng = new Rng(seed);
   const symbols = SYNTHETIC_SYMBOLS;
   const series = new Map<string, Bar[]>(symbols.map((s) => [s, []]));
   const price = new Map<string, number>(symbols.map((s) => [s, START_PRICE[s] ?? 40]));
-  const dates: string[] = [];
+  const dates = tradingDays(start, until);
+  const stocks = new SyntheticStocks(seed, opts.stocks ?? 0, dates.length, SECTOR_SYMBOLS.length);
+  const sectorResidual = new Float64Array(SECTOR_SYMBOLS.length);
   const states: HiddenState[] = [];
   let state: HiddenState = 'normal';
   let logVix = Math.log(17);
-  for (let d = start; d <= until; d = addDays(d, 1)) {
-    if (isWeekend(d)) continue;
+  for (let day = 0; day < dates.length; day++) {
+    const d = dates[day];
     // Regime transition (one uniform draw per day keeps the stream aligned).
     const u = rng.next();
     let acc = 0;
@@ -91,11 +122,14 @@ export function simulateMarket(seed: number, start: string, until: string): Synt
       [MARKET_SYMBOL, rm],
       [BOND_SYMBOL, rb],
     ]);
-    for (const s of SECTOR_SYMBOLS) returns.set(s, SECTOR_BETA[s] * rm + (0.1 / Math.sqrt(252)) * Math.sqrt(volMult) * rng.normal());
+    SECTOR_SYMBOLS.forEach((s, i) => {
+      sectorResidual[i] = (0.1 / Math.sqrt(252)) * Math.sqrt(volMult) * rng.normal();
+      returns.set(s, SECTOR_BETA[s] * rm + sectorResidual[i]);
+    });
     for (const s of STOCK_SYMBOLS) returns.set(s, STOCK_BETA[s] * rm + 0.0002 + (0.22 / Math.sqrt(252)) * Math.sqrt(volMult) * rng.normal());
     for (const [s, r] of returns) {
       const prev = price.get(s)!;
-      const close = prev * Math.exp(r);
+      const close = prev * Math.exp(bounded(r));
       price.set(s, close);
       const symVol = s === BOND_SYMBOL ? 0.13 / Math.sqrt(252) : dailyVol;
       const base = BASE_VOLUME[s] ?? 10e6;
@@ -105,10 +139,10 @@ export function simulateMarket(seed: number, start: string, until: string): Synt
     const prevVix = series.get(VOL_INDEX_SYMBOL)!.at(-1)?.close ?? vix;
     const vixBar = ohlc(rng, prevVix, vix, 0.05, null, d);
     series.get(VOL_INDEX_SYMBOL)!.push({ ...vixBar, adjClose: null });
-    dates.push(d);
+    stocks.step(day, rm, sectorResidual, dailyVol, volMult);
     states.push(state);
   }
-  return { dates, states, series };
+  return { dates, states, series, stocks };
 }
 
 export class SyntheticMarketSource implements MarketSource {
@@ -116,13 +150,20 @@ export class SyntheticMarketSource implements MarketSource {
     readonly feed: string,
     private readonly seed: number,
     private readonly start: string = SYNTHETIC_START,
+    private readonly stocks = 0,
   ) {}
 
   async fetch(req: FetchRequest): Promise<SourceBatch[]> {
-    const market = simulateMarket(this.seed, this.start, req.until);
-    return req.symbols
-      .filter((s) => market.series.has(s))
-      .map((symbol) => ({ symbol, bars: market.series.get(symbol)!, origin: { file: `synthetic:${this.feed}:${symbol}` } }));
+    const market = simulateMarket(this.seed, this.start, req.until, { stocks: this.stocks });
+    return req.symbols.map((symbol) => {
+      const bars = syntheticBars(market, symbol);
+      const origin = { file: `synthetic:${this.feed}:${symbol}` };
+      return bars ? { symbol, bars, origin } : { symbol, bars: [], origin, missing: true };
+    });
+  }
+
+  async listSymbols(): Promise<SymbolListing> {
+    return { symbols: [...SYNTHETIC_SYMBOLS, ...Array.from({ length: this.stocks }, (_, i) => syntheticStockName(i))], skipped: [] };
   }
 }
 

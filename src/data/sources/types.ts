@@ -1,9 +1,11 @@
+import type { InvalidMarketDataError } from '../../errors';
 import type { Bar } from '../bars';
+import type { CorporateActions } from '../corporateActions';
 import type { BarOrigin } from '../validation';
 
 /** Serializable description of where bars come from; travels in workflow input. */
 export type SourceSpec =
-  | { kind: 'synthetic'; seed?: number; start?: string; feed?: string; /** Plant a predictable momentum effect of this daily size (tests of the gate). */ planted?: number }
+  | { kind: 'synthetic'; seed?: number; start?: string; feed?: string; stocks?: number; /** Plant a predictable, volume-revealed edge of this daily size (tests of the gate). */ planted?: number }
   | { kind: 'csv'; dir: string; files?: Record<string, string>; feed?: string }
   | { kind: 'online'; provider?: 'yahoo'; start?: string; feed?: string };
 
@@ -11,6 +13,17 @@ export interface SourceBatch {
   symbol: string;
   bars: Bar[];
   origin: BarOrigin;
+  /** The file could not be read or parsed: the symbol is rejected, the others still checked. */
+  error?: InvalidMarketDataError;
+  /** The source has no such series (no file, unknown ticker); `bars` is empty. */
+  missing?: boolean;
+  /** Splits and dividends the provider reported for the fetched period. */
+  actions?: CorporateActions;
+  /**
+   * `bars` is the series' whole history, re-adjusted after a corporate action: the store
+   * replaces every stored row (keeping the old versions) instead of appending.
+   */
+  replacesHistory?: boolean;
 }
 
 export interface FetchRequest {
@@ -19,11 +32,22 @@ export interface FetchRequest {
   until: string;
   /** Last stored bar per symbol, so incremental sources only fetch what is new. */
   lastStored: Map<string, string>;
+  /** First stored bar per symbol: a re-adjustment must re-fetch at least from there. */
+  firstStored?: Map<string, string>;
+}
+
+/** Names a source can list (`--symbols all`), and names it refused to turn into symbols. */
+export interface SymbolListing {
+  symbols: string[];
+  /** Already quoted with quoteUntrusted: safe to print. */
+  skipped: { name: string; reason: string }[];
 }
 
 export interface MarketSource {
   readonly feed: string;
   fetch(req: FetchRequest): Promise<SourceBatch[]>;
+  /** Every series the source holds; absent where the source cannot list (the online feed). */
+  listSymbols?(): Promise<SymbolListing>;
 }
 
 export function feedOf(spec: SourceSpec): string {

@@ -79,7 +79,6 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     if (!sameRows(rows, cvRows)) throw new Error(`candidate ${c.key} was evaluated on other rows than ${candidates[0].key}`);
   }
   const foldOf = Int32Array.from(cvFolds.flatMap((f, j) => Array.from(candidates[0].cv[j].rows, () => f.index)));
-  const finalFoldOf = new Int32Array(candidates[0].final.rows.length).fill(plan.final.index);
   const predictors: Predictor[] = candidates.map((c) => ({
     key: c.key,
     kind: c.kind,
