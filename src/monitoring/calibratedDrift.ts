@@ -16,8 +16,9 @@ import { psiBin, psiFromCounts, psiQuantileEdges } from './psi';
  * Why "history before the window" and not "the rest of the reference on both sides": the live
  * window can only be compared with its past, so a feature that drifts slowly (sector-ETF volume
  * ratios as the ETFs grew liquid after 2004) looks more unusual at the end of the history than
- * in its middle; on the real corpus the two-sided null flagged that feature in 11% of weekly
- * runs, the one-sided replay in 7%, and all features on average in 1.7% vs 1.4%.
+ * in its middle. On the real corpus (weekly runs 2005–2026, signal features pooled over the
+ * sector ETFs, sextile bins) the two-sided null flagged that feature in 11% of runs and the
+ * one-sided replay in 7%; over all 40 features 1.7% vs 1.4% on average.
  */
 export interface CalibratedDriftConfig {
   /** The newest this-many days form the recent window; the reference is everything before. */
