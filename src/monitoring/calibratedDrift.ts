@@ -1,4 +1,3 @@
-import type { Dataset } from '../datasets/dataset';
 import { quantileSorted } from '../evaluation/stats/descriptive';
 import { psiBin, psiFromCounts, psiQuantileEdges } from './psi';
 
@@ -148,22 +147,10 @@ export function calibratedMatrixDrift(names: string[], X: Float64Array, day: Arr
   const rows = day.length;
   if (X.length !== rows * cols) throw new RangeError(`calibratedMatrixDrift: matrix has ${X.length} values for ${rows} rows x ${cols} features`);
   const column = new Float64Array(rows);
+  const days = day instanceof Float64Array ? day : Float64Array.from(day);
   return names.map((name, j) => {
     for (let r = 0; r < rows; r++) column[r] = X[r * cols + j];
-    return calibratedDrift(name, column, day, cfg);
+    return calibratedDrift(name, column, days, cfg);
   });
-}
-
-/**
- * Calibrated drift over a dataset: every row of every split, ordered by day; the recent window
- * is the newest `recentDays` days and the reference is all history before it (not only the
- * training split, so that null windows and the recent window face the same kind of
- * reference). Rows of the balanced sample's duplicates are not involved: each row counts once.
- */
-export function calibratedDatasetDrift(ds: Dataset, cfg: CalibratedDriftConfig = DEFAULT_CALIBRATED_DRIFT): CalibratedFeatureDrift[] {
-  const order = Int32Array.from({ length: ds.rows }, (_, i) => i).sort((a, b) => ds.day[a] - ds.day[b] || a - b);
-  const X = new Float64Array(ds.rows * ds.cols);
-  for (let k = 0; k < order.length; k++) X.set(ds.X.subarray(order[k] * ds.cols, (order[k] + 1) * ds.cols), k * ds.cols);
-  return calibratedMatrixDrift(ds.featureNames, X, Int32Array.from(order, (i) => ds.day[i]), cfg);
 }
 
