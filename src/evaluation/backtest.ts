@@ -49,7 +49,7 @@ export interface BacktestOptions {
 
 export interface BacktestResult {
   days: number;
-  /** Calendar dates of the returns below (close d−1 -> close d). */
+  /** Calendar dates of the returns below (close d−1 -> close d); empty for the row-based `backtestChoices` / `backtestBuyAndHold`. */
   dates: string[];
   /** Daily net return after costs. */
   net: Float64Array;

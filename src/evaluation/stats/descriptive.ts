@@ -84,3 +84,49 @@ export function neweyWestStandardError(x: ArrayLike<number>, lags: number): numb
   }
   return Math.sqrt(Math.max(lrv, 0) / n);
 }
+
+/**
+ * Order statistics at 0-based `ranks` (the value a full ascending sort would put there) by
+ * three-way quickselect: expected O(n log r) instead of a sort's O(n log n). `x` is reordered
+ * in place; pass a copy to keep it.
+ */
+export function selectRanks(x: Float64Array, ranks: number[]): Float64Array {
+  const out = new Float64Array(ranks.length);
+  const order = ranks.map((r, i) => i).sort((a, b) => ranks[a] - ranks[b]);
+  for (const r of ranks) if (!(Number.isInteger(r) && r >= 0 && r < x.length)) throw new RangeError(`selectRanks: rank ${r} outside 0..${x.length - 1}`);
+  const stack: [number, number, number, number][] = [[0, x.length - 1, 0, order.length]];
+  while (stack.length > 0) {
+    const [lo, hi, qa, qb] = stack.pop()!;
+    if (qa >= qb) continue;
+    if (hi - lo < 16) {
+      const part = x.subarray(lo, hi + 1).sort();
+      for (let q = qa; q < qb; q++) out[order[q]] = part[ranks[order[q]] - lo];
+      continue;
+    }
+    const a = x[lo];
+    const b = x[(lo + hi) >> 1];
+    const c = x[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    // Dutch-flag partition: [lo, lt) < pivot, [lt, gt] == pivot, (gt, hi] > pivot.
+    let lt = lo;
+    let gt = hi;
+    let i = lo;
+    while (i <= gt) {
+      const v = x[i];
+      if (v < pivot) {
+        x[i++] = x[lt];
+        x[lt++] = v;
+      } else if (v > pivot) {
+        x[i] = x[gt];
+        x[gt--] = v;
+      } else i++;
+    }
+    let q = qa;
+    const leftEnd = q;
+    while (q < qb && ranks[order[q]] < lt) q++;
+    stack.push([lo, lt - 1, leftEnd, q]);
+    while (q < qb && ranks[order[q]] <= gt) out[order[q++]] = pivot;
+    stack.push([gt + 1, hi, q, qb]);
+  }
+  return out;
+}
