@@ -6,6 +6,7 @@ import type { IngestResult } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
 import { runStep } from './steps';
+import { saveCashRates } from '../src/store/cashRateStore';
 
 export function createIngestActivities(deps: ActivityDeps) {
   return {
@@ -22,8 +23,11 @@ export function createIngestActivities(deps: ActivityDeps) {
           config: cfg.config.ingest,
           onProgress: (done, total) => ctx.heartbeat({ done, total }),
         });
+        // The cash rate (e.g. DTB3), when the source carries one: backtests and labels earn it on cash.
+        const rates = source.cashRates ? await source.cashRates() : null;
+        const cashRows = rates ? await saveCashRates(deps.db, s.feed, rates) : 0;
         const last = Object.values(s.symbols).map((x) => x.last).filter((x): x is string => !!x).sort().at(-1) ?? null;
-        deps.logger.info({ runId: a.runId, feed: s.feed, rows: s.rowsWritten, vintage: s.vintage, warnings: s.warnings, quarantined: s.quarantined.length, missingOptional: s.missingOptional }, 'bars ingested');
+        deps.logger.info({ runId: a.runId, feed: s.feed, cashRateRows: cashRows, rows: s.rowsWritten, vintage: s.vintage, warnings: s.warnings, quarantined: s.quarantined.length, missingOptional: s.missingOptional }, 'bars ingested');
         return {
           feed: s.feed,
           rowsWritten: s.rowsWritten,

@@ -1,4 +1,4 @@
-import { featureDrift } from '../src/monitoring/drift';
+import { calibratedMatrixDrift, DEFAULT_CALIBRATED_DRIFT } from '../src/monitoring/calibratedDrift';
 import { liveChampionResults } from '../src/monitoring/liveChampion';
 import { sameInputsAndClasses } from '../src/models/predictor';
 import { steps } from '../src/pipeline/steps';
@@ -15,7 +15,8 @@ import { runStep } from './steps';
 export function createMonitorActivities(deps: ActivityDeps) {
   return {
     /**
-     * Before the gate moves anything: feature drift of the newest days against the history, the
+     * Before the gate moves anything: feature drift of the newest days, judged against the PSIs
+     * of same-length windows over the feature's own history (calibrated, so it does not cry wolf), the
      * incumbent champion's accuracy on the days it was live, and (when enabled) its mistakes
      * there into the error replay buffer.
      */
@@ -23,7 +24,7 @@ export function createMonitorActivities(deps: ActivityDeps) {
       return runStep(deps, a.runId, steps.monitor(a.task), async () => {
         const cfg = await loadRunConfig(deps.db, a.runId);
         const ds = await loadDataset(deps.db, a.datasetId);
-        const drift = featureDrift(ds, cfg.config.drift);
+        const drift = calibratedMatrixDrift(ds.featureNames, ds.X, ds.t, { ...DEFAULT_CALIBRATED_DRIFT, recentDays: cfg.config.drift.recentDays, percentile: cfg.config.drift.percentile });
         await saveDrift(deps.db, a.runId, a.task, drift);
         const finite = drift.map((d) => d.psi).filter(Number.isFinite);
         const result: MonitorResult = {

@@ -18,6 +18,16 @@ CREATE TABLE "candidate_trials" (
 	CONSTRAINT "candidate_trials_task_feed_candidate_hash_pk" PRIMARY KEY("task","feed","candidate_hash")
 );
 --> statement-breakpoint
+CREATE TABLE "cash_rates" (
+	"feed" text NOT NULL,
+	"date" date NOT NULL,
+	"series_id" text NOT NULL,
+	"rate_pct" double precision,
+	"file" text NOT NULL,
+	"ingested_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "cash_rates_feed_date_pk" PRIMARY KEY("feed","date")
+);
+--> statement-breakpoint
 CREATE TABLE "fold_results" (
 	"key" text PRIMARY KEY NOT NULL,
 	"task" text NOT NULL,
@@ -69,6 +79,8 @@ ALTER TABLE "model_aliases" DROP CONSTRAINT "model_aliases_task_alias_pk";--> st
 ALTER TABLE "alias_events" ADD COLUMN "feed" text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE "alias_events" ADD COLUMN "lineage" text DEFAULT 'live' NOT NULL;--> statement-breakpoint
 ALTER TABLE "alias_events" ADD COLUMN "effective_from" date;--> statement-breakpoint
+ALTER TABLE "drift" ADD COLUMN "threshold" double precision;--> statement-breakpoint
+ALTER TABLE "drift" ADD COLUMN "status" text DEFAULT 'ok' NOT NULL;--> statement-breakpoint
 ALTER TABLE "market_bars" ADD COLUMN "vintage" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "model_aliases" ADD COLUMN "feed" text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE "model_aliases" ADD COLUMN "lineage" text DEFAULT 'live' NOT NULL;--> statement-breakpoint

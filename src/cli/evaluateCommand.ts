@@ -8,22 +8,27 @@ import { parseRunConfig } from '../pipeline/runConfig';
 import { isTaskName } from '../pipeline/tasks';
 import { wilsonInterval } from '../evaluation/stats/proportion';
 import type { RetrainInput } from '../../workflows/types';
+import { symbolsOption } from './dataCommand';
+import { withSignalSymbols } from './runInput';
+import { sourceOption } from './sourceOption';
 
 interface ProtocolFlags {
   task: string;
   asOf: string;
   models?: string[];
   config?: string;
+  symbols?: string;
   json?: boolean;
 }
 
-function runConfigFrom(o: ProtocolFlags, source: RetrainInput['source']) {
+async function runConfigFrom(o: ProtocolFlags, source: RetrainInput['source']) {
   if (!isTaskName(o.task)) throw new Error(`--task must be strategy or signal, got "${o.task}"`);
-  return parseRunConfig({ asOf: o.asOf, tasks: [o.task], source, models: o.models, config: o.config ? JSON.parse(o.config) : undefined });
+  const config = withSignalSymbols(o.config ? JSON.parse(o.config) : undefined, o.symbols === undefined ? undefined : await symbolsOption(o.symbols));
+  return parseRunConfig({ asOf: o.asOf, tasks: [o.task], source, models: o.models, config });
 }
 
 async function datasetFor(o: ProtocolFlags, source: RetrainInput['source']) {
-  const cfg = runConfigFrom(o, source);
+  const cfg = await runConfigFrom(o, source);
   const build = await datasetsFromSource(createSource(cfg.source), { asOf: cfg.asOf, tasks: [o.task as Task], config: cfg.config.dataset });
   return { cfg, ds: build.datasets[o.task as Task]! };
 }
@@ -33,7 +38,7 @@ const progress = (json: boolean | undefined) => (what: string) => {
 };
 
 /** `evaluate` and `audit placebo`: the selection protocol offline, as other people's scripts call it (keep the JSON stable). */
-export function registerEvaluateCommands(program: Command, sourceOption: (o: { source?: string; csvDir?: string; seed?: string }) => RetrainInput['source']): void {
+export function registerEvaluateCommands(program: Command): void {
   program
     .command('evaluate')
     .description('run the purged walk-forward selection protocol once, offline (no Temporal), and print what it would decide')
@@ -41,7 +46,9 @@ export function registerEvaluateCommands(program: Command, sourceOption: (o: { s
     .requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)')
     .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
     .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
+    .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
     .option('--seed <n>', 'synthetic market seed')
+    .option('--symbols <list>', 'signal symbols: A,B,C | @FILE | all (as for run)')
     .option('--models <kinds...>', 'model kinds to evaluate')
     .option('--config <json>', 'JSON overrides, as for run')
     .option('--json', 'print JSON')
@@ -73,9 +80,11 @@ export function registerEvaluateCommands(program: Command, sourceOption: (o: { s
     .requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)')
     .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
     .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
+    .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
     .option('--seed <n>', 'synthetic market seed')
     .option('--trials <n>', 'placebo trials', '20')
     .option('--block <days>', 'permutation block length in rows per symbol (>= the horizon; default 4 x (lag + horizon))')
+    .option('--symbols <list>', 'signal symbols: A,B,C | @FILE | all (as for run)')
     .option('--models <kinds...>', 'model kinds to evaluate')
     .option('--config <json>', 'JSON overrides, as for run')
     .option('--json', 'print JSON')

@@ -59,6 +59,7 @@ program
   .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
   .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
   .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
+  .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
   .option('--seed <n>', 'synthetic market seed')
   .option('--models <kinds...>', 'model kinds to train')
   .option('--symbols <list>', 'signal symbols: A,B,C | @FILE (one per line, # comments) | all (every <SYMBOL>.csv)')
@@ -149,7 +150,7 @@ program
   });
 
 registerModelCommands(program);
-registerEvaluateCommands(program, sourceOption);
+registerEvaluateCommands(program);
 
 const sched = program.command('schedule').description('the weekly Temporal Schedule');
 const scheduleSettings = () => {
@@ -162,6 +163,7 @@ sched
   .description('create or update the schedule (idempotent)')
   .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
   .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
+  .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
   .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
   .option('--symbols <list>', 'signal symbols: A,B,C | @FILE | all')
   .action(async (o) => {

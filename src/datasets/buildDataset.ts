@@ -1,5 +1,6 @@
 import { BOND_SYMBOL, MARKET_SYMBOL } from '../data/bars';
 import { InsufficientDataError } from '../errors';
+import { constantDailyCashRate, type DailyCashRate } from '../data/rates';
 import { signalSymbolsOf } from '../data/universe';
 import { featureRow, taskFeatures } from '../features/featureRows';
 import { marketFeatureInputs } from '../features/marketFeatures';
@@ -12,15 +13,8 @@ import type { DatasetConfig } from './config';
 import { dayNumber, type Dataset, type Task } from './dataset';
 import { permuteTargetsInBlocks } from '../evaluation/placebo';
 
-/** The daily cash rate per calendar day and where it came from. */
-export interface CashSeries {
-  daily: Float64Array;
-  source: string;
-}
-
-export function constantCash(n: number, annual: number): CashSeries {
-  return { daily: new Float64Array(n).fill(annual / 252), source: `constant ${(annual * 100).toFixed(2)}% a year (no cash-rate series ingested)` };
-}
+/** The daily cash rate per calendar day and where it came from (src/data/rates.ts). */
+export type CashSeries = Pick<DailyCashRate, 'daily' | 'source'>;
 
 function dailyReturns(p: Float64Array | undefined, n: number): Float64Array {
   const out = new Float64Array(n).fill(NaN);
@@ -61,7 +55,7 @@ export function buildDataset(
   opts: { cash?: CashSeries; replay?: { keys: Set<string>; weight: number } } = {},
 ): Dataset {
   const n = panel.dates.length;
-  const cash = opts.cash ?? constantCash(n, cfg.strategy.cashRate);
+  const cash = opts.cash ?? { ...constantDailyCashRate(n, cfg.strategy.cashRate), source: `constant ${(cfg.strategy.cashRate * 100).toFixed(2)}% a year (no cash-rate series ingested: set --cash-rate-file)` };
   if (cash.daily.length !== n) throw new RangeError(`cash series has ${cash.daily.length} days, calendar ${n}`);
   // The market features' inputs (cross-section, put/call source) are fixed for the whole dataset and stored with it.
   const marketInputs = marketFeatureInputs(panel);

@@ -4,6 +4,7 @@ import type { MarketSource } from '../data/sources/types';
 import { buildPanel, type Panel } from '../features/panel';
 import { labelRegimes, type RegimeLabels } from '../regimes/regimeLabeler';
 import { buildDataset } from './buildDataset';
+import { laggedDailyCashRate } from '../data/rates';
 import { datasetConfig } from './config';
 import type { Dataset, Task } from './dataset';
 
@@ -33,9 +34,11 @@ export async function datasetsFromSource(source: MarketSource, opts: { asOf: str
   const regimesMs = performance.now() - t;
   const datasets: InMemoryBuild['datasets'] = {};
   const datasetMs: InMemoryBuild['timings']['datasetMs'] = {};
+  const rates = source.cashRates ? await source.cashRates() : null;
+  const cash = rates ? laggedDailyCashRate(rates, panel.dates) : undefined;
   for (const task of opts.tasks) {
     t = performance.now();
-    datasets[task] = buildDataset(panel, regimes.regime, task, cfg);
+    datasets[task] = buildDataset(panel, regimes.regime, task, cfg, { cash });
     datasetMs[task] = performance.now() - t;
   }
   return { market, panel, regimes, datasets, timings: { readMs, panelMs, regimesMs, datasetMs } };

@@ -110,6 +110,23 @@ export const quarantinedBars = pgTable(
   (t) => [primaryKey({ columns: [t.feed, t.symbol, t.date] })],
 );
 
+/**
+ * The cash-rate series of a feed (FRED DTB3 or the like: annualised percent per observation
+ * date, null = no observation that day). Backtests and strategy labels earn it on cash.
+ */
+export const cashRates = pgTable(
+  'cash_rates',
+  {
+    feed: text('feed').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    seriesId: text('series_id').notNull(),
+    ratePct: doublePrecision('rate_pct'),
+    file: text('file').notNull(),
+    ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.feed, t.date] })],
+);
+
 /** One row per pipeline execution (a Temporal workflow run). */
 export const runs = pgTable(
   'runs',
@@ -360,7 +377,7 @@ export const evaluations = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.task, t.modelId] })],
 );
 
-/** Population stability index per feature: training window vs the latest weeks. */
+/** Population stability index per feature: the newest days vs the history before them, with its calibrated threshold. */
 export const drift = pgTable(
   'drift',
   {
@@ -371,6 +388,9 @@ export const drift = pgTable(
     feature: text('feature').notNull(),
     psi: doublePrecision('psi').notNull(),
     flagged: boolean('flagged').notNull(),
+    /** The feature's own threshold: a high quantile of its PSIs over same-length past windows. */
+    threshold: doublePrecision('threshold'),
+    status: text('status').notNull().default('ok'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.task, t.feature] })],
 );

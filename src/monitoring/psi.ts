@@ -68,3 +68,6 @@ export function populationStabilityIndex(reference: ArrayLike<number>, recent: A
   };
   return psiFromCounts(count(ref), ref.length, count(cur), cur.length);
 }
+
+/** The textbook rule of thumb (PSI > 0.25 = significant shift), kept only to show why a fixed threshold cries wolf. */
+export const FIXED_PSI_RULE_OF_THUMB = 0.25;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IngestConfigSchema } from '../data/checkPolicy';
 import { DatasetConfigSchema } from '../datasets/config';
 import { DEFAULT_GATE } from '../evaluation/promotionGate';
+import { DEFAULT_CALIBRATED_DRIFT } from '../monitoring/calibratedDrift';
 import { InvalidConfigError } from '../errors';
 import { DEFAULT_MODEL_KINDS, MODEL_KINDS } from '../models/registry';
 import { isIsoDate } from '../util/dates';
@@ -18,7 +19,7 @@ const SourceSchema = z.discriminatedUnion('kind', [
     /** Plant a predictable, volume-revealed edge of this daily size (tests of the gate). */
     planted: z.number().min(0).max(0.05).optional(),
   }),
-  z.object({ kind: z.literal('csv'), dir: z.string().min(1), files: z.record(z.string(), z.string()).optional(), feed: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('csv'), dir: z.string().min(1), files: z.record(z.string(), z.string()).optional(), feed: z.string().min(1).optional(), cashRateFile: z.string().min(1).optional() }),
   z.object({ kind: z.literal('online'), provider: z.literal('yahoo').optional(), start: z.string().refine(isIsoDate).optional(), feed: z.string().min(1).optional() }),
 ]);
 
@@ -59,8 +60,10 @@ export const RunConfigSchema = z.object({
         .default({}),
       drift: z
         .object({
-          psiThreshold: z.number().positive().default(0.25),
-          recentDays: z.number().int().min(5).default(60),
+          /** The newest this-many days are compared with the history before them. */
+          recentDays: z.number().int().min(5).default(DEFAULT_CALIBRATED_DRIFT.recentDays),
+          /** Flag a feature whose PSI exceeds this quantile of its own history's PSIs (same-length windows). */
+          percentile: z.number().min(0.5).max(0.9999).default(DEFAULT_CALIBRATED_DRIFT.percentile),
           /** When a feature drifts, start an extra run trained on the newest `retrainWindowDays` only. */
           retrainOnDrift: z.boolean().default(false),
           retrainWindowDays: z.number().int().min(60).default(756),

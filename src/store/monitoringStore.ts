@@ -1,14 +1,14 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { drift, replayBuffer } from '../db/schema';
-import type { FeatureDrift } from '../monitoring/drift';
+import type { CalibratedFeatureDrift } from '../monitoring/calibratedDrift';
 
-export async function saveDrift(db: Db, runId: string, task: string, rows: FeatureDrift[]): Promise<void> {
+export async function saveDrift(db: Db, runId: string, task: string, rows: CalibratedFeatureDrift[]): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insert(drift)
-    .values(rows.map((r) => ({ runId, task, feature: r.feature, psi: Number.isFinite(r.psi) ? r.psi : 0, flagged: r.flagged })))
-    .onConflictDoUpdate({ target: [drift.runId, drift.task, drift.feature], set: { psi: sql`excluded.psi`, flagged: sql`excluded.flagged` } });
+    .values(rows.map((r) => ({ runId, task, feature: r.feature, psi: Number.isFinite(r.psi) ? r.psi : 0, flagged: r.flagged, threshold: Number.isFinite(r.threshold) ? r.threshold : null, status: r.status })))
+    .onConflictDoUpdate({ target: [drift.runId, drift.task, drift.feature], set: { psi: sql`excluded.psi`, flagged: sql`excluded.flagged`, threshold: sql`excluded.threshold`, status: sql`excluded.status` } });
 }
 
 export async function loadDrift(db: Db, runId: string) {

@@ -191,7 +191,7 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
   });
 
   it('drift can start one extra run trained on recent history only, in a lineage of its own', async () => {
-    const input = tinyInput({ asOf: '2012-06-30', config: { ...tinyInput().config, drift: { psiThreshold: 1e-9, retrainOnDrift: true, retrainWindowDays: 800 } } });
+    const input = tinyInput({ asOf: '2012-06-30', config: { ...tinyInput().config, drift: { percentile: 0.5, retrainOnDrift: true, retrainWindowDays: 800 } } });
     const parent = await (await startRetrain(server.env.client, { taskQueue, workflowId: `test-drift-${randomUUID()}`, input })).result();
     expect(parent.driftRun?.flagged.length).toBeGreaterThan(0);
     const child = (await server.env.client.workflow.getHandle(parent.driftRun!.workflowId).result()) as RetrainResult;

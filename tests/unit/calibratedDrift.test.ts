@@ -7,9 +7,8 @@ import { computeMarketFeatures, type FeatureMatrix } from '../../src/features/ma
 import { buildPanel, type Panel } from '../../src/features/panel';
 import { computeSymbolFeatures } from '../../src/features/signalFeatures';
 import { calibratedDrift, calibratedMatrixDrift, DEFAULT_CALIBRATED_DRIFT } from '../../src/monitoring/calibratedDrift';
-import { DEFAULT_DRIFT } from '../../src/monitoring/drift';
 import { replayDrift } from '../../src/monitoring/driftReplay';
-import { populationStabilityIndex } from '../../src/monitoring/psi';
+import { populationStabilityIndex, FIXED_PSI_RULE_OF_THUMB } from '../../src/monitoring/psi';
 import { Rng } from '../../src/util/rng';
 import { realDataDir } from '../helpers/realData';
 
@@ -41,7 +40,7 @@ describe('calibrated drift (synthetic)', () => {
       const r = calibratedDrift('x', x, days(3000));
       expect(r.status).not.toBe('insufficient_history');
       if (r.flagged) calibrated++;
-      if (populationStabilityIndex(x.subarray(0, 2940), x.subarray(2940)) > DEFAULT_DRIFT.psiThreshold) fixed++;
+      if (populationStabilityIndex(x.subarray(0, 2940), x.subarray(2940)) > FIXED_PSI_RULE_OF_THUMB) fixed++;
     }
     expect(calibrated / sims).toBeLessThanOrEqual(0.04);
     expect(fixed / sims).toBeGreaterThan(0.5);
@@ -146,7 +145,7 @@ describe.skipIf(!MARKET)('calibrated drift on the real corpus', () => {
       const t = panel.dates.findIndex((d) => d >= asOf);
       for (let j = 0; j < cols; j++) {
         total++;
-        if (populationStabilityIndex(col(j, 0, t - 59), col(j, t - 59, t + 1)) > DEFAULT_DRIFT.psiThreshold) flagged++;
+        if (populationStabilityIndex(col(j, 0, t - 59), col(j, t - 59, t + 1)) > FIXED_PSI_RULE_OF_THUMB) flagged++;
       }
     }
     expect(flagged / total).toBeGreaterThan(0.4);

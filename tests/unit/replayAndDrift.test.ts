@@ -5,7 +5,7 @@ import { trainingSet } from '../../src/sampling/trainingSet';
 import { buildPanel } from '../../src/features/panel';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
 import { DEFAULT_UNIVERSE } from '../../src/data/bars';
-import { featureDrift, recentRows } from '../../src/monitoring/drift';
+import { calibratedMatrixDrift } from '../../src/monitoring/calibratedDrift';
 import { populationStabilityIndex } from '../../src/monitoring/psi';
 import { labelRegimes } from '../../src/regimes/regimeLabeler';
 import { Rng } from '../../src/util/rng';
@@ -47,15 +47,20 @@ describe('drift', () => {
     expect(populationStabilityIndex(a, b)).toBeLessThan(0.02);
     expect(populationStabilityIndex(a, shifted)).toBeGreaterThan(0.5);
   });
-  it('flags features whose newest days differ from the training window', async () => {
+  it('flags a feature whose newest days differ from its own history, and not the ones that do not', async () => {
     const { panel, regimes } = await syntheticPanel();
     const ds = buildDataset(panel, regimes, 'strategy', datasetConfig({}));
-    const recent = recentRows(ds, 20);
-    expect(new Set(Array.from(recent, (i) => ds.t[i])).size).toBe(20);
-    const j = ds.featureNames.indexOf('vix_level');
-    for (const i of recent) ds.X[i * ds.cols + j] += 100; // a regime the training window never saw
-    const d = featureDrift(ds, { psiThreshold: 0.25, recentDays: 20 });
-    expect(d.find((x) => x.feature === 'vix_level')!.flagged).toBe(true);
-    expect(d).toHaveLength(10);
+    const calm = calibratedMatrixDrift(ds.featureNames, ds.X, ds.t);
+    expect(calm).toHaveLength(10);
+    expect(calm.filter((x) => x.flagged).length).toBeLessThanOrEqual(2);
+    const j = ds.featureNames.indexOf('signal_quality_score');
+    const X = Float64Array.from(ds.X);
+    const lastT = ds.t[ds.rows - 1];
+    for (let i = 0; i < ds.rows; i++) if (ds.t[i] > lastT - 60) X[i * ds.cols + j] += 0.5; // a level the history never saw
+    const shifted = calibratedMatrixDrift(ds.featureNames, X, ds.t);
+    const f = shifted.find((x) => x.feature === 'signal_quality_score')!;
+    expect(f.flagged).toBe(true);
+    expect(f.psi).toBeGreaterThan(f.threshold);
+    expect(calm.find((x) => x.feature === 'signal_quality_score')!.flagged).toBe(false);
   });
 });

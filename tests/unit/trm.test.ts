@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
-import { gatherRows, splitRows, SPLIT_VALIDATION } from '../../src/datasets/dataset';
+import { datasetConfig } from '../../src/datasets/config';
+import { windowProblem } from '../../src/evaluation/protocol/windowProblem';
 import { datasetsFromSource } from '../../src/datasets/datasetFromSource';
 import { applyStandardizer } from '../../src/features/standardize';
 import type { Matrix } from '../../src/models/classifier';
@@ -168,20 +169,13 @@ describe('TRM training', () => {
 
 const DIR = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
 describe.skipIf(!existsSync(DIR))('TRM on the real strategy task', () => {
-  it('predicts at least 3 different strategies on the validation window', async () => {
+  it('predicts at least 3 different strategies on the final walk-forward window', async () => {
     const b = await datasetsFromSource(new CsvFolderSource(DIR, 'csv'), { asOf: '2020-12-31', tasks: ['strategy'] });
     const ds = b.datasets.strategy!;
-    const Xs = applyStandardizer(ds.standardizer, ds.X, ds.cols);
-    const tr = ds.trainSample;
-    const X = { data: gatherRows(Xs, ds.cols, tr), rows: tr.length, cols: ds.cols };
-    const y = Int32Array.from(tr, (i) => ds.y[i]);
-    const w = Float64Array.from(tr, (i) => ds.weight[i]);
-    const pnl = new Float64Array(tr.length * 8);
-    tr.forEach((i, r) => pnl.set(ds.pnl.subarray(i * 8, i * 8 + 8), r * 8));
+    const p = windowProblem(ds, datasetConfig({}));
     const m = new Trm({ hidden: 64, n: 3, T: 2, nSup: 4, epochs: 6, batchSize: 256, learningRate: 2e-3, warmupSteps: 20, patience: 0 });
-    await m.fit(X, y, w, { nClasses: 8, seed: 1, pnl });
-    const vi = splitRows(ds, SPLIT_VALIDATION);
-    const pred = m.predict({ data: gatherRows(Xs, ds.cols, vi), rows: vi.length, cols: ds.cols });
+    await m.fit(p.train.X, p.train.y, p.train.w, { nClasses: p.K, seed: 1, pnl: p.train.pnl });
+    const pred = m.predict(p.test.X);
     expect(new Set(pred).size).toBeGreaterThanOrEqual(3);
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidConfigError, InvalidMarketDataError } from '../../errors';
 import { REQUIRED_SYMBOLS } from '../bars';
 import { parseBarsCsv } from '../csvParser';
+import { parseFredCsv, type RateSeries } from '../rates';
 import { checkSymbol, isValidSymbol, quoteUntrusted } from '../symbols';
 import type { FetchRequest, MarketSource, SourceBatch, SymbolListing } from './types';
 
@@ -19,6 +20,8 @@ export class CsvFolderSource implements MarketSource {
     readonly dir: string,
     readonly feed: string,
     private readonly files: Record<string, string> = {},
+    /** A FRED-format cash-rate file; default: DTB3.csv in the folder when present. */
+    private readonly cashRateFile?: string,
   ) {
     for (const [symbol, file] of Object.entries(files)) {
       checkSymbol(symbol, 'source.files');
@@ -60,6 +63,23 @@ export class CsvFolderSource implements MarketSource {
       }
     }
     return out;
+  }
+
+  /** The cash-rate series: the configured file, else DTB3.csv in the folder, else none. */
+  async cashRates(): Promise<RateSeries | null> {
+    let file = this.cashRateFile;
+    if (!file) {
+      const name = (await this.names()).find((n) => n.toUpperCase() === 'DTB3.CSV');
+      if (!name) return null;
+      file = join(this.dir, name);
+    }
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new InvalidMarketDataError({ file }, `cannot read the cash-rate file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return parseFredCsv(text, file);
   }
 
   /** Every `<SYMBOL>.csv` (and mapped file) present; names that are not valid symbols are skipped. */

@@ -12,7 +12,7 @@ export function createSource(spec: SourceSpec): MarketSource {
     case 'synthetic':
       return spec.planted ? new PlantedSignalSource(new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start, spec.stocks), feed, spec.planted) : new SyntheticMarketSource(feed, spec.seed ?? 42, spec.start, spec.stocks);
     case 'csv':
-      return new CsvFolderSource(spec.dir, feed, spec.files);
+      return new CsvFolderSource(spec.dir, feed, spec.files, spec.cashRateFile);
     case 'online':
       return new YahooChartSource(feed, spec.start);
   }

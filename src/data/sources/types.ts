@@ -2,11 +2,12 @@ import type { InvalidMarketDataError } from '../../errors';
 import type { Bar } from '../bars';
 import type { CorporateActions } from '../corporateActions';
 import type { BarOrigin } from '../validation';
+import type { RateSeries } from '../rates';
 
 /** Serializable description of where bars come from; travels in workflow input. */
 export type SourceSpec =
   | { kind: 'synthetic'; seed?: number; start?: string; feed?: string; stocks?: number; /** Plant a predictable, volume-revealed edge of this daily size (tests of the gate). */ planted?: number }
-  | { kind: 'csv'; dir: string; files?: Record<string, string>; feed?: string }
+  | { kind: 'csv'; dir: string; files?: Record<string, string>; feed?: string; /** A FRED-format cash-rate file (e.g. DTB3.csv); default: DTB3.csv in the folder, if there. */ cashRateFile?: string }
   | { kind: 'online'; provider?: 'yahoo'; start?: string; feed?: string };
 
 export interface SourceBatch {
@@ -48,6 +49,8 @@ export interface MarketSource {
   fetch(req: FetchRequest): Promise<SourceBatch[]>;
   /** Every series the source holds; absent where the source cannot list (the online feed). */
   listSymbols?(): Promise<SymbolListing>;
+  /** The cash-rate series (FRED format) the source carries, or null: backtests then use a documented constant. */
+  cashRates?(): Promise<RateSeries | null>;
 }
 
 export function feedOf(spec: SourceSpec): string {
