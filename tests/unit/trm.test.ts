@@ -5,7 +5,6 @@ import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { datasetConfig } from '../../src/datasets/config';
 import { windowProblem } from '../../src/evaluation/protocol/windowProblem';
 import { datasetsFromSource } from '../../src/datasets/datasetFromSource';
-import { applyStandardizer } from '../../src/features/standardize';
 import type { Matrix } from '../../src/models/classifier';
 import { modelFromJSON } from '../../src/models/registry';
 import { initTfBackend, tf } from '../../src/models/tf/backend';
