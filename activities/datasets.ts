@@ -3,6 +3,7 @@ import { loadBars, loadBarsWithVintage } from '../src/data/barStore';
 import { MARKET_INPUT_SYMBOLS } from '../src/data/bars';
 import { runUniverse, universeSymbols } from '../src/data/universe';
 import { buildDataset } from '../src/datasets/buildDataset';
+import { backtestLegs } from '../src/datasets/backtestLegs';
 import { laggedDailyCashRate } from '../src/data/rates';
 import { loadCashRates } from '../src/store/cashRateStore';
 import { datasetSummary } from '../src/datasets/summary';
@@ -46,7 +47,8 @@ export function createDatasetActivities(deps: ActivityDeps) {
         const replay = cfg.config.replay.enabled ? { keys: await loadReplayKeys(deps.db, a.task, a.feed), weight: cfg.config.replay.weight } : undefined;
         const rates = await loadCashRates(deps.db, a.feed, a.asOf);
         const cash = rates ? laggedDailyCashRate(rates, panel.dates) : undefined;
-        const ds = buildDataset(panel, regime, a.task, cfg.config.dataset, { replay, cash });
+        const legs = backtestLegs(read.bars, panel.dates, cfg.config.dataset.maxStaleDays);
+        const ds = buildDataset(panel, regime, a.task, cfg.config.dataset, { replay, cash, legs });
         const id = stableId('ds', a.runId, a.task);
         const summary = { ...datasetSummary(ds), barsVintage: read.vintage, panelWarnings: panel.warnings, marketInputs: ds.marketInputs, featureSources: featureSources(ds.marketInputs) };
         await saveDataset(deps.db, { id, runId: a.runId, feed: a.feed, asOf: a.asOf, maxBarDate: panel.dates[panel.dates.length - 1], dataset: ds, summary, sampleCounts: summary.regimeCounts });

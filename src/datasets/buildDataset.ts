@@ -1,6 +1,7 @@
 import { BOND_SYMBOL, MARKET_SYMBOL } from '../data/bars';
 import { InsufficientDataError } from '../errors';
 import { constantDailyCashRate, type DailyCashRate } from '../data/rates';
+import type { BacktestAsset } from '../evaluation/backtest';
 import { signalSymbolsOf } from '../data/universe';
 import { featureRow, taskFeatures } from '../features/featureRows';
 import { marketFeatureInputs } from '../features/marketFeatures';
@@ -32,7 +33,7 @@ function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
-/** A leg is price-only when its "total-return" price is just the close (no adj_close in the source). */
+/** Without the bars at hand: a leg is price-only when its "total-return" price is just the close (no adj_close). */
 function priceOnly(panel: Panel, symbol: string): boolean {
   const p = panel.price.get(symbol);
   const c = panel.close.get(symbol);
@@ -52,7 +53,7 @@ export function buildDataset(
   dayRegime: Int8Array,
   task: Task,
   cfg: DatasetConfig,
-  opts: { cash?: CashSeries; replay?: { keys: Set<string>; weight: number } } = {},
+  opts: { cash?: CashSeries; replay?: { keys: Set<string>; weight: number }; legs?: { spy: BacktestAsset; tlt: BacktestAsset } } = {},
 ): Dataset {
   const n = panel.dates.length;
   const cash = opts.cash ?? { ...constantDailyCashRate(n, cfg.strategy.cashRate), source: `constant ${(cfg.strategy.cashRate * 100).toFixed(2)}% a year (no cash-rate series ingested: set --cash-rate-file)` };
@@ -136,8 +137,14 @@ export function buildDataset(
     archiveEnd: Int32Array.from(archiveEnd),
     pnl: Float64Array.from(pnl),
     pnlCols,
-    market: { spy: dailyReturns(panel.price.get(MARKET_SYMBOL), n), tlt: dailyReturns(panel.price.get(BOND_SYMBOL), n), cash: cash.daily },
-    marketNotes: { priceOnly: [MARKET_SYMBOL, BOND_SYMBOL].filter((s) => priceOnly(panel, s)), cashSource: cash.source },
+    market: {
+      spy: opts.legs ? Float64Array.from(opts.legs.spy.returns) : dailyReturns(panel.price.get(MARKET_SYMBOL), n),
+      tlt: opts.legs ? Float64Array.from(opts.legs.tlt.returns) : dailyReturns(panel.price.get(BOND_SYMBOL), n),
+      spyOvernight: opts.legs?.spy.overnight ? Float64Array.from(opts.legs.spy.overnight) : new Float64Array(n).fill(NaN),
+      tltOvernight: opts.legs?.tlt.overnight ? Float64Array.from(opts.legs.tlt.overnight) : new Float64Array(n).fill(NaN),
+      cash: cash.daily,
+    },
+    marketNotes: { priceOnly: opts.legs ? [opts.legs.spy, opts.legs.tlt].filter((l) => l.priceOnly).map((l) => l.name) : [MARKET_SYMBOL, BOND_SYMBOL].filter((s) => priceOnly(panel, s)), cashSource: cash.source },
     replayWeight: Float64Array.from(replayWeight),
     replayRows,
     symbolReturns: task === 'signal' ? concat(features.symbols.map((s) => dailyReturns(panel.price.get(s), n))) : new Float64Array(0),

@@ -38,8 +38,12 @@ export interface Dataset {
   /** Strategy: realised return of each class over the label window (rows x classes); signal: the symbol's forward return (rows x 1). */
   pnl: Float64Array;
   pnlCols: number;
-  /** Calendar-aligned daily returns (close t-1 -> close t) for backtests; cash is the daily rate. */
-  market: { spy: Float64Array; tlt: Float64Array; cash: Float64Array };
+  /**
+   * Calendar-aligned daily returns (close t-1 -> close t) for backtests, their overnight parts
+   * (close t-1 -> open t; NaN where no open is known) for next-open execution, and the daily
+   * cash rate.
+   */
+  market: { spy: Float64Array; tlt: Float64Array; spyOvernight: Float64Array; tltOvernight: Float64Array; cash: Float64Array };
   /** Signal task: each symbol's daily return on the calendar, symbols x days (long-short backtests); empty for strategy. */
   symbolReturns: Float64Array;
   /** Which legs are price-only (no adjusted close) and where the cash rate came from. */
@@ -54,7 +58,7 @@ type Meta = Omit<Dataset, Arrays | 'market'>;
 
 export function encodeDataset(d: Dataset): Buffer {
   const { X, y, regime, t, symbol, archiveEnd, pnl, replayWeight, symbolReturns, market, ...meta } = d;
-  return encodeArrays(meta satisfies Meta, { X, y, regime, t, symbol, archiveEnd, pnl, replayWeight, symbolReturns, spy: market.spy, tlt: market.tlt, cash: market.cash });
+  return encodeArrays(meta satisfies Meta, { X, y, regime, t, symbol, archiveEnd, pnl, replayWeight, symbolReturns, spy: market.spy, tlt: market.tlt, spyOvernight: market.spyOvernight, tltOvernight: market.tltOvernight, cash: market.cash });
 }
 
 export function decodeDataset(buf: Uint8Array): Dataset {
@@ -70,7 +74,7 @@ export function decodeDataset(buf: Uint8Array): Dataset {
     pnl: arrays.pnl as Float64Array,
     replayWeight: arrays.replayWeight as Float64Array,
     symbolReturns: arrays.symbolReturns as Float64Array,
-    market: { spy: arrays.spy as Float64Array, tlt: arrays.tlt as Float64Array, cash: arrays.cash as Float64Array },
+    market: { spy: arrays.spy as Float64Array, tlt: arrays.tlt as Float64Array, spyOvernight: arrays.spyOvernight as Float64Array, tltOvernight: arrays.tltOvernight as Float64Array, cash: arrays.cash as Float64Array },
   };
 }
 

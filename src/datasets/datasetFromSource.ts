@@ -4,6 +4,7 @@ import type { MarketSource } from '../data/sources/types';
 import { buildPanel, type Panel } from '../features/panel';
 import { labelRegimes, type RegimeLabels } from '../regimes/regimeLabeler';
 import { buildDataset } from './buildDataset';
+import { backtestLegs } from './backtestLegs';
 import { laggedDailyCashRate } from '../data/rates';
 import { datasetConfig } from './config';
 import type { Dataset, Task } from './dataset';
@@ -38,7 +39,7 @@ export async function datasetsFromSource(source: MarketSource, opts: { asOf: str
   const cash = rates ? laggedDailyCashRate(rates, panel.dates) : undefined;
   for (const task of opts.tasks) {
     t = performance.now();
-    datasets[task] = buildDataset(panel, regimes.regime, task, cfg, { cash });
+    datasets[task] = buildDataset(panel, regimes.regime, task, cfg, { cash, legs: backtestLegs(market.bars, panel.dates, cfg.maxStaleDays) });
     datasetMs[task] = performance.now() - t;
   }
   return { market, panel, regimes, datasets, timings: { readMs, panelMs, regimesMs, datasetMs } };

@@ -125,7 +125,7 @@ export function decidePromotion(e: Evidence, cfg: GateConfig): GateDecision {
   checks.push({
     name: 'beats_baseline',
     passed: vb.pValue <= cfg.alpha,
-    detail: `${e.selected.key} vs ${e.baseline.key}: ${cfg.primaryMetric} ${vb.diff >= 0 ? '+' : ''}${f4(vb.diff)} (95% CI ${f4(vb.ci[0])}..${f4(vb.ci[1])}), p = ${pfmt(vb.pValue)} corrected for ${e.candidates} candidates (uncorrected ${pfmt(vb.pValueUncorrected)}; need <= ${cfg.alpha})`,
+    detail: `${e.selected.key} vs ${e.baseline.key}: ${cfg.primaryMetric} ${vb.diff >= 0 ? '+' : ''}${f4(vb.diff)} (95% CI ${f4(vb.ci[0])}..${f4(vb.ci[1])}), p = ${pfmt(vb.pValue)} corrected for ${e.candidates} candidate${e.candidates === 1 ? "" : "s"} (uncorrected ${pfmt(vb.pValueUncorrected)}; need <= ${cfg.alpha})`,
     challenger: vb.diff,
   });
   if (e.task === 'strategy') {

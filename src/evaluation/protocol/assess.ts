@@ -138,7 +138,7 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
   const run = predictors.map(() => ({ excess: null as Float64Array | null, summary: null as unknown, signal: null as unknown }));
   let benchmarks: Record<string, unknown> = {};
   if (ds.task === 'strategy') {
-    const market = backtestMarket(ds);
+    const market = backtestMarket(ds, o.backtest.execution);
     predictors.forEach((p, i) => {
       const b = backtestOos(ds, market, p.cv, o.backtest);
       run[i] = { excess: b.excess, summary: { ...backtestSummary(b), regret: meanRegret(ds, p.cv) }, signal: null };

@@ -1,4 +1,5 @@
 import type { Dataset } from '../../datasets/dataset';
+import { InvalidConfigError } from '../../errors';
 import type { FoldSpec } from '../../sampling/folds';
 import { choiceTargets, strategyAllocations, type Allocation } from '../allocationTargets';
 import { runBacktest, type BacktestMarket, type BacktestResult, type Execution } from '../backtest';
@@ -10,13 +11,17 @@ export interface BacktestSettings {
   execution: Execution;
 }
 
-/** The SPY / TLT / cash market of a strategy dataset, on its calendar. */
-export function backtestMarket(ds: Dataset): BacktestMarket {
+/**
+ * The SPY / TLT / cash market of a strategy dataset, on its calendar. Next-open execution
+ * needs the legs' opens: without them it is refused, never silently traded at the close.
+ */
+export function backtestMarket(ds: Dataset, execution: Execution = 'next_close'): BacktestMarket {
+  if (execution === 'next_open' && !ds.market.spyOvernight.some(Number.isFinite)) throw new InvalidConfigError('backtest.execution "next_open" needs open prices for SPY and TLT; this feed has none (use next_close)');
   return {
     dates: ds.dates,
     assets: [
-      { name: 'SPY', returns: ds.market.spy, priceOnly: ds.marketNotes.priceOnly.includes('SPY') },
-      { name: 'TLT', returns: ds.market.tlt, priceOnly: ds.marketNotes.priceOnly.includes('TLT') },
+      { name: 'SPY', returns: ds.market.spy, overnight: ds.market.spyOvernight, priceOnly: ds.marketNotes.priceOnly.includes('SPY') },
+      { name: 'TLT', returns: ds.market.tlt, overnight: ds.market.tltOvernight, priceOnly: ds.marketNotes.priceOnly.includes('TLT') },
     ],
     cash: { daily: ds.market.cash, source: ds.marketNotes.cashSource },
   };
@@ -33,6 +38,12 @@ export function backtestOos(ds: Dataset, market: BacktestMarket, oos: Oos, s: Ba
   return runBacktest(market, choiceTargets(ds.dates.length, allocationsOf(ds), day, oos.pred), { costBps: s.costBps, execution: s.execution, through: day[day.length - 1] });
 }
 
+function firstTradable(market: BacktestMarket, from: number): number {
+  let t = from;
+  while (t + 2 < market.dates.length && !market.assets.every((a) => Number.isFinite(a.returns[t + 1]) && Number.isFinite(a.returns[t + 2]) && (!a.overnight || Number.isFinite(a.overnight[t + 1])))) t++;
+  return t;
+}
+
 /**
  * Benchmarks over the same decision days: buy-and-hold SPY, 60/40 (daily rebalanced, like the
  * labels), and in each fold the static allocation that was best on that fold's training window.
@@ -45,7 +56,8 @@ export function strategyBenchmarks(ds: Dataset, market: BacktestMarket, folds: F
   const days: number[] = [];
   const choice: number[] = [];
   for (const f of folds) {
-    const best = bestStaticAllocation(market, allocations, f.train, opts).allocation;
+    // The first training days may precede a leg's first return (TLT starts in 2002): judge from the first day both legs trade.
+    const best = bestStaticAllocation(market, allocations, { from: firstTradable(market, f.train.from), to: f.train.to }, opts).allocation;
     const k = allocations.indexOf(best);
     for (let t = f.test!.from; t <= f.test!.to; t++) {
       days.push(t);
