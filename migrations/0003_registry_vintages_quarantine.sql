@@ -28,6 +28,13 @@ CREATE TABLE "cash_rates" (
 	CONSTRAINT "cash_rates_feed_date_pk" PRIMARY KEY("feed","date")
 );
 --> statement-breakpoint
+CREATE TABLE "dataset_chunks" (
+	"dataset_id" text NOT NULL,
+	"seq" integer NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	CONSTRAINT "dataset_chunks_dataset_id_seq_pk" PRIMARY KEY("dataset_id","seq")
+);
+--> statement-breakpoint
 CREATE TABLE "fold_results" (
 	"key" text PRIMARY KEY NOT NULL,
 	"task" text NOT NULL,
@@ -100,5 +107,6 @@ ALTER TABLE "promotion_decisions" ADD COLUMN "lineage" text DEFAULT 'live' NOT N
 ALTER TABLE "promotion_decisions" ADD COLUMN "verdict" text DEFAULT 'none' NOT NULL;--> statement-breakpoint
 ALTER TABLE "promotion_decisions" ADD COLUMN "stats" jsonb;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "lineage" text DEFAULT 'live' NOT NULL;--> statement-breakpoint
+ALTER TABLE "dataset_chunks" ADD CONSTRAINT "dataset_chunks_dataset_id_datasets_id_fk" FOREIGN KEY ("dataset_id") REFERENCES "public"."datasets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "fold_results_task_feed" ON "fold_results" USING btree ("task","feed","candidate_hash");--> statement-breakpoint
 CREATE INDEX "alias_events_lookup" ON "alias_events" USING btree ("task","feed","lineage","alias");

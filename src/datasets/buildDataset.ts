@@ -3,7 +3,7 @@ import { InsufficientDataError } from '../errors';
 import { constantDailyCashRate, type DailyCashRate } from '../data/rates';
 import type { BacktestAsset } from '../evaluation/backtest';
 import { signalSymbolsOf } from '../data/universe';
-import { featureRow, taskFeatures } from '../features/featureRows';
+import { taskFeatures } from '../features/featureRows';
 import { marketFeatureInputs } from '../features/marketFeatures';
 import type { Panel } from '../features/panel';
 import { labelSignals, SIGNAL_CLASSES } from '../labels/signalLabeler';
@@ -66,57 +66,82 @@ export function buildDataset(
   let horizon: number;
   let executionLag: number;
   let pnlCols: number;
-  const perSymbol: { label: Int32Array; pnl: Float64Array }[] = [];
+  let labelsOf: (k: number) => { label: Int32Array; pnl: Float64Array };
   if (task === 'strategy') {
     const all = cfg.strategy.strategies;
     const kept = cfg.strategy.prune === 'dominated' ? undominatedStrategies(all) : all.map((_, i) => i);
-    allocations = kept.map((i) => all[i]);
-    classNames = allocations.map((s) => s.name);
+    const defs = kept.map((i) => all[i]);
+    allocations = defs;
+    classNames = defs.map((s) => s.name);
     horizon = cfg.strategy.horizon;
     executionLag = cfg.strategy.executionLag;
-    pnlCols = allocations.length;
-    perSymbol.push(labelStrategies(panel, { ...cfg.strategy, strategies: allocations }, cash.daily));
+    pnlCols = defs.length;
+    labelsOf = () => labelStrategies(panel, { ...cfg.strategy, strategies: defs }, cash.daily);
   } else {
     classNames = [...SIGNAL_CLASSES];
     horizon = cfg.signal.horizon;
     executionLag = cfg.signal.executionLag;
     pnlCols = 1;
-    for (const s of features.symbols) {
-      const { label, forwardReturn } = labelSignals(panel, s, cfg.signal);
-      perSymbol.push({ label, pnl: forwardReturn });
-    }
+    labelsOf = (k) => {
+      const { label, forwardReturn } = labelSignals(panel, features.symbols[k], cfg.signal);
+      return { label, pnl: forwardReturn };
+    };
   }
   const cols = features.names.length;
-  const X: number[] = [];
-  const y: number[] = [];
-  const regime: number[] = [];
-  const tArr: number[] = [];
-  const symbol: number[] = [];
-  const archiveEnd: number[] = [];
-  const pnl: number[] = [];
-  const replayWeight: number[] = [];
+  // Pass 1, one symbol at a time (a large universe is never held as float64 all at once): the
+  // usable days of each symbol and their rows, compacted to float32.
+  const perSymbol = features.symbols.map((_, k) => {
+    const f = features.matrix(k);
+    const { label, pnl } = labelsOf(k);
+    const days: number[] = [];
+    for (let t = 0; t < n; t++) {
+      if (dayRegime[t] < 0 || label[t] < 0) continue;
+      let ok = true;
+      for (let j = 0; ok && j < cols; j++) ok = Number.isFinite(f.values[t * cols + j]);
+      if (ok) days.push(t);
+    }
+    const X = new Float32Array(days.length * cols);
+    days.forEach((t, r) => X.set(f.values.subarray(t * cols, (t + 1) * cols), r * cols));
+    const rowsOk = Int32Array.from(days);
+    // Float32 rounding can overflow a huge feature to Infinity: such a row is not usable either.
+    const keep = days.map((_, r) => X.subarray(r * cols, (r + 1) * cols).every(Number.isFinite));
+    return { days: rowsOk.filter((_, r) => keep[r]), X: keep.every(Boolean) ? X : Float32Array.from(days.flatMap((_, r) => (keep[r] ? Array.from(X.subarray(r * cols, (r + 1) * cols)) : []))), label, pnl };
+  });
+  // Pass 2: rows in (day, symbol) order.
+  const rows = perSymbol.reduce((a, p) => a + p.days.length, 0);
+  if (rows === 0) throw new InsufficientDataError(`no usable ${task} rows: features, labels or regimes are never complete`);
+  const X = new Float32Array(rows * cols);
+  const y = new Int32Array(rows);
+  const regime = new Int8Array(rows);
+  const tArr = new Int32Array(rows);
+  const symbol = new Int16Array(rows);
+  const archiveEnd = new Int32Array(rows);
+  const pnl = new Float64Array(rows * pnlCols);
+  const replayWeight = new Float64Array(rows).fill(1);
   let replayRows = 0;
+  const next = new Int32Array(perSymbol.length);
+  let i = 0;
   for (let t = 0; t < n; t++) {
-    if (dayRegime[t] < 0) continue;
     const crisis = cfg.includeCrisisArchive ? crisisOf(panel.dates[t]) : undefined;
-    for (let si = 0; si < features.perSymbol.length; si++) {
-      const lab = perSymbol[si].label[t];
-      if (lab < 0) continue;
-      const row = featureRow(features.perSymbol[si], t);
-      if (!row) continue;
-      for (let j = 0; j < cols; j++) X.push(row[j]);
-      y.push(lab);
-      regime.push(dayRegime[t]);
-      tArr.push(t);
-      symbol.push(si);
-      archiveEnd.push(crisis ? dayNumber(crisis.end) : 0);
-      for (let j = 0; j < pnlCols; j++) pnl.push(perSymbol[si].pnl[t * pnlCols + j]);
-      const replayed = opts.replay?.keys.has(`${dayNumber(panel.dates[t])}:${features.symbols[si]}`) ?? false;
-      if (replayed) replayRows++;
-      replayWeight.push(replayed ? opts.replay!.weight : 1);
+    for (let k = 0; k < perSymbol.length; k++) {
+      const p = perSymbol[k];
+      const r = next[k];
+      if (r >= p.days.length || p.days[r] !== t) continue;
+      next[k]++;
+      X.set(p.X.subarray(r * cols, (r + 1) * cols), i * cols);
+      y[i] = p.label[t];
+      regime[i] = dayRegime[t];
+      tArr[i] = t;
+      symbol[i] = k;
+      archiveEnd[i] = crisis ? dayNumber(crisis.end) : 0;
+      pnl.set(p.pnl.subarray(t * pnlCols, (t + 1) * pnlCols), i * pnlCols);
+      if (opts.replay?.keys.has(`${dayNumber(panel.dates[t])}:${features.symbols[k]}`)) {
+        replayWeight[i] = opts.replay.weight;
+        replayRows++;
+      }
+      i++;
     }
   }
-  if (y.length === 0) throw new InsufficientDataError(`no usable ${task} rows: features, labels or regimes are never complete`);
   const ds: Dataset = {
     task,
     featureNames: features.names,
@@ -127,15 +152,15 @@ export function buildDataset(
     horizon,
     executionLag,
     dates: panel.dates,
-    rows: y.length,
+    rows,
     cols,
-    X: Float64Array.from(X),
-    y: Int32Array.from(y),
-    regime: Int8Array.from(regime),
-    t: Int32Array.from(tArr),
-    symbol: Int16Array.from(symbol),
-    archiveEnd: Int32Array.from(archiveEnd),
-    pnl: Float64Array.from(pnl),
+    X,
+    y,
+    regime,
+    t: tArr,
+    symbol,
+    archiveEnd,
+    pnl,
     pnlCols,
     market: {
       spy: opts.legs ? Float64Array.from(opts.legs.spy.returns) : dailyReturns(panel.price.get(MARKET_SYMBOL), n),
@@ -145,7 +170,7 @@ export function buildDataset(
       cash: cash.daily,
     },
     marketNotes: { priceOnly: opts.legs ? [opts.legs.spy, opts.legs.tlt].filter((l) => l.priceOnly).map((l) => l.name) : [MARKET_SYMBOL, BOND_SYMBOL].filter((s) => priceOnly(panel, s)), cashSource: cash.source },
-    replayWeight: Float64Array.from(replayWeight),
+    replayWeight,
     replayRows,
     symbolReturns: task === 'signal' ? concat(features.symbols.map((s) => dailyReturns(panel.price.get(s), n))) : new Float64Array(0),
   };

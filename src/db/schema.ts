@@ -206,6 +206,22 @@ export const datasets = pgTable(
 );
 
 /**
+ * A dataset's payload in pieces of at most 32 MB: a large universe's dataset is hundreds of
+ * megabytes, past what one bytea value (and one JS string of its hex form) can carry.
+ */
+export const datasetChunks = pgTable(
+  'dataset_chunks',
+  {
+    datasetId: text('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.seq] })],
+);
+
+/**
  * Model registry: every stored model with its artifact and the point in time it stands for.
  * Roles: `candidate` (a kind's model trained up to the final evaluation window), `refit` (the
  * selected configuration retrained on every labelled row up to as-of: what gets deployed),

@@ -4,7 +4,7 @@ export interface Standardizer {
   std: number[];
 }
 
-export function fitStandardizer(X: Float64Array, rows: number, cols: number, rowIdx?: ArrayLike<number>): Standardizer {
+export function fitStandardizer(X: Float64Array | Float32Array, rows: number, cols: number, rowIdx?: ArrayLike<number>): Standardizer {
   const mean = new Array<number>(cols).fill(0);
   const sq = new Array<number>(cols).fill(0);
   const m = rowIdx ? rowIdx.length : rows;

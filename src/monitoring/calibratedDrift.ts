@@ -142,7 +142,7 @@ export function calibratedDrift(feature: string, valuesIn: ArrayLike<number>, da
 }
 
 /** Calibrated drift of every column of a row-major matrix (rows time-ordered by `day`). */
-export function calibratedMatrixDrift(names: string[], X: Float64Array, day: ArrayLike<number>, cfg: CalibratedDriftConfig = DEFAULT_CALIBRATED_DRIFT): CalibratedFeatureDrift[] {
+export function calibratedMatrixDrift(names: string[], X: Float64Array | Float32Array, day: ArrayLike<number>, cfg: CalibratedDriftConfig = DEFAULT_CALIBRATED_DRIFT): CalibratedFeatureDrift[] {
   const cols = names.length;
   const rows = day.length;
   if (X.length !== rows * cols) throw new RangeError(`calibratedMatrixDrift: matrix has ${X.length} values for ${rows} rows x ${cols} features`);

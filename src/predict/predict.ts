@@ -93,8 +93,8 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   const answer = base ? baselineAnswer(panel, o.task, dsCfg, base.name, t) : null;
   const sources = featureSources(summary.marketInputs);
   const out: Prediction[] = [];
-  features.perSymbol.forEach((f, s) => {
-    const row = featureRow(f, t);
+  features.symbols.forEach((_, s) => {
+    const row = featureRow(features.matrix(s), t);
     if (!row) {
       if (o.task === 'strategy') throw new InsufficientDataError(`a feature is not computable on ${day} (not enough history, or a stale input)`);
       return;

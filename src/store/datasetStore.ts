@@ -1,14 +1,21 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { datasets, regimeLabels } from '../db/schema';
+import { datasetChunks, datasets, regimeLabels } from '../db/schema';
 import { decodeDataset, encodeDataset, type Dataset } from '../datasets/dataset';
 import { NotFoundError } from '../errors';
 import { REGIMES } from '../regimes/regimes';
 import type { RegimeLabels } from '../regimes/regimeLabeler';
 
+const CHUNK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Stores a dataset: its metadata in `datasets`, its typed arrays in 32 MB chunks, all in one
+ * transaction (a retried build replaces them; a crash leaves nothing half-written).
+ */
 export async function saveDataset(db: Db, d: { id: string; runId: string; feed: string; asOf: string; maxBarDate: string; dataset: Dataset; summary: unknown; sampleCounts: unknown }): Promise<void> {
   datasetCache.delete(d.id);
-  const payload = encodeDataset(d.dataset);
+  const encoded = encodeDataset(d.dataset);
+  const empty = Buffer.alloc(0);
   const row = {
     id: d.id,
     runId: d.runId,
@@ -20,32 +27,47 @@ export async function saveDataset(db: Db, d: { id: string; runId: string; feed: 
     classNames: d.dataset.classNames,
     sampleCounts: d.sampleCounts,
     summary: d.summary,
-    payload,
+    payload: empty,
   };
-  await db.insert(datasets).values(row).onConflictDoUpdate({ target: datasets.id, set: { payload, summary: d.summary, sampleCounts: d.sampleCounts, maxBarDate: d.maxBarDate } });
+  await db.transaction(async (tx) => {
+    await tx.insert(datasets).values(row).onConflictDoUpdate({ target: datasets.id, set: { payload: empty, summary: d.summary, sampleCounts: d.sampleCounts, maxBarDate: d.maxBarDate } });
+    await tx.delete(datasetChunks).where(eq(datasetChunks.datasetId, d.id));
+    for (let seq = 0, o = 0; o < encoded.length; seq++, o += CHUNK_BYTES) {
+      await tx.insert(datasetChunks).values({ datasetId: d.id, seq, bytes: encoded.subarray(o, Math.min(encoded.length, o + CHUNK_BYTES)) });
+    }
+  });
 }
 
 export type StoredDataset = Dataset & { asOf: string; maxBarDate: string; feed: string };
 
 /**
  * Datasets are immutable once built (an id is one run's task), and every fold activity of a
- * run loads the same one: keep the last few decoded in memory instead of re-reading megabytes.
+ * run loads the same one: keep the most recent in memory (up to ~1.5 GB of them) instead of
+ * re-reading hundreds of megabytes per fold.
  */
-const datasetCache = new Map<string, StoredDataset>();
-const DATASET_CACHE_SIZE = 4;
+const datasetCache = new Map<string, { ds: StoredDataset; bytes: number }>();
+const DATASET_CACHE_BYTES = 1536 * 1024 * 1024;
 
 export async function loadDataset(db: Db, id: string): Promise<StoredDataset> {
   const hit = datasetCache.get(id);
   if (hit) {
     datasetCache.delete(id);
     datasetCache.set(id, hit);
-    return hit;
+    return hit.ds;
   }
-  const [row] = await db.select().from(datasets).where(eq(datasets.id, id));
+  const [row] = await db.select({ asOf: datasets.asOf, maxBarDate: datasets.maxBarDate, feed: datasets.feed, payload: datasets.payload }).from(datasets).where(eq(datasets.id, id));
   if (!row) throw new NotFoundError(`dataset ${id} not found`);
-  const ds = { ...decodeDataset(row.payload), asOf: row.asOf, maxBarDate: row.maxBarDate, feed: row.feed };
-  datasetCache.set(id, ds);
-  while (datasetCache.size > DATASET_CACHE_SIZE) datasetCache.delete(datasetCache.keys().next().value!);
+  const chunks = await db.select({ bytes: datasetChunks.bytes }).from(datasetChunks).where(eq(datasetChunks.datasetId, id)).orderBy(asc(datasetChunks.seq));
+  // Datasets stored before chunking carry their bytes in the payload column.
+  const bytes = chunks.length > 0 ? Buffer.concat(chunks.map((c) => c.bytes)) : row.payload;
+  const ds = { ...decodeDataset(bytes), asOf: row.asOf, maxBarDate: row.maxBarDate, feed: row.feed };
+  datasetCache.set(id, { ds, bytes: bytes.length });
+  let total = [...datasetCache.values()].reduce((a, e) => a + e.bytes, 0);
+  while (datasetCache.size > 1 && total > DATASET_CACHE_BYTES) {
+    const oldest = datasetCache.keys().next().value!;
+    total -= datasetCache.get(oldest)!.bytes;
+    datasetCache.delete(oldest);
+  }
   return ds;
 }
 

@@ -70,7 +70,7 @@ describe('the selection protocol on a planted edge and on its placebo', () => {
     expect(Array.from(again.proba)).toEqual(Array.from(first.proba));
     const grown = await runFold(planted, { ...plan.cv[0], test: { from: plan.cv[0].test!.from, to: plan.cv[0].test!.to + 5 } }, spec, s, cache);
     expect(grown.source).toBe('repredicted');
-    const changed = { ...planted, X: Float64Array.from(planted.X) };
+    const changed = { ...planted, X: Float32Array.from(planted.X) };
     changed.X[0] += 1; // one training value differs: a different training set
     expect((await runFold(changed, plan.cv[0], spec, s, cache)).source).toBe('fitted');
     expect((await runFold(planted, plan.cv[0], { ...spec, params: { maxIter: 51 } }, s, cache)).source).toBe('fitted');

@@ -11,7 +11,7 @@ import { decidePromotion, type Evidence, type GateConfig, type GateDecision } fr
 import { bootstrapReplicates } from '../stats/bootstrap';
 import { pairedComparison, type PairedComparison } from '../stats/pairedComparison';
 import { probabilityOfBacktestOverfitting } from '../stats/pbo';
-import { confusionStatistic } from '../stats/resampledStatistics';
+import { dayConfusionStatistic } from '../stats/dayConfusionStatistic';
 import { deflatedSharpeRatio, sharpeRatio, sharpeSample } from '../stats/sharpe';
 import { superiorPredictiveAbility } from '../stats/spa';
 import { baselinesOnFold, BASELINE_NAMES } from './baselineFolds';
@@ -117,10 +117,10 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
 
   // Paired stationary bootstrap over days: every predictor scored on the same resampled rows.
   o.onProgress?.('bootstrap');
-  const boot = bootstrapReplicates(confusionStatistic(truth.y, predictors.map((p) => p.cv.pred), K, o.gate.primaryMetric), {
+  // Days are the resampled units (a day's rows move together); the statistic sums per-day confusion counts.
+  const boot = bootstrapReplicates(dayConfusionStatistic(truth.y, predictors.map((p) => p.cv.pred), truth.day, K, o.gate.primaryMetric), {
     resamples: o.gate.bootstrapReps,
     rng: new Rng(o.dataset.seed),
-    groups: truth.day,
     horizon: ds.executionLag + ds.horizon,
   });
   const idx = (pred: (p: Predictor) => boolean) => predictors.map((p, i) => (pred(p) ? i : -1)).filter((i) => i >= 0);

@@ -31,7 +31,7 @@ export function rowsContentHash(ds: Dataset, rows: Int32Array): string {
   if (rows.length === 0) return h.digest('hex');
   const a = rows[0];
   const b = rows[rows.length - 1] + 1;
-  const bytes = (arr: Float64Array | Int32Array | Int8Array | Int16Array, per: number) => new Uint8Array(arr.buffer, arr.byteOffset + a * per * arr.BYTES_PER_ELEMENT, (b - a) * per * arr.BYTES_PER_ELEMENT);
+  const bytes = (arr: Float64Array | Float32Array | Int32Array | Int8Array | Int16Array, per: number) => new Uint8Array(arr.buffer, arr.byteOffset + a * per * arr.BYTES_PER_ELEMENT, (b - a) * per * arr.BYTES_PER_ELEMENT);
   h.update(bytes(ds.X, ds.cols));
   h.update(bytes(ds.y, 1));
   h.update(bytes(ds.regime, 1));

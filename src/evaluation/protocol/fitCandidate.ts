@@ -1,6 +1,6 @@
 import { gatherRows, labelEnd, rowsBetween, type Dataset } from '../../datasets/dataset';
 import type { DatasetConfig } from '../../datasets/config';
-import { applyStandardizer, fitStandardizer } from '../../features/standardize';
+import { applyStandardizer, fitStandardizer, type Standardizer } from '../../features/standardize';
 import type { FitOptions, FitReport, Matrix, ModelJSON } from '../../models/classifier';
 import { ModelPipeline } from '../../models/pipeline';
 import { createModel, earlyStoppingOf } from '../../models/registry';
@@ -43,8 +43,9 @@ export interface ProtocolSettings {
   gap: number;
 }
 
-function matrix(ds: Dataset, Xs: Float64Array, idx: ArrayLike<number>): Matrix {
-  return { data: gatherRows(Xs, ds.cols, idx), rows: idx.length, cols: ds.cols };
+/** The rows, standardised: only the gathered rows are ever copied (a large universe has millions). */
+function matrix(ds: Dataset, s: Standardizer, idx: ArrayLike<number>): Matrix {
+  return { data: applyStandardizer(s, gatherRows(ds.X, ds.cols, idx), ds.cols), rows: idx.length, cols: ds.cols };
 }
 
 /**
@@ -61,7 +62,6 @@ export async function fitCandidate(ds: Dataset, fold: FoldSpec, spec: CandidateS
   const ts = trainingSet(ds, fold.train, s.dataset, seed);
   if (ts.rows.length === 0) throw new RangeError(`no training rows in ${ds.dates[fold.train.from]}..${ds.dates[fold.train.to]}`);
   const standardizer = fitStandardizer(ds.X, ds.rows, ds.cols, ts.rows);
-  const Xs = applyStandardizer(standardizer, ds.X, ds.cols);
   const K = ds.classNames.length;
   const base = { nClasses: K, seed, onProgress: hooks.onProgress, signal: hooks.signal };
   let model = createModel(spec.kind, params);
@@ -74,9 +74,9 @@ export async function fitCandidate(ds: Dataset, fold: FoldSpec, spec: CandidateS
       const fit = trainingSet(ds, inner.fit, s.dataset, seed);
       const valRows = rowsBetween(ds, inner.validation.from, inner.validation.to);
       const probe = createModel(spec.kind, params);
-      const r = await probe.fit(matrix(ds, Xs, fit.sample), Int32Array.from(fit.sample, (i) => ds.y[i]), fit.weight, {
+      const r = await probe.fit(matrix(ds, standardizer, fit.sample), Int32Array.from(fit.sample, (i) => ds.y[i]), fit.weight, {
         ...base,
-        validation: { X: matrix(ds, Xs, valRows), y: Int32Array.from(valRows, (i) => ds.y[i]) },
+        validation: { X: matrix(ds, standardizer, valRows), y: Int32Array.from(valRows, (i) => ds.y[i]) },
         pnl: classPnl(ds, fit.sample),
       });
       const best = r.bestIteration ?? null;
@@ -88,7 +88,7 @@ export async function fitCandidate(ds: Dataset, fold: FoldSpec, spec: CandidateS
     }
     model = createModel(spec.kind, finalParams);
   }
-  const report = await model.fit(matrix(ds, Xs, ts.sample), Int32Array.from(ts.sample, (i) => ds.y[i]), ts.weight, {
+  const report = await model.fit(matrix(ds, standardizer, ts.sample), Int32Array.from(ts.sample, (i) => ds.y[i]), ts.weight, {
     ...base,
     pnl: classPnl(ds, ts.sample),
     resumeFrom: hooks.resumeFrom,

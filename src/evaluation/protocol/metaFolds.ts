@@ -5,6 +5,9 @@ import type { FoldSpec } from '../../sampling/folds';
 import { REGIMES } from '../../regimes/regimes';
 import type { DatasetConfig } from '../../datasets/config';
 
+/** At most this many (newest) out-of-sample rows fit a meta-learner. */
+export const MAX_META_ROWS = 60_000;
+
 /** Out-of-sample member predictions on one evaluation window. */
 export interface MemberFold {
   fold: FoldSpec;
@@ -36,6 +39,9 @@ export async function fitMetaOnHistory(ds: Dataset, history: MemberFold[], decis
     if (ds.t[i] <= decisionDay - gap - 1) picks.push({ f, r });
   }));
   if (picks.length < 50) return null;
+  // A large universe pools millions of out-of-sample rows: the newest MAX_META_ROWS are plenty
+  // for a combiner with a few dozen inputs, and they are the most relevant.
+  if (picks.length > MAX_META_ROWS) picks.splice(0, picks.length - MAX_META_ROWS);
   const M = history[0].proba.length;
   const X = new Float64Array(picks.length * M * K);
   picks.forEach((p, k) => {

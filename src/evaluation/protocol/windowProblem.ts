@@ -23,12 +23,13 @@ export function windowProblem(ds: Dataset, cfg: DatasetConfig, which: 'final' | 
   const plan = protocolFolds(ds, cfg);
   const fold = which === 'final' ? plan.final : plan.cv[which];
   const ts = trainingSet(ds, fold.train, cfg, cfg.seed);
-  const Xs = applyStandardizer(fitStandardizer(ds.X, ds.rows, ds.cols, ts.rows), ds.X, ds.cols);
+  const s = fitStandardizer(ds.X, ds.rows, ds.cols, ts.rows);
   const test = rowsBetween(ds, fold.test!.from, fold.test!.to);
+  const rows = (idx: ArrayLike<number>) => ({ data: applyStandardizer(s, gatherRows(ds.X, ds.cols, idx), ds.cols), rows: idx.length, cols: ds.cols });
   return {
     fold,
     K: ds.classNames.length,
-    train: { X: { data: gatherRows(Xs, ds.cols, ts.sample), rows: ts.sample.length, cols: ds.cols }, y: Int32Array.from(ts.sample, (i) => ds.y[i]), w: ts.weight, pnl: classPnl(ds, ts.sample) },
-    test: { X: { data: gatherRows(Xs, ds.cols, test), rows: test.length, cols: ds.cols }, y: Int32Array.from(test, (i) => ds.y[i]), rows: test },
+    train: { X: rows(ts.sample), y: Int32Array.from(ts.sample, (i) => ds.y[i]), w: ts.weight, pnl: classPnl(ds, ts.sample) },
+    test: { X: rows(test), y: Int32Array.from(test, (i) => ds.y[i]), rows: test },
   };
 }

@@ -184,3 +184,34 @@ describe('paired bootstrap comparison', () => {
     expect(byRow / truth).toBeLessThan(0.5);
   });
 });
+
+describe('day-aggregated confusion statistic', () => {
+  it('gives the same observed metrics and the same resampled ones as the row version resampling whole days', async () => {
+    const { dayConfusionStatistic } = await import('../../../src/evaluation/stats/dayConfusionStatistic');
+    const { confusionStatistic } = await import('../../../src/evaluation/stats/resampledStatistics');
+    const { bootstrapReplicates } = await import('../../../src/evaluation/stats/bootstrap');
+    const { Rng } = await import('../../../src/util/rng');
+    const rng = new Rng(4);
+    const days = 300;
+    const day: number[] = [];
+    const y: number[] = [];
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let d = 0; d < days; d++) {
+      for (let s = 0; s < 1 + (d % 4); s++) {
+        day.push(d);
+        const t = rng.int(3);
+        y.push(t);
+        a.push(rng.next() < 0.5 ? t : rng.int(3));
+        b.push(rng.int(3));
+      }
+    }
+    for (const metric of ['macro_f1', 'balanced_accuracy', 'accuracy'] as const) {
+      const byDay = bootstrapReplicates(dayConfusionStatistic(y, [a, b], day, 3, metric), { resamples: 50, rng: new Rng(9), meanBlock: 7 });
+      const byRow = bootstrapReplicates(confusionStatistic(y, [a, b], 3, metric), { resamples: 50, rng: new Rng(9), meanBlock: 7, groups: day });
+      expect(Array.from(byDay.observed)).toEqual(Array.from(byRow.observed).map((v) => expect.closeTo(v, 12)));
+      expect(byDay.units).toBe(days);
+      for (let k = 0; k < byDay.replicates.length; k++) expect(byDay.replicates[k]).toBeCloseTo(byRow.replicates[k], 12);
+    }
+  });
+});
