@@ -1,0 +1,121 @@
+/**
+ * npm run bench:scale -- [--symbols 50,200,500] [--e2e] [--models k1,k2]
+ *
+ * The signal task at scale on the seeded synthetic market (30 years, N extra stocks S0001..):
+ * per N, the wall time of each stage in this process (ingest into Postgres, panel and features,
+ * dataset build and store, one fit of every model kind on the refit window) with this
+ * process's peak RSS, and with --e2e a whole run on a real Temporal dev server and a separate
+ * worker process (default models, full walk-forward protocol) with that worker's peak RSS.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ingestMarketData } from '../src/data/ingest';
+import { loadBarsWithVintage } from '../src/data/barStore';
+import { SyntheticMarketSource } from '../src/data/sources/syntheticMarket';
+import { MARKET_INPUTS } from '../src/data/universe';
+import { buildDataset } from '../src/datasets/buildDataset';
+import { datasetConfig } from '../src/datasets/config';
+import { fitCandidate } from '../src/evaluation/protocol/fitCandidate';
+import { runCandidates } from '../src/evaluation/protocol/candidateSpecs';
+import { protocolFolds } from '../src/evaluation/protocol/plan';
+import { buildPanel } from '../src/features/panel';
+import { DEFAULT_MODEL_KINDS } from '../src/models/registry';
+import { labelRegimes } from '../src/regimes/regimeLabeler';
+import { loadDataset, saveDataset } from '../src/store/datasetStore';
+import { upsertRunStart } from '../src/store/runStore';
+import { startRetrain } from '../src/temporal/startRetrain';
+import { createTestDb } from '../tests/helpers/postgres';
+import { startTestServer } from '../tests/helpers/temporal';
+import { startWorkerProcess, type WorkerProcess } from '../tests/helpers/workerProcess';
+
+const args = process.argv.slice(2);
+const arg = (name: string, def: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
+const SIZES = arg('--symbols', '50,200,500').split(',').map(Number);
+const MODELS = arg('--models', DEFAULT_MODEL_KINDS.join(',')).split(',');
+const E2E = args.includes('--e2e');
+const START = '1996-01-02';
+const AS_OF = '2026-02-13';
+
+let peak = 0;
+setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200).unref();
+const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+const hwm = (w: WorkerProcess) => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${w.child.pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+};
+
+async function timed<T>(label: string, rows: [string, string, string][], fn: () => Promise<T> | T): Promise<T> {
+  const t0 = performance.now();
+  const out = await fn();
+  rows.push([label, ((performance.now() - t0) / 1000).toFixed(1), mb(peak)]);
+  console.log(`  ${label.padEnd(34)} ${rows.at(-1)![1].padStart(7)} s   peak RSS ${rows.at(-1)![2]} MB`);
+  return out;
+}
+
+async function stages(n: number): Promise<[string, string, string][]> {
+  const rows: [string, string, string][] = [];
+  const db = await createTestDb('scale');
+  const feed = `scale-${n}`;
+  const stocks = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
+  const cfg = datasetConfig({ signal: { symbols: stocks } });
+  try {
+    await timed(`ingest (${MARKET_INPUTS.length - 1 + n} series)`, rows, () => ingestMarketData(db.db, new SyntheticMarketSource(feed, 42, START, n), { symbols: [...MARKET_INPUTS, ...stocks], until: AS_OF }));
+    const bars = await timed('read bars', rows, async () => (await loadBarsWithVintage(db.db, feed, [...MARKET_INPUTS, ...stocks], AS_OF)).bars);
+    const panel = await timed('panel + regimes', rows, () => {
+      const p = buildPanel(bars);
+      return { p, regime: labelRegimes(p).regime };
+    });
+    bars.clear();
+    const ds = await timed('features + dataset', rows, () => buildDataset(panel.p, panel.regime, 'signal', cfg));
+    console.log(`    ${ds.rows} rows x ${ds.cols} features, ${ds.symbols.length} symbols`);
+    await upsertRunStart(db.db, { id: 'bench', workflowId: 'bench', trigger: 'manual', asOf: AS_OF, tasks: ['signal'], input: {}, lineage: 'bench' });
+    await timed('store dataset', rows, () => saveDataset(db.db, { id: `ds-${feed}`, runId: 'bench', feed, asOf: AS_OF, maxBarDate: AS_OF, dataset: ds, summary: {}, sampleCounts: {} }));
+    await timed('load dataset', rows, () => loadDataset(db.db, `ds-${feed}`));
+    const plan = protocolFolds(ds, cfg);
+    for (const spec of await runCandidates(MODELS, {})) {
+      await timed(`fit ${spec.kind} (refit window)`, rows, () => fitCandidate(ds, plan.refit, spec, { dataset: cfg, gap: plan.gap }));
+    }
+  } finally {
+    await db.drop();
+  }
+  return rows;
+}
+
+async function endToEnd(n: number): Promise<string> {
+  const [server, db] = await Promise.all([startTestServer(), createTestDb('scale')]);
+  const taskQueue = `scale-${randomUUID().slice(0, 6)}`;
+  const worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn' } });
+  try {
+    const stocks = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
+    const t0 = performance.now();
+    const h = await startRetrain(server.env.client, { taskQueue, workflowId: `scale-${n}-${randomUUID().slice(0, 6)}`, input: { asOf: AS_OF, tasks: ['signal'], source: { kind: 'synthetic', seed: 42, start: START, stocks: n }, config: { dataset: { signal: { symbols: stocks } } } } });
+    const r = await h.result();
+    const s = (performance.now() - t0) / 1000;
+    return `N=${n}: whole run ${s.toFixed(0)} s (${(s / 60).toFixed(1)} min), worker peak RSS ${mb(hwm(worker))} MB; fits ${JSON.stringify(r.tasks.signal!.assessment.fits)}; ${r.tasks.signal!.decision.reason.slice(0, 100)}`;
+  } finally {
+    await worker.kill('SIGTERM');
+    await server.stop();
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const table: string[] = [];
+  for (const n of SIZES) {
+    console.log(`\n## ${n} stocks, ${START}..${AS_OF}`);
+    peak = 0;
+    const rows = await stages(n);
+    table.push(`| ${n} | ${rows.map((r) => r[1]).join(' | ')} | ${mb(peak)} |`);
+    if (E2E) console.log(`  ${await endToEnd(n)}`);
+  }
+  console.log('\nseconds per stage (this process), peak RSS MB:');
+  console.log(table.join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
