@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { loadBars, loadBarsWithVintage } from '../src/data/barStore';
+import { loadBars, loadBarsWithVintage } from '../src/store/barStore';
 import { MARKET_INPUT_SYMBOLS } from '../src/data/bars';
 import { runUniverse, universeSymbols } from '../src/data/universe';
 import { buildDataset } from '../src/datasets/buildDataset';

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ingestMarketData } from '../src/data/ingest';
-import { loadBarsWithVintage } from '../src/data/barStore';
+import { loadBarsWithVintage } from '../src/store/barStore';
 import { SyntheticMarketSource } from '../src/data/sources/syntheticMarket';
 import { MARKET_INPUTS } from '../src/data/universe';
 import { buildDataset } from '../src/datasets/buildDataset';

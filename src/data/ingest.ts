@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { lastStoredBars, storedRanges, writeBars } from './barStore';
+import { lastStoredBars, storedRanges, writeBars } from '../store/barStore';
 import type { IngestConfig } from './checkPolicy';
 import { checkMarket, type MarketCheck, type SymbolReport } from './checkMarket';
 import type { CorporateActions } from './corporateActions';

@@ -1,4 +1,4 @@
-import { loadBars } from '../data/barStore';
+import { loadBars } from '../store/barStore';
 import { MARKET_INPUTS } from '../data/universe';
 import type { Db } from '../db/client';
 import { buildDataset } from '../datasets/buildDataset';

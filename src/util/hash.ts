@@ -2,12 +2,26 @@ import { createHash } from 'node:crypto';
 
 /** Deterministic short id from parts: retried activities derive the same id and upsert. */
 export function stableId(prefix: string, ...parts: (string | number)[]): string {
-  const h = createHash('sha256').update(parts.join('\u241f')).digest('hex');
-  return `${prefix}_${h.slice(0, 20)}`;
+  return `${prefix}_${sha256Hex(parts.join('\u241f')).slice(0, 20)}`;
 }
 
 export function sha256Hex(buf: Uint8Array | string): string {
-  return createHash('sha256').update(buf).digest('hex');
+  return new Sha256().add(buf).hex();
+}
+
+/** Incremental SHA-256 (large typed arrays are fed piece by piece, never concatenated). */
+export class Sha256 {
+  private readonly h = createHash('sha256');
+
+  add(data: Uint8Array | string): this {
+    this.h.write(data);
+    return this;
+  }
+
+  hex(): string {
+    this.h.end();
+    return (this.h.read() as Buffer).toString('hex');
+  }
 }
 
 /** Canonical JSON (sorted keys) so equal configs hash equally. */

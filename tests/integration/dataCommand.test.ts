@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { loadBars, loadBarsWithVintage } from '../../src/data/barStore';
+import { loadBars, loadBarsWithVintage } from '../../src/store/barStore';
 import { SECTOR_SYMBOLS, type Bar } from '../../src/data/bars';
 import { ingestConfig } from '../../src/data/checkPolicy';
 import { ingestMarketData } from '../../src/data/ingest';

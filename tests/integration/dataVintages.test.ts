@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { loadBars, loadBarsWithVintage, barsVintage } from '../../src/data/barStore';
+import { loadBars, loadBarsWithVintage, barsVintage } from '../../src/store/barStore';
 import { ingestConfig } from '../../src/data/checkPolicy';
 import { ingestMarketData } from '../../src/data/ingest';
 import { YahooChartSource, type FetchFn } from '../../src/data/sources/yahooChart';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { loadBars } from '../../src/data/barStore';
+import { loadBars } from '../../src/store/barStore';
 import type { Bar } from '../../src/data/bars';
 import { ingestMarketData } from '../../src/data/ingest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Dataset } from '../../datasets/dataset';
 import type { DatasetConfig } from '../../datasets/config';
-import { canonicalJson, stableId } from '../../util/hash';
+import { canonicalJson, Sha256, stableId } from '../../util/hash';
 import type { CandidateSpec } from './fitCandidate';
 
 /** The meta-learner's kind name: a candidate built from the members' out-of-sample predictions. */
@@ -26,27 +25,27 @@ export function metaCandidateHash(task: string, params: Record<string, unknown>,
  * exactly the same data, whatever the data vintage or as-of date.
  */
 export function rowsContentHash(ds: Dataset, rows: Int32Array): string {
-  const h = createHash('sha256');
-  h.update(canonicalJson({ features: ds.featureNames, classes: ds.classNames, horizon: ds.horizon, lag: ds.executionLag, n: rows.length }));
-  if (rows.length === 0) return h.digest('hex');
+  const h = new Sha256();
+  h.add(canonicalJson({ features: ds.featureNames, classes: ds.classNames, horizon: ds.horizon, lag: ds.executionLag, n: rows.length }));
+  if (rows.length === 0) return h.hex();
   const a = rows[0];
   const b = rows[rows.length - 1] + 1;
   const bytes = (arr: Float64Array | Float32Array | Int32Array | Int8Array | Int16Array, per: number) => new Uint8Array(arr.buffer, arr.byteOffset + a * per * arr.BYTES_PER_ELEMENT, (b - a) * per * arr.BYTES_PER_ELEMENT);
-  h.update(bytes(ds.X, ds.cols));
-  h.update(bytes(ds.y, 1));
-  h.update(bytes(ds.regime, 1));
-  h.update(bytes(ds.archiveEnd, 1));
-  h.update(bytes(ds.pnl, ds.pnlCols));
-  h.update(bytes(ds.replayWeight, 1));
+  h.add(bytes(ds.X, ds.cols));
+  h.add(bytes(ds.y, 1));
+  h.add(bytes(ds.regime, 1));
+  h.add(bytes(ds.archiveEnd, 1));
+  h.add(bytes(ds.pnl, ds.pnlCols));
+  h.add(bytes(ds.replayWeight, 1));
   const days: string[] = [];
   const syms: string[] = [];
   for (let i = a; i < b; i++) {
     if (i === a || ds.t[i] !== ds.t[i - 1]) days.push(ds.dates[ds.t[i]]);
     syms.push(ds.symbols[ds.symbol[i]]);
   }
-  h.update(days.join(','));
-  h.update(syms.join(','));
-  return h.digest('hex');
+  h.add(days.join(','));
+  h.add(syms.join(','));
+  return h.hex();
 }
 
 /** A fold result's cache key: configuration x exact training rows. */

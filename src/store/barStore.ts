@@ -1,9 +1,9 @@
 import { and, count, eq, gt, gte, inArray, lte, max, min, Param, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { barVintages, marketBars, marketBarsHistory } from '../db/schema';
-import { replaceQuarantine } from '../store/quarantineStore';
-import type { Bar, SymbolBars } from './bars';
-import type { QuarantinedRow } from './validation';
+import { replaceQuarantine } from './quarantineStore';
+import type { Bar, SymbolBars } from '../data/bars';
+import type { QuarantinedRow } from '../data/validation';
 
 /** Rows per statement: each column travels as one array parameter (unnest), not one parameter per value. */
 const BATCH = 20_000;
