@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { DomainError, ErrorTypes } from '../src/errors';
+import { DomainError } from '../src/errors';
 
 const MAX_MESSAGE = 2000;
 
@@ -19,18 +19,17 @@ export function describeError(e: unknown): string {
 }
 
 /**
- * Permanent domain errors become non-retryable ApplicationFailures carrying the same type,
- * so the workflow fails fast with the file/row/field message. A RangeError from domain code
- * is a bad hyperparameter or shape: also permanent. Anything else (connection refused, a
- * timeout) stays retryable, with a bounded message (Temporal refuses oversized failures).
+ * Permanent domain errors (bad market data, an invalid config, too little history, an
+ * unreadable artifact) become non-retryable ApplicationFailures carrying the same type, so
+ * the workflow fails fast with the file/row/field message. Everything else stays retryable
+ * with a bounded message (Temporal refuses oversized failures): a connection refused, a
+ * timeout — and a bug (a RangeError from a wrong shape is a defect, not a config error; config
+ * validation turns bad hyperparameters into InvalidConfigError where it checks them).
  */
 export function toFailure(e: unknown): unknown {
   if (e instanceof ApplicationFailure) return e;
   if (e instanceof DomainError && e.permanent) {
     return ApplicationFailure.create({ message: describeError(e), type: e.type, nonRetryable: true });
-  }
-  if (e instanceof RangeError) {
-    return ApplicationFailure.create({ message: describeError(e), type: ErrorTypes.InvalidConfig, nonRetryable: true });
   }
   if (e instanceof Error && (e.name === 'AbortError' || e.name === 'CancelledFailure')) return e;
   return ApplicationFailure.create({ message: describeError(e), type: (e as Error)?.name ?? 'Error', nonRetryable: false });

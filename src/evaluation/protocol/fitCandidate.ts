@@ -1,5 +1,6 @@
 import { gatherRows, labelEnd, rowsBetween, type Dataset } from '../../datasets/dataset';
 import type { DatasetConfig } from '../../datasets/config';
+import { InsufficientDataError } from '../../errors';
 import { applyStandardizer, fitStandardizer, type Standardizer } from '../../features/standardize';
 import type { FitOptions, FitReport, Matrix, ModelJSON } from '../../models/classifier';
 import { ModelPipeline } from '../../models/pipeline';
@@ -60,7 +61,7 @@ export async function fitCandidate(ds: Dataset, fold: FoldSpec, spec: CandidateS
   const seed = s.dataset.seed;
   const params = { seed, ...spec.params };
   const ts = trainingSet(ds, fold.train, s.dataset, seed);
-  if (ts.rows.length === 0) throw new RangeError(`no training rows in ${ds.dates[fold.train.from]}..${ds.dates[fold.train.to]}`);
+  if (ts.rows.length === 0) throw new InsufficientDataError(`no training rows in ${ds.dates[fold.train.from]}..${ds.dates[fold.train.to]}`);
   const standardizer = fitStandardizer(ds.X, ds.rows, ds.cols, ts.rows);
   const K = ds.classNames.length;
   const base = { nClasses: K, seed, onProgress: hooks.onProgress, signal: hooks.signal };
