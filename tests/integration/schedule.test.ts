@@ -83,15 +83,15 @@ describe('weekly schedule on the real Temporal server', () => {
     const first = (await client.workflow.getHandle(triggered).result()) as RetrainResult;
     expect(first.status).toBe('completed');
 
-    const saturdays = await backfillSchedule(client, scheduleId, '2012-06-14', '2012-06-25');
-    expect(saturdays).toEqual(['2012-06-16', '2012-06-23']);
-    const ids = await startedRuns(3);
-    const results = (await Promise.all(ids.filter((id) => id !== triggered).map((id) => client.workflow.getHandle(id).result()))) as RetrainResult[];
-    expect(results.map((r) => r.asOf).sort()).toEqual(saturdays);
-    expect(results.every((r) => r.status === 'completed')).toBe(true);
+    const b = await backfillSchedule(client, scheduleId, '2012-06-14', '2012-06-25');
+    expect(b.saturdays).toEqual(['2012-06-16', '2012-06-23']);
+    const backfill = (await client.workflow.getHandle(b.workflowId).result()) as { lineage: string; runs: { workflowId: string }[] };
+    const results = (await Promise.all(backfill.runs.map((r) => client.workflow.getHandle(r.workflowId).result()))) as RetrainResult[];
+    expect(results.map((r) => r.asOf)).toEqual(b.saturdays);
+    expect(results.every((r) => r.status === 'completed' && r.lineage === `backfill:${b.workflowId}`)).toBe(true);
     const rows = await db.db.select().from(runs).where(inArray(runs.id, results.map((r) => r.runId)));
     expect(rows.map((r) => r.trigger)).toEqual(['backfill', 'backfill']);
-    expect(rows.map((r) => r.asOf).sort()).toEqual(saturdays);
+    expect(rows.map((r) => r.asOf).sort()).toEqual(b.saturdays);
     const [trig] = await db.db.select().from(runs).where(eq(runs.id, first.runId));
     expect(trig.status).toBe('completed');
   });
