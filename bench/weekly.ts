@@ -1,0 +1,70 @@
+/**
+ * npm run bench:weekly -- [--csv-dir DIR] [--cash-rate-file FILE] [--models k1,k2] [--first D] [--second D]
+ *
+ * A default weekly run on the real corpus, protocol included, as the Saturday schedule would
+ * run it: a real Temporal dev server, Postgres and one worker process (2 activity slots), both
+ * tasks, default models. First from cold (as of --first), then the week after (as of
+ * --second), which reuses the stored folds. Prints each run's wall time and what dominated it
+ * (activity time summed by stage, and the slowest steps).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { runSteps } from '../src/db/schema';
+import { startRetrain } from '../src/temporal/startRetrain';
+import { createTestDb } from '../tests/helpers/postgres';
+import { startTestServer } from '../tests/helpers/temporal';
+import { startWorkerProcess } from '../tests/helpers/workerProcess';
+
+const args = process.argv.slice(2);
+const arg = (name: string, def: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
+const DIR = resolve(arg('--csv-dir', process.env.MARKET_DATA_DIR ?? '../shared/data/market'));
+const RATES = resolve(arg('--cash-rate-file', '../shared/data/rates/DTB3.csv'));
+const MODELS = args.includes('--models') ? arg('--models', '').split(',') : undefined;
+
+async function main(): Promise<void> {
+  if (!existsSync(DIR)) throw new Error(`no market data at ${DIR} (--csv-dir)`);
+  const [server, db] = await Promise.all([startTestServer(), createTestDb('weekly')]);
+  const taskQueue = `weekly-${randomUUID().slice(0, 6)}`;
+  const worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '2' } });
+  try {
+    for (const [label, asOf] of [
+      ['cold', arg('--first', '2026-02-06')],
+      ['the week after', arg('--second', '2026-02-13')],
+    ]) {
+      const t0 = performance.now();
+      const h = await startRetrain(server.env.client, {
+        taskQueue,
+        workflowId: `weekly-${asOf}-${randomUUID().slice(0, 6)}`,
+        input: { asOf, source: { kind: 'csv', dir: DIR, ...(existsSync(RATES) ? { cashRateFile: RATES } : {}) }, ...(MODELS ? { models: MODELS } : {}) },
+      });
+      const r = await h.result();
+      const seconds = (performance.now() - t0) / 1000;
+      console.log(`\n## ${label}: as of ${asOf}, ${(seconds / 60).toFixed(1)} min (${seconds.toFixed(0)} s)`);
+      for (const [task, o] of Object.entries(r.tasks)) console.log(`  ${task}: ${o!.assessment.folds} folds; fits ${JSON.stringify(o!.assessment.fits)}; ${o!.decision.reason.slice(0, 160)}`);
+      const steps = await db.db.select().from(runSteps).where(eq(runSteps.runId, r.runId));
+      const dur = (s: (typeof steps)[number]) => (s.finishedAt ? (s.finishedAt.getTime() - s.startedAt.getTime()) / 1000 : 0);
+      const byStage = new Map<string, number>();
+      for (const s of steps) {
+        const parts = s.step.split(':');
+        const key = parts[0] === 'fit' || parts[0] === 'refit' ? `${parts[0]}:${parts[1]}:${parts[2]}` : s.step;
+        byStage.set(key, (byStage.get(key) ?? 0) + dur(s));
+      }
+      console.log('  activity seconds by stage (summed over parallel activities; 2 slots):');
+      for (const [k, v] of [...byStage].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${k.padEnd(36)} ${v.toFixed(1).padStart(8)}`);
+    }
+  } finally {
+    await worker.kill('SIGTERM');
+    await server.stop();
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
