@@ -1,5 +1,6 @@
-import { ModelArtifactError } from '../errors';
-import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkFitInputs, checkPredictInputs, throwIfAborted, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkArtifact, ProbabilisticClassifier } from './modelBase';
+import { adamMoments, adamStep } from './optim/adam';
 
 export interface LogisticParams {
   l2: number;
@@ -15,15 +16,15 @@ export const DEFAULT_LOGISTIC: LogisticParams = { l2: 1e-3, maxIter: 500, learni
  * on the weighted mean cross-entropy. Expects standardised inputs (the model pipeline does
  * that). Deterministic: no randomness at all.
  */
-export class LogisticRegression implements Classifier {
+export class LogisticRegression extends ProbabilisticClassifier {
   static readonly NAME = 'logistic';
   readonly name = LogisticRegression.NAME;
   readonly version = 1;
   private W = new Float64Array(0); // (cols + 1) x classes, last row = bias
   private cols = 0;
-  private classes = 0;
 
   constructor(readonly params: LogisticParams = DEFAULT_LOGISTIC) {
+    super();
     if (!(params.l2 >= 0)) throw new RangeError(`logistic: l2 must be >= 0, got ${params.l2}`);
     if (!(params.maxIter >= 1)) throw new RangeError(`logistic: maxIter must be >= 1, got ${params.maxIter}`);
     if (!(params.learningRate > 0)) throw new RangeError(`logistic: learningRate must be > 0, got ${params.learningRate}`);
@@ -37,8 +38,7 @@ export class LogisticRegression implements Classifier {
     this.classes = K;
     const P = (cols + 1) * K;
     const W = new Float64Array(P);
-    const m = new Float64Array(P);
-    const v = new Float64Array(P);
+    const moments = adamMoments(P);
     const grad = new Float64Array(P);
     const w = weights ?? new Float64Array(rows).fill(1);
     const wSum = w.reduce((a, b) => a + b, 0);
@@ -46,7 +46,6 @@ export class LogisticRegression implements Classifier {
     const logits = new Float64Array(K);
     let loss = Infinity;
     let iter = 0;
-    const b1 = 0.9, b2 = 0.999, eps = 1e-8;
     for (iter = 1; iter <= this.params.maxIter; iter++) {
       grad.fill(0);
       let newLoss = 0;
@@ -76,11 +75,7 @@ export class LogisticRegression implements Classifier {
         newLoss += 0.5 * this.params.l2 * W[p] * W[p];
       }
       const lr = this.params.learningRate;
-      for (let p = 0; p < P; p++) {
-        m[p] = b1 * m[p] + (1 - b1) * grad[p];
-        v[p] = b2 * v[p] + (1 - b2) * grad[p] * grad[p];
-        W[p] -= (lr * (m[p] / (1 - b1 ** iter))) / (Math.sqrt(v[p] / (1 - b2 ** iter)) + eps);
-      }
+      adamStep(W, grad, moments, iter, lr);
       if (iter % 25 === 0) {
         await opts.onProgress?.({ step: iter, total: this.params.maxIter, metric: newLoss });
         throwIfAborted(opts.signal, this.name);
@@ -114,17 +109,13 @@ export class LogisticRegression implements Classifier {
     return out;
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.classes);
-  }
 
   toJSON(): ModelJSON {
     return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, W: Array.from(this.W) };
   }
 
   static fromJSON(json: ModelJSON): LogisticRegression {
-    if (json.name !== LogisticRegression.NAME) throw new ModelArtifactError(`expected a "${LogisticRegression.NAME}" model, got "${json.name}"`);
-    if (json.version !== 1) throw new ModelArtifactError(`unsupported ${LogisticRegression.NAME} model version ${json.version}`);
+    checkArtifact(json, LogisticRegression.NAME, 1);
     const m = new LogisticRegression(json.params as LogisticParams);
     m.cols = json.cols as number;
     m.classes = json.classes as number;

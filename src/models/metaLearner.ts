@@ -1,5 +1,5 @@
-import { ModelArtifactError } from '../errors';
-import { argmaxRows, checkFitInputs, checkPredictInputs, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkFitInputs, checkPredictInputs, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkArtifact, ProbabilisticClassifier } from './modelBase';
 import { LogisticRegression } from './logisticRegression';
 import { probaAccuracy, probaLogLoss } from './probabilityScores';
 
@@ -25,7 +25,7 @@ const EPS = 1e-6;
  * `crossFitProba` gives honest validation-window predictions (each time-ordered half scored
  * by a meta-learner fitted on the other half), which is what selection and reports use.
  */
-export class MetaLearner implements Classifier {
+export class MetaLearner extends ProbabilisticClassifier {
   static readonly NAME = 'meta';
   readonly name = MetaLearner.NAME;
   readonly version = 1;
@@ -33,10 +33,10 @@ export class MetaLearner implements Classifier {
   voteWeights = new Float64Array(0);
   private stack: LogisticRegression | null = null;
   private members = 0;
-  private classes = 0;
   selection: Record<MetaMethod, { logLoss: number; accuracy: number }> | null = null;
 
   constructor(readonly params: MetaParams = DEFAULT_META) {
+    super();
     if (!['auto', 'soft_vote', 'stacked'].includes(params.method)) throw new RangeError(`meta: method must be auto, soft_vote or stacked, got "${params.method}"`);
   }
 
@@ -98,9 +98,6 @@ export class MetaLearner implements Classifier {
     return out;
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.classes);
-  }
 
   /** Honest predictions for the fitting rows themselves (two time-ordered halves, purged by day). */
   async crossFitProba(X: Matrix, y: Int32Array, weights?: Float64Array, rowDays?: Int32Array, purgeDays = 0): Promise<Float64Array> {
@@ -122,8 +119,7 @@ export class MetaLearner implements Classifier {
   }
 
   static fromJSON(json: ModelJSON): MetaLearner {
-    if (json.name !== MetaLearner.NAME) throw new ModelArtifactError(`expected a "${MetaLearner.NAME}" model, got "${json.name}"`);
-    if (json.version !== 1) throw new ModelArtifactError(`unsupported ${MetaLearner.NAME} model version ${json.version}`);
+    checkArtifact(json, MetaLearner.NAME, 1);
     const m = new MetaLearner(json.params as MetaParams);
     m.method = json.method as MetaMethod;
     m.members = json.members as number;

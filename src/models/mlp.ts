@@ -1,6 +1,6 @@
-import { ModelArtifactError } from '../errors';
 import { Rng } from '../util/rng';
-import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkFitInputs, checkPredictInputs, throwIfAborted, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkArtifact, ProbabilisticClassifier } from './modelBase';
 import { initTfBackend, tf } from './tf/backend';
 import { matMulFast } from './tf/matmul';
 
@@ -32,16 +32,16 @@ interface Layer {
  * so a run is reproducible. Inference is plain JS over the stored weights, so predictions do
  * not depend on which tfjs backend loaded.
  */
-export class Mlp implements Classifier {
+export class Mlp extends ProbabilisticClassifier {
   static readonly NAME = 'mlp';
   readonly name = Mlp.NAME;
   readonly version = 1;
   private layers: Layer[] = [];
   private cols = 0;
-  private classes = 0;
   backend: string | null = null;
 
   constructor(readonly params: MlpParams = DEFAULT_MLP) {
+    super();
     if (!Array.isArray(params.hidden) || params.hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new RangeError(`mlp: hidden must be a list of positive integers, got ${JSON.stringify(params.hidden)}`);
     if (!(params.epochs >= 1)) throw new RangeError(`mlp: epochs must be >= 1, got ${params.epochs}`);
     if (!(params.batchSize >= 1)) throw new RangeError(`mlp: batchSize must be >= 1, got ${params.batchSize}`);
@@ -178,17 +178,13 @@ export class Mlp implements Classifier {
     return h;
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.classes);
-  }
 
   toJSON(): ModelJSON {
     return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, layers: this.layers.map((L) => ({ W: Array.from(L.W), b: Array.from(L.b), inDim: L.inDim, outDim: L.outDim })) };
   }
 
   static fromJSON(json: ModelJSON): Mlp {
-    if (json.name !== Mlp.NAME) throw new ModelArtifactError(`expected a "${Mlp.NAME}" model, got "${json.name}"`);
-    if (json.version !== 1) throw new ModelArtifactError(`unsupported ${Mlp.NAME} model version ${json.version}`);
+    checkArtifact(json, Mlp.NAME, 1);
     const m = new Mlp(json.params as MlpParams);
     m.cols = json.cols as number;
     m.classes = json.classes as number;

@@ -1,6 +1,7 @@
 import { ModelArtifactError } from '../errors';
 import { Rng } from '../util/rng';
-import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkArtifact, ProbabilisticClassifier } from './modelBase';
 import { applyBins, checkBinningMode, computeEdges, type BinningMode } from './tree/binning';
 import { accumulateTree, ClassificationTreeGrower, treeFromJSON, treeToJSON, type FlatTree } from './tree/classificationTree';
 
@@ -24,18 +25,18 @@ export const DEFAULT_FOREST: ForestParams = { nTrees: 100, maxDepth: 12, minSamp
  * multiplies its sample weight), per-split feature sampling, out-of-bag accuracy.
  * ExtraTrees (extraTrees.ts) is the same forest with random thresholds and no bootstrap.
  */
-export class RandomForest implements Classifier {
+export class RandomForest extends ProbabilisticClassifier {
   static readonly NAME: string = 'random_forest';
   readonly version = 1;
   protected trees: FlatTree[] = [];
   protected cols = 0;
-  protected classes = 0;
   oobScore: number | null = null;
 
   constructor(
     readonly params: ForestParams = DEFAULT_FOREST,
     protected readonly randomThresholds = false,
   ) {
+    super();
     if (!(params.nTrees >= 1)) throw new RangeError(`${this.name}: nTrees must be >= 1, got ${params.nTrees}`);
     if (!(params.maxDepth >= 1)) throw new RangeError(`${this.name}: maxDepth must be >= 1, got ${params.maxDepth}`);
     if (!(params.minSamplesLeaf >= 1)) throw new RangeError(`${this.name}: minSamplesLeaf must be >= 1, got ${params.minSamplesLeaf}`);
@@ -117,17 +118,13 @@ export class RandomForest implements Classifier {
     return out;
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.classes);
-  }
 
   toJSON(): ModelJSON {
     return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, oobScore: this.oobScore, trees: this.trees.map(treeToJSON) };
   }
 
   protected restore(json: ModelJSON): this {
-    if (json.name !== this.name) throw new ModelArtifactError(`expected a "${this.name}" model, got "${json.name}"`);
-    if (json.version !== this.version) throw new ModelArtifactError(`unsupported ${this.name} model version ${json.version}`);
+    checkArtifact(json, this.name, this.version);
     this.cols = json.cols as number;
     this.classes = json.classes as number;
     this.oobScore = (json.oobScore as number | null) ?? null;

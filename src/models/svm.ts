@@ -1,6 +1,7 @@
-import { ModelArtifactError } from '../errors';
 import { Rng } from '../util/rng';
-import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkFitInputs, checkPredictInputs, throwIfAborted, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
+import { checkArtifact, ProbabilisticClassifier } from './modelBase';
+import { adamMoments, adamStep } from './optim/adam';
 
 export interface SvmParams {
   /** Regularisation strength (inverse of sklearn's C): objective = l2/2 |w|^2 + mean weighted loss. */
@@ -23,7 +24,7 @@ export const DEFAULT_SVM: SvmParams = { l2: 1e-3, kernel: 'linear', gamma: 0.05,
  * weighted training margins) and normalisation across classes for probabilities. The RBF
  * option maps inputs through random Fourier features first, so it stays linear in cost.
  */
-export class Svm implements Classifier {
+export class Svm extends ProbabilisticClassifier {
   static readonly NAME = 'svm';
   readonly name = Svm.NAME;
   readonly version = 1;
@@ -31,9 +32,9 @@ export class Svm implements Classifier {
   private platt: Float64Array = new Float64Array(0); // per class: a, b
   private rff: { W: Float64Array; b: Float64Array } | null = null;
   private cols = 0;
-  private classes = 0;
 
   constructor(readonly params: SvmParams = DEFAULT_SVM) {
+    super();
     if (!(params.l2 > 0)) throw new RangeError(`svm: l2 must be > 0, got ${params.l2}`);
     if (params.kernel !== 'linear' && params.kernel !== 'rbf') throw new RangeError(`svm: kernel must be "linear" or "rbf", got "${params.kernel}"`);
     if (!(params.maxIter >= 1)) throw new RangeError(`svm: maxIter must be >= 1, got ${params.maxIter}`);
@@ -73,11 +74,9 @@ export class Svm implements Classifier {
     if (!(wSum > 0)) throw new RangeError(`${this.name}: all sample weights are zero`);
     const P = (dim + 1) * K;
     const W = new Float64Array(P);
-    const m = new Float64Array(P);
-    const v = new Float64Array(P);
+    const moments = adamMoments(P);
     const grad = new Float64Array(P);
     const margin = new Float64Array(K);
-    const b1 = 0.9, b2 = 0.999, eps = 1e-8;
     let loss = Infinity;
     let iter = 1;
     for (; iter <= this.params.maxIter; iter++) {
@@ -107,11 +106,7 @@ export class Svm implements Classifier {
         newLoss += 0.5 * this.params.l2 * W[q] * W[q];
       }
       const lr = this.params.learningRate;
-      for (let q = 0; q < P; q++) {
-        m[q] = b1 * m[q] + (1 - b1) * grad[q];
-        v[q] = b2 * v[q] + (1 - b2) * grad[q] * grad[q];
-        W[q] -= (lr * (m[q] / (1 - b1 ** iter))) / (Math.sqrt(v[q] / (1 - b2 ** iter)) + eps);
-      }
+      adamStep(W, grad, moments, iter, lr);
       if (iter % 10 === 0) {
         await opts.onProgress?.({ step: iter, total: this.params.maxIter, metric: newLoss });
         throwIfAborted(opts.signal, this.name);
@@ -151,9 +146,6 @@ export class Svm implements Classifier {
     return out;
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.classes);
-  }
 
   toJSON(): ModelJSON {
     return {
@@ -169,8 +161,7 @@ export class Svm implements Classifier {
   }
 
   static fromJSON(json: ModelJSON): Svm {
-    if (json.name !== Svm.NAME) throw new ModelArtifactError(`expected a "${Svm.NAME}" model, got "${json.name}"`);
-    if (json.version !== 1) throw new ModelArtifactError(`unsupported ${Svm.NAME} model version ${json.version}`);
+    checkArtifact(json, Svm.NAME, 1);
     const m = new Svm(json.params as SvmParams);
     m.cols = json.cols as number;
     m.classes = json.classes as number;

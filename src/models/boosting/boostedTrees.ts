@@ -1,6 +1,7 @@
 import { ModelArtifactError } from '../../errors';
 import { Rng } from '../../util/rng';
-import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
+import { checkFitInputs, checkPredictInputs, throwIfAborted, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
+import { checkArtifact, ProbabilisticClassifier } from '../modelBase';
 import { applyBins, checkBinningMode, computeEdges, type BinningMode } from '../tree/binning';
 import { addTreeOutput, GradientTreeGrower, regressionTreeFromJSON, regressionTreeToJSON, type RegressionTree } from '../tree/gradientTree';
 
@@ -37,19 +38,19 @@ export interface BoostingParams {
  * class per round. Sample weights scale every row's gradient and hessian, so weight 2 is the
  * same as the row twice and weight 0 is the row removed. Subclasses only choose defaults.
  */
-export class BoostedTrees implements Classifier {
+export class BoostedTrees extends ProbabilisticClassifier {
   readonly version = 1;
   /** trees[round][class] */
   protected trees: RegressionTree[][] = [];
   protected baseScore = new Float64Array(0);
   protected cols = 0;
-  protected classes = 0;
   bestRound: number | null = null;
 
   constructor(
     readonly name: string,
     readonly params: BoostingParams,
   ) {
+    super();
     const need = (ok: boolean, msg: string) => {
       if (!ok) throw new RangeError(`${name}: ${msg}`);
     };
@@ -211,9 +212,6 @@ export class BoostedTrees implements Classifier {
     return out;
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.classes);
-  }
 
   toJSON(): ModelJSON {
     return {
@@ -229,8 +227,7 @@ export class BoostedTrees implements Classifier {
   }
 
   protected restore(json: ModelJSON): this {
-    if (json.name !== this.name) throw new ModelArtifactError(`expected a "${this.name}" model, got "${json.name}"`);
-    if (json.version !== this.version) throw new ModelArtifactError(`unsupported ${this.name} model version ${json.version}`);
+    checkArtifact(json, this.name, this.version);
     this.cols = json.cols as number;
     this.classes = json.classes as number;
     this.baseScore = Float64Array.from(json.baseScore as number[]);
