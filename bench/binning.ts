@@ -5,7 +5,7 @@
  * settings (one accuracy on noisy data moves by about a point under any of them, so means are
  * compared). Prints a table; not a test. Options: --only kind,kind
  */
-import { createModel } from '../src/models/registry';
+import { createModel } from '../src/models/modelKinds';
 import type { BinningMode } from '../src/models/tree/binning';
 import { realSignalProblem, syntheticProblem, type Problem } from './problems';
 

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createModel, ENSEMBLE_KINDS } from '../src/models/registry';
+import { createModel, ENSEMBLE_KINDS } from '../src/models/modelKinds';
 import { initTfBackend } from '../src/models/tf/backend';
 import { realSignalProblem, syntheticProblem, type Problem } from './problems';
 

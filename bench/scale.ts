@@ -19,7 +19,7 @@ import { fitCandidate } from '../src/evaluation/protocol/fitCandidate';
 import { runCandidates } from '../src/evaluation/protocol/candidateSpecs';
 import { protocolFolds } from '../src/evaluation/protocol/plan';
 import { buildPanel } from '../src/features/panel';
-import { DEFAULT_MODEL_KINDS } from '../src/models/registry';
+import { DEFAULT_MODEL_KINDS } from '../src/models/modelKinds';
 import { labelRegimes } from '../src/regimes/regimeLabeler';
 import { loadDataset, saveDataset } from '../src/store/datasetStore';
 import { upsertRunStart } from '../src/store/runStore';

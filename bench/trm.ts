@@ -13,7 +13,7 @@ import { gatherRows, splitRows, SPLIT_TEST } from '../src/datasets/dataset';
 import { datasetsFromSource } from '../src/datasets/datasetFromSource';
 import { evaluatePerRegime } from '../src/evaluation/perRegime';
 import { applyStandardizer } from '../src/features/standardize';
-import { createModel } from '../src/models/registry';
+import { createModel } from '../src/models/modelKinds';
 import { initTfBackend } from '../src/models/tf/backend';
 import { Trm } from '../src/models/trm/trm';
 import { REGIMES } from '../src/regimes/regimes';

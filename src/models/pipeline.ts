@@ -4,7 +4,7 @@ import { applyStandardizer, type Standardizer } from '../features/standardize';
 import type { Classifier, Matrix, ModelJSON } from './classifier';
 import { readArtifactJson } from './ensemblePipeline';
 import type { Predictor } from './predictor';
-import { modelFromJSON } from './registry';
+import { modelFromJSON } from './modelKinds';
 
 /**
  * What gets stored in the registry: the classifier plus everything needed to use it on new

@@ -4,7 +4,7 @@ import { DatasetConfigSchema } from '../datasets/config';
 import { DEFAULT_GATE } from '../evaluation/promotionGate';
 import { DEFAULT_CALIBRATED_DRIFT } from '../monitoring/calibratedDrift';
 import { InvalidConfigError } from '../errors';
-import { DEFAULT_MODEL_KINDS, MODEL_KINDS } from '../models/registry';
+import { DEFAULT_MODEL_KINDS, MODEL_KINDS } from '../models/modelKinds';
 import { isIsoDate } from '../util/dates';
 import { DEFAULT_TASKS, TASK_NAMES } from './tasks';
 

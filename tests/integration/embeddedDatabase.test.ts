@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lockPathFor, readLock } from '../../src/db/embedded/dirLock';
 import { openEmbedded } from '../../src/db/embedded/embeddedDatabase';
 import { models, runs } from '../../src/db/schema';
-import { DEFAULT_MODEL_KINDS } from '../../src/models/registry';
+import { DEFAULT_MODEL_KINDS } from '../../src/models/modelKinds';
 import { findTemporalCli } from '../../src/temporal/devServer';
 import { descendants, embeddedEnv, freePort, runCli, startCli, type CliProcess, type CliResult } from '../helpers/cliProcess';
 import { fastInput } from '../helpers/fastConfig';

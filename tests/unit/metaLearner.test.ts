@@ -4,7 +4,7 @@ import { EnsemblePipeline } from '../../src/models/ensemblePipeline';
 import { MetaLearner } from '../../src/models/metaLearner';
 import { ModelPipeline } from '../../src/models/pipeline';
 import type { Predictor } from '../../src/models/predictor';
-import { createModel } from '../../src/models/registry';
+import { createModel } from '../../src/models/modelKinds';
 import { accuracyOf, nonlinearProblem } from '../helpers/problems';
 
 const identity = { mean: [0, 0, 0, 0, 0], std: [1, 1, 1, 1, 1] };

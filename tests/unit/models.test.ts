@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Classifier } from '../../src/models/classifier';
-import { createModel, DEFAULT_MODEL_KINDS, ENSEMBLE_KINDS, modelFromJSON } from '../../src/models/registry';
+import { createModel, DEFAULT_MODEL_KINDS, ENSEMBLE_KINDS, modelFromJSON } from '../../src/models/modelKinds';
 import { accuracyOf, agreement, maxAbsDiff, meanAbsDiff, nonlinearProblem, pickRows } from '../helpers/problems';
 
 /**

@@ -6,7 +6,7 @@ import { datasetConfig } from '../../src/datasets/config';
 import { windowProblem } from '../../src/evaluation/protocol/windowProblem';
 import { datasetsFromSource } from '../../src/datasets/datasetFromSource';
 import type { Matrix } from '../../src/models/classifier';
-import { modelFromJSON } from '../../src/models/registry';
+import { modelFromJSON } from '../../src/models/modelKinds';
 import { initTfBackend, tf } from '../../src/models/tf/backend';
 import { Trm } from '../../src/models/trm/trm';
 import { classWeights, DEFAULT_TRM_LOSS, profitWeight, trmLoss } from '../../src/models/trm/trmLoss';

@@ -4,7 +4,7 @@ import { InsufficientDataError } from '../../errors';
 import { applyStandardizer, fitStandardizer, type Standardizer } from '../../features/standardize';
 import type { FitOptions, FitReport, Matrix, ModelJSON } from '../../models/classifier';
 import { ModelPipeline } from '../../models/pipeline';
-import { createModel, earlyStoppingOf } from '../../models/registry';
+import { createModel, earlyStoppingOf } from '../../models/modelKinds';
 import type { RegimeMixReport } from '../../sampling/balancedSampler';
 import { innerSplit, type FoldSpec } from '../../sampling/folds';
 import { trainingSet } from '../../sampling/trainingSet';
