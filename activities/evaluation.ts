@@ -1,38 +1,23 @@
 import { Context } from '@temporalio/activity';
 import { assessProtocol, type CandidateOos } from '../src/evaluation/protocol/assess';
 import { candidateHash } from '../src/evaluation/protocol/candidates';
-import type { ProtocolSettings } from '../src/evaluation/protocol/fitCandidate';
 import { allFolds, foldAt, foldRef, protocolFolds, type StoredPlan } from '../src/evaluation/protocol/plan';
 import { championCandidate, runCandidates } from '../src/evaluation/protocol/candidateSpecs';
 import { runFold } from '../src/evaluation/protocol/runFold';
 import { sameInputsAndClasses } from '../src/models/predictor';
 import { steps } from '../src/pipeline/steps';
 import { championAt } from '../src/store/aliasStore';
-import { loadDataset, type StoredDataset } from '../src/store/datasetStore';
-import { evaluationDetail, recordTrials, saveEvaluationDetail, saveMetrics, trialsOf } from '../src/store/evaluationStore';
-import { postgresFoldCache } from '../src/store/foldCache';
-import { getFold } from '../src/store/foldStore';
+import { loadDataset } from '../src/store/datasetStore';
+import { recordTrials, saveEvaluationDetail, saveMetrics, trialsOf } from '../src/store/evaluationStore';
 import { getRun } from '../src/store/runStore';
-import { loadModelIfPresent, modelRow, saveModelArtifact } from '../src/store/modelStore';
+import { loadModelIfPresent, modelRow } from '../src/store/modelStore';
 import { stableId } from '../src/util/hash';
-import type { AssessmentResult, EvaluationPlan, FitResult, TaskName } from '../workflows/types';
+import type { AssessmentResult, EvaluationPlan, FitResult } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { loadPlan, planCandidate, storeFoldModel, taskContext, type TaskRef } from './taskContext';
 import { trainingHooks } from './fitHooks';
 import { loadRunConfig } from './runs';
 import { runStep } from './steps';
-
-type TaskRef = { runId: string; task: TaskName; datasetId: string };
-
-export async function loadPlan(deps: ActivityDeps, a: TaskRef): Promise<StoredPlan> {
-  const plan = (await evaluationDetail(deps.db, a.runId, a.task, 'plan')) as StoredPlan | null;
-  if (!plan) throw new Error(`run ${a.runId} has no evaluation plan for ${a.task}`);
-  return plan;
-}
-
-export function settingsOf(cfg: Awaited<ReturnType<typeof loadRunConfig>>, ds: StoredDataset): ProtocolSettings & { feed: string } {
-  const folds = protocolFolds(ds, cfg.config.dataset);
-  return { dataset: cfg.config.dataset, gap: folds.gap, feed: ds.feed };
-}
 
 export function createEvaluationActivities(deps: ActivityDeps) {
   return {
@@ -75,34 +60,15 @@ export function createEvaluationActivities(deps: ActivityDeps) {
     async fitFold(a: TaskRef & { candidate: string; fold: number }): Promise<FitResult> {
       const step = steps.fit(a.task, a.candidate, a.fold);
       return runStep(deps, a.runId, step, async () => {
-        const cfg = await loadRunConfig(deps.db, a.runId);
-        const ds = await loadDataset(deps.db, a.datasetId);
-        const spec = (await loadPlan(deps, a)).candidates.find((c) => c.key === a.candidate);
-        if (!spec) throw new Error(`candidate ${a.candidate} is not in the plan`);
-        const s = settingsOf(cfg, ds);
-        const fold = foldAt(protocolFolds(ds, cfg.config.dataset), a.fold);
+        const { cfg, ds, folds, settings, cache } = await taskContext(deps, a);
+        const spec = planCandidate(await loadPlan(deps, a), a.candidate);
+        const fold = foldAt(folds, a.fold);
         const training = await trainingHooks(deps, a.runId, step, `fit ${spec.kind} fold ${a.fold}`, cfg.config.checkpointSeconds);
-        const out = await runFold(ds, fold, spec, s, postgresFoldCache(deps.db, { task: a.task, feed: ds.feed }), training.hooks);
+        const out = await runFold(ds, fold, spec, settings, cache, training.hooks);
         await training.done();
         if (fold.role === 'final') {
           // The kind's model trained up to the final window: the run's stored candidate.
-          const cached = await getFold(deps.db, out.key);
-          await saveModelArtifact(deps.db, {
-            id: stableId('m', a.runId, a.task, a.candidate),
-            runId: a.runId,
-            datasetId: a.datasetId,
-            task: a.task,
-            kind: spec.kind,
-            feed: ds.feed,
-            role: 'candidate',
-            candidateHash: candidateHash(a.task, spec, cfg.config.dataset),
-            asOf: ds.asOf,
-            trainedFrom: out.summary.trainedFrom,
-            trainedThrough: out.summary.trainedThrough,
-            params: spec.params,
-            trainSummary: out.summary,
-            artifact: cached!.artifact,
-          });
+          await storeFoldModel(deps, a, { cfg, ds }, spec, out, { id: stableId('m', a.runId, a.task, a.candidate), role: 'candidate' });
         }
         deps.logger.info({ runId: a.runId, task: a.task, candidate: a.candidate, fold: a.fold, source: out.source, seconds: out.summary.seconds }, 'fold done');
         return { candidate: a.candidate, fold: a.fold, source: out.source, seconds: out.source === 'fitted' ? out.summary.seconds : 0, resumedFrom: out.source === 'fitted' ? (out.summary.report.resumedFrom ?? null) : null };
@@ -116,12 +82,8 @@ export function createEvaluationActivities(deps: ActivityDeps) {
      */
     async assessCandidates(a: TaskRef): Promise<AssessmentResult> {
       return runStep(deps, a.runId, steps.assess(a.task), async () => {
-        const cfg = await loadRunConfig(deps.db, a.runId);
-        const ds = await loadDataset(deps.db, a.datasetId);
+        const { cfg, ds, folds: plan, settings: s, cache } = await taskContext(deps, a);
         const stored = await loadPlan(deps, a);
-        const plan = protocolFolds(ds, cfg.config.dataset);
-        const s = settingsOf(cfg, ds);
-        const cache = postgresFoldCache(deps.db, { task: a.task, feed: ds.feed });
         const fits = { fitted: 0, reused: 0, repredicted: 0 };
         for (const st of (await getRun(deps.db, a.runId))?.steps ?? []) {
           const src = (st.summary as { source?: keyof typeof fits } | null)?.source;

@@ -5,7 +5,7 @@ import { loadDataset } from '../src/store/datasetStore';
 import { evaluationDetail } from '../src/store/evaluationStore';
 import type { GateResult, TaskName } from '../workflows/types';
 import type { ActivityDeps } from './deps';
-import { loadPlan } from './evaluation';
+import { loadPlan } from './taskContext';
 import { loadRunConfig } from './runs';
 import { runStep } from './steps';
 

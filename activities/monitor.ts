@@ -8,7 +8,7 @@ import { addReplayRows, saveDrift } from '../src/store/monitoringStore';
 import { loadModelIfPresent } from '../src/store/modelStore';
 import type { MonitorResult, TaskName } from '../workflows/types';
 import type { ActivityDeps } from './deps';
-import { loadPlan } from './evaluation';
+import { loadPlan } from './taskContext';
 import { loadRunConfig } from './runs';
 import { runStep } from './steps';
 

@@ -1,24 +1,17 @@
 import { candidateHash, metaCandidateHash, META_KIND } from '../src/evaluation/protocol/candidates';
 import { fitMetaOnHistory, type MemberFold } from '../src/evaluation/protocol/metaFolds';
-import { protocolFolds } from '../src/evaluation/protocol/plan';
 import { runFold } from '../src/evaluation/protocol/runFold';
 import { EnsemblePipeline } from '../src/models/ensemblePipeline';
 import { DEFAULT_META, type MetaParams } from '../src/models/metaLearner';
 import { ModelPipeline } from '../src/models/pipeline';
 import { steps } from '../src/pipeline/steps';
-import { loadDataset } from '../src/store/datasetStore';
-import { postgresFoldCache } from '../src/store/foldCache';
-import { getFold } from '../src/store/foldStore';
-import { loadModel, saveModel, saveModelArtifact } from '../src/store/modelStore';
+import { loadModel, saveModel } from '../src/store/modelStore';
 import { stableId } from '../src/util/hash';
-import type { RefitResult, TaskName } from '../workflows/types';
+import type { RefitResult } from '../workflows/types';
 import type { ActivityDeps } from './deps';
-import { loadPlan, settingsOf } from './evaluation';
+import { loadPlan, planCandidate, storeFoldModel, taskContext, type TaskRef } from './taskContext';
 import { trainingHooks } from './fitHooks';
-import { loadRunConfig } from './runs';
 import { runStep } from './steps';
-
-type TaskRef = { runId: string; task: TaskName; datasetId: string };
 
 const refitId = (a: TaskRef, candidate: string) => stableId('m', a.runId, a.task, `refit:${candidate}`);
 
@@ -31,31 +24,13 @@ export function createRefitActivities(deps: ActivityDeps) {
     async refitCandidate(a: TaskRef & { candidate: string; asMember?: boolean }): Promise<RefitResult> {
       const step = steps.refit(a.task, a.candidate);
       return runStep(deps, a.runId, step, async () => {
-        const cfg = await loadRunConfig(deps.db, a.runId);
-        const ds = await loadDataset(deps.db, a.datasetId);
-        const spec = (await loadPlan(deps, a)).candidates.find((c) => c.key === a.candidate);
-        if (!spec) throw new Error(`candidate ${a.candidate} is not in the plan`);
-        const plan = protocolFolds(ds, cfg.config.dataset);
+        const { cfg, ds, folds, settings, cache } = await taskContext(deps, a);
+        const spec = planCandidate(await loadPlan(deps, a), a.candidate);
         const training = await trainingHooks(deps, a.runId, step, `refit ${spec.kind}`, cfg.config.checkpointSeconds);
-        const out = await runFold(ds, plan.refit, spec, settingsOf(cfg, ds), postgresFoldCache(deps.db, { task: a.task, feed: ds.feed }), training.hooks);
+        const out = await runFold(ds, folds.refit, spec, settings, cache, training.hooks);
         await training.done();
         const modelId = refitId(a, a.candidate);
-        await saveModelArtifact(deps.db, {
-          id: modelId,
-          runId: a.runId,
-          datasetId: a.datasetId,
-          task: a.task,
-          kind: spec.kind,
-          feed: ds.feed,
-          role: a.asMember ? 'refit_member' : 'refit',
-          candidateHash: candidateHash(a.task, spec, cfg.config.dataset),
-          asOf: ds.asOf,
-          trainedFrom: out.summary.trainedFrom,
-          trainedThrough: out.summary.trainedThrough,
-          params: spec.params,
-          trainSummary: { ...out.summary, source: out.source },
-          artifact: (await getFold(deps.db, out.key))!.artifact,
-        });
+        await storeFoldModel(deps, a, { cfg, ds }, spec, out, { id: modelId, role: a.asMember ? 'refit_member' : 'refit' });
         deps.logger.info({ runId: a.runId, task: a.task, modelId, kind: spec.kind, trainedThrough: out.summary.trainedThrough, source: out.source }, 'refit stored');
         return { candidate: a.candidate, modelId, kind: spec.kind, trainedFrom: out.summary.trainedFrom, trainedThrough: out.summary.trainedThrough, seconds: out.source === 'fitted' ? out.summary.seconds : 0, resumedFrom: out.source === 'fitted' ? (out.summary.report.resumedFrom ?? null) : null };
       });
@@ -68,13 +43,9 @@ export function createRefitActivities(deps: ActivityDeps) {
     async refitMeta(a: TaskRef & { members: string[] }): Promise<RefitResult> {
       return runStep(deps, a.runId, steps.refitMeta(a.task), async () => {
         const started = Date.now();
-        const cfg = await loadRunConfig(deps.db, a.runId);
-        const ds = await loadDataset(deps.db, a.datasetId);
+        const { cfg, ds, folds: plan, settings: s, cache } = await taskContext(deps, a);
         const stored = await loadPlan(deps, a);
-        const plan = protocolFolds(ds, cfg.config.dataset);
-        const s = settingsOf(cfg, ds);
-        const cache = postgresFoldCache(deps.db, { task: a.task, feed: ds.feed });
-        const specs = a.members.map((m) => stored.candidates.find((c) => c.key === m)!);
+        const specs = a.members.map((m) => planCandidate(stored, m));
         const history: MemberFold[] = [];
         for (const f of [...plan.cv, plan.final]) {
           const outs = [];

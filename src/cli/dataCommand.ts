@@ -9,7 +9,7 @@ import { parseSymbolsArgument, type SymbolSelection } from '../data/symbols';
 import { runUniverse, universeSymbols } from '../data/universe';
 import { fromUtcDate, isIsoDate } from '../util/dates';
 import { cliContext, withDb } from './context';
-import { sourceOption } from './sourceOption';
+import { withSourceOptions, sourceOption } from './sourceOption';
 
 interface DataOptions {
   source?: string;
@@ -55,11 +55,7 @@ async function plan(o: DataOptions) {
 }
 
 function dataOptions(cmd: Command): Command {
-  return cmd
-    .option('--source <kind>', 'csv | synthetic | online', 'csv')
-    .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files (default MARKET_DATA_DIR)')
-    .option('--seed <n>', 'synthetic market seed')
-    .option('--symbols <list>', 'signal symbols besides the market inputs: A,B,C | @FILE (one per line, # comments) | all')
+  return withSourceOptions(cmd, 'csv')
     .option('--on-bad-row <mode>', 'reject (refuse the file) | quarantine (leave the row out and record it)', 'reject')
     .option('--until <date>', 'last date to keep (default today)')
     .option('--json', 'print per symbol { rows, first, last, warnings, errors, quarantined } as JSON');

@@ -10,7 +10,7 @@ import { wilsonInterval } from '../evaluation/stats/proportion';
 import type { RetrainInput } from '../../workflows/types';
 import { symbolsOption } from './dataCommand';
 import { withSignalSymbols } from './runInput';
-import { sourceOption } from './sourceOption';
+import { sourceOption, withSourceOptions } from './sourceOption';
 
 interface ProtocolFlags {
   task: string;
@@ -37,21 +37,18 @@ const progress = (json: boolean | undefined) => (what: string) => {
   if (!json) process.stderr.write(`  ${what}\n`);
 };
 
-/** `evaluate` and `audit placebo`: the selection protocol offline, as other people's scripts call it (keep the JSON stable). */
-export function registerEvaluateCommands(program: Command): void {
-  program
-    .command('evaluate')
-    .description('run the purged walk-forward selection protocol once, offline (no Temporal), and print what it would decide')
-    .requiredOption('--task <task>', 'strategy | signal')
-    .requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)')
-    .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
-    .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
-    .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
-    .option('--seed <n>', 'synthetic market seed')
-    .option('--symbols <list>', 'signal symbols: A,B,C | @FILE | all (as for run)')
+function protocolOptions(cmd: Command): Command {
+  return withSourceOptions(cmd.requiredOption('--task <task>', 'strategy | signal').requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)'))
     .option('--models <kinds...>', 'model kinds to evaluate')
     .option('--config <json>', 'JSON overrides, as for run')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON');
+}
+
+/** `evaluate` and `audit placebo`: the selection protocol offline, as other people's scripts call it (keep the JSON stable). */
+export function registerEvaluateCommands(program: Command): void {
+  protocolOptions(
+    program.command('evaluate').description('run the purged walk-forward selection protocol once, offline (no Temporal), and print what it would decide'),
+  )
     .action(async (o) => {
       const { cfg, ds } = await datasetFor(o, sourceOption(o));
       const a = await runSelectionProtocol(ds, cfg, { onProgress: progress(o.json) });
@@ -73,21 +70,9 @@ export function registerEvaluateCommands(program: Command): void {
     });
 
   const audit = program.command('audit').description('audits of the selection protocol');
-  audit
-    .command('placebo')
-    .description('run the whole selection protocol N times on labels permuted in blocks; count how often it promotes noise')
-    .requiredOption('--task <task>', 'strategy | signal')
-    .requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)')
-    .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
-    .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
-    .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
-    .option('--seed <n>', 'synthetic market seed')
+  protocolOptions(audit.command('placebo').description('run the whole selection protocol N times on labels permuted in blocks; count how often it promotes noise'))
     .option('--trials <n>', 'placebo trials', '20')
     .option('--block <days>', 'permutation block length in rows per symbol (>= the horizon; default 4 x (lag + horizon))')
-    .option('--symbols <list>', 'signal symbols: A,B,C | @FILE | all (as for run)')
-    .option('--models <kinds...>', 'model kinds to evaluate')
-    .option('--config <json>', 'JSON overrides, as for run')
-    .option('--json', 'print JSON')
     .action(async (o) => {
       const { cfg, ds } = await datasetFor(o, sourceOption(o));
       const trials = Number(o.trials);

@@ -13,7 +13,7 @@ import { cliContext, withClient, withDb } from './context';
 import { runDev } from './dev';
 import { formatRunSummary } from './runSummary';
 import { runWorker } from './worker';
-import { sourceOption } from './sourceOption';
+import { sourceOption, withSourceOptions } from './sourceOption';
 import { registerDataCommands, symbolsOption } from './dataCommand';
 import { withSignalSymbols } from './runInput';
 import { defaultReportPath, reportHtml, serveReport, writeReportFile } from './reportCommand';
@@ -52,17 +52,14 @@ program
     await withDb(ctx, async (db) => ctx.logger.info({ database: db.describe }, 'migrations applied'));
   });
 
-program
-  .command('run')
-  .description('start a manual retrain, wait for it and print a summary')
-  .requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)', isoDate)
-  .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
-  .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
-  .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
-  .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
-  .option('--seed <n>', 'synthetic market seed')
+withSourceOptions(
+  program
+    .command('run')
+    .description('start a manual retrain, wait for it and print a summary')
+    .requiredOption('--as-of <date>', 'as-of date (YYYY-MM-DD)', isoDate)
+    .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal']),
+)
   .option('--models <kinds...>', 'model kinds to train')
-  .option('--symbols <list>', 'signal symbols: A,B,C | @FILE (one per line, # comments) | all (every <SYMBOL>.csv)')
   .option('--config <json>', 'JSON overrides: {"dataset":...,"modelParams":...,"gate":...}')
   .option('--no-wait', 'print the workflow id and return')
   .action(async (o) => {
@@ -158,14 +155,8 @@ const scheduleSettings = () => {
   const s = ctx.config.schedule;
   return { ctx, settings: { scheduleId: s.id, taskQueue: ctx.config.temporal.taskQueue, timeZone: s.timeZone, dayOfWeek: s.dayOfWeek, hour: s.hour, minute: s.minute, catchupWindow: s.catchupWindow } };
 };
-sched
-  .command('create')
-  .description('create or update the schedule (idempotent)')
-  .option('--source <kind>', 'synthetic | csv | online', 'synthetic')
-  .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files')
-  .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
+withSourceOptions(sched.command('create').description('create or update the schedule (idempotent)'))
   .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
-  .option('--symbols <list>', 'signal symbols: A,B,C | @FILE | all')
   .action(async (o) => {
     const { ctx, settings } = scheduleSettings();
     const config = o.symbols === undefined ? undefined : withSignalSymbols(undefined, await symbolsOption(o.symbols));

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { SourceSpec } from '../data/sources/types';
 
 /** `--source synthetic|csv|online` with `--csv-dir` (or MARKET_DATA_DIR), `--cash-rate-file` (or CASH_RATE_FILE) and `--seed`, as a source spec. */
@@ -12,4 +12,14 @@ export function sourceOption(o: { source?: string; csvDir?: string; seed?: strin
   if (o.source === 'online') return { kind: 'online' };
   if (o.source !== undefined && o.source !== 'synthetic') throw new InvalidArgumentError(`--source must be synthetic, csv or online, got "${o.source}"`);
   return { kind: 'synthetic', seed: o.seed ? Number(o.seed) : 42 };
+}
+
+/** The options every command that reads market data takes (keep them the same everywhere). */
+export function withSourceOptions(cmd: Command, defaultSource: 'synthetic' | 'csv' = 'synthetic'): Command {
+  return cmd
+    .option('--source <kind>', 'synthetic | csv | online', defaultSource)
+    .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files (default MARKET_DATA_DIR)')
+    .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
+    .option('--seed <n>', 'synthetic market seed')
+    .option('--symbols <list>', 'signal symbols: A,B,C | @FILE (one per line, # comments) | all (every <SYMBOL>.csv)');
 }

@@ -1,4 +1,5 @@
 import type { Panel } from '../features/panel';
+import { pctChange, rollingStd } from '../features/rolling';
 
 export const SIGNAL_CLASSES = ['sell', 'hold', 'buy'] as const;
 
@@ -27,7 +28,8 @@ export function labelSignals(panel: Panel, symbol: string, cfg: SignalLabelConfi
   const n = p.length;
   const label = new Int32Array(n).fill(-1);
   const fwd = new Float64Array(n).fill(NaN);
-  const sigma = cfg.thresholds.mode === 'volatility' ? trailingVolatility(p, cfg.thresholds.volWindow) : null;
+  // sigma at t: standard deviation of the daily returns over (t - w, t], past only.
+  const sigma = cfg.thresholds.mode === 'volatility' ? rollingStd(pctChange(p, 1), cfg.thresholds.volWindow) : null;
   const lag = cfg.executionLag;
   for (let t = 0; t + lag + cfg.horizon < n; t++) {
     const r = p[t + lag + cfg.horizon] / p[t + lag] - 1;
@@ -43,25 +45,4 @@ export function labelSignals(panel: Panel, symbol: string, cfg: SignalLabelConfi
     label[t] = r > up ? 2 : r < down ? 0 : 1;
   }
   return { label, forwardReturn: fwd };
-}
-
-/** Standard deviation of daily simple returns over (t - w, t]; NaN until w returns exist. */
-function trailingVolatility(p: Float64Array, w: number): Float64Array {
-  const out = new Float64Array(p.length).fill(NaN);
-  for (let t = w; t < p.length; t++) {
-    let s = 0;
-    let s2 = 0;
-    let ok = true;
-    for (let j = t - w + 1; j <= t; j++) {
-      const r = p[j] / p[j - 1] - 1;
-      if (!Number.isFinite(r)) {
-        ok = false;
-        break;
-      }
-      s += r;
-      s2 += r * r;
-    }
-    if (ok) out[t] = Math.sqrt(Math.max(0, (s2 - (s * s) / w) / (w - 1)));
-  }
-  return out;
 }

@@ -109,7 +109,6 @@ export class LogisticRegression extends ProbabilisticClassifier {
     return out;
   }
 
-
   toJSON(): ModelJSON {
     return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, W: Array.from(this.W) };
   }

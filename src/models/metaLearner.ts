@@ -98,7 +98,6 @@ export class MetaLearner extends ProbabilisticClassifier {
     return out;
   }
 
-
   /** Honest predictions for the fitting rows themselves (two time-ordered halves, purged by day). */
   async crossFitProba(X: Matrix, y: Int32Array, weights?: Float64Array, rowDays?: Int32Array, purgeDays = 0): Promise<Float64Array> {
     return crossFit(X, y, weights, this.classes, { ...this.params, method: this.method }, rowDays, purgeDays);

@@ -178,7 +178,6 @@ export class Mlp extends ProbabilisticClassifier {
     return h;
   }
 
-
   toJSON(): ModelJSON {
     return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, layers: this.layers.map((L) => ({ W: Array.from(L.W), b: Array.from(L.b), inDim: L.inDim, outDim: L.outDim })) };
   }

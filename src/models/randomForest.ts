@@ -118,7 +118,6 @@ export class RandomForest extends ProbabilisticClassifier {
     return out;
   }
 
-
   toJSON(): ModelJSON {
     return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, oobScore: this.oobScore, trees: this.trees.map(treeToJSON) };
   }

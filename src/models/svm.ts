@@ -146,7 +146,6 @@ export class Svm extends ProbabilisticClassifier {
     return out;
   }
 
-
   toJSON(): ModelJSON {
     return {
       name: this.name,

@@ -1,22 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { foldResults } from '../db/schema';
+import type { CachedFold } from '../evaluation/protocol/runFold';
 
-export interface StoredFold {
-  key: string;
-  task: string;
-  feed: string;
-  kind: string;
-  candidateHash: string;
-  trainFrom: string;
-  trainTo: string;
-  testFrom: string | null;
-  testTo: string | null;
-  testRowsHash: string | null;
-  artifact: Buffer;
-  proba: Float32Array | null;
-  summary: unknown;
-}
+/** A fold result as stored: the protocol's cached fold, scoped to a task and feed. */
+export type StoredFold = Omit<CachedFold, 'summary'> & { task: string; feed: string; summary: unknown };
 
 function toBytes(p: Float32Array): Buffer {
   return Buffer.from(p.buffer, p.byteOffset, p.byteLength);

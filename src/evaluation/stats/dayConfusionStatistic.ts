@@ -1,4 +1,4 @@
-import type { ConfusionMetric, ResampledStatistic } from './resampledStatistics';
+import { metricFromCounts, type ConfusionMetric, type ResampledStatistic } from './resampledStatistics';
 
 /**
  * `confusionStatistic` with days as the resampled units: each day's confusion counts are
@@ -32,6 +32,8 @@ export function dayConfusionStatistic(y: ArrayLike<number>, predictions: ArrayLi
     }
   }
   const cm = new Float64Array(C * K * K);
+  const support = new Float64Array(K);
+  const predicted = new Float64Array(K);
   return {
     name: metric,
     rows: D,
@@ -46,29 +48,14 @@ export function dayConfusionStatistic(y: ArrayLike<number>, predictions: ArrayLi
       }
       for (let c = 0; c < C; c++) {
         const m = cm.subarray(c * K * K, (c + 1) * K * K);
-        let total = 0;
-        let correct = 0;
-        let sum = 0;
-        let counted = 0;
-        for (let k = 0; k < K; k++) {
-          let support = 0;
-          let predicted = 0;
-          for (let j = 0; j < K; j++) {
-            support += m[k * K + j];
-            predicted += m[j * K + k];
+        support.fill(0);
+        predicted.fill(0);
+        for (let t = 0; t < K; t++)
+          for (let p = 0; p < K; p++) {
+            support[t] += m[t * K + p];
+            predicted[p] += m[t * K + p];
           }
-          const tp = m[k * K + k];
-          total += support;
-          correct += tp;
-          if (metric === 'macro_f1' && (support > 0 || predicted > 0)) {
-            sum += (2 * tp) / (support + predicted);
-            counted++;
-          } else if (metric === 'balanced_accuracy' && support > 0) {
-            sum += tp / support;
-            counted++;
-          }
-        }
-        out[c] = metric === 'accuracy' ? (total > 0 ? correct / total : NaN) : counted > 0 ? sum / counted : 0;
+        out[c] = metricFromCounts(metric, K, (k) => support[k], (k) => predicted[k], (k) => m[k * K + k]);
       }
     },
   };

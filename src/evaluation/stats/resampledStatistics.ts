@@ -54,29 +54,36 @@ export function confusionStatistic(y: ArrayLike<number>, predictions: ArrayLike<
           if (p === t) tp[c * K + p]++;
         }
       }
-      for (let c = 0; c < C; c++) {
-        let sum = 0;
-        let classesCounted = 0;
-        let correct = 0;
-        for (let k = 0; k < K; k++) {
-          const TP = tp[c * K + k];
-          const P = predicted[c * K + k];
-          const S = support[k];
-          correct += TP;
-          if (metric === 'macro_f1') {
-            if (S > 0 || P > 0) {
-              sum += (2 * TP) / (S + P);
-              classesCounted++;
-            }
-          } else if (metric === 'balanced_accuracy' && S > 0) {
-            sum += TP / S;
-            classesCounted++;
-          }
-        }
-        out[c] = metric === 'accuracy' ? (len > 0 ? correct / len : NaN) : classesCounted > 0 ? sum / classesCounted : 0;
-      }
+      for (let c = 0; c < C; c++) out[c] = metricFromCounts(metric, K, (k) => support[k], (k) => predicted[c * K + k], (k) => tp[c * K + k]);
     },
   };
+}
+
+/**
+ * Macro-F1 (over classes that occur or are predicted), balanced accuracy (recall over classes
+ * that occur) or accuracy from per-class counts: support (true), predicted and true positives.
+ */
+export function metricFromCounts(metric: ConfusionMetric, K: number, support: (k: number) => number, predicted: (k: number) => number, tp: (k: number) => number): number {
+  let sum = 0;
+  let counted = 0;
+  let correct = 0;
+  let total = 0;
+  for (let k = 0; k < K; k++) {
+    const S = support(k);
+    const P = predicted(k);
+    const T = tp(k);
+    correct += T;
+    total += S;
+    if (metric === 'macro_f1' && (S > 0 || P > 0)) {
+      sum += (2 * T) / (S + P);
+      counted++;
+    } else if (metric === 'balanced_accuracy' && S > 0) {
+      sum += T / S;
+      counted++;
+    }
+  }
+  if (metric === 'accuracy') return total > 0 ? correct / total : NaN;
+  return counted > 0 ? sum / counted : 0;
 }
 
 /**

@@ -212,7 +212,6 @@ export class BoostedTrees extends ProbabilisticClassifier {
     return out;
   }
 
-
   toJSON(): ModelJSON {
     return {
       name: this.name,
