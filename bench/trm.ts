@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CsvFolderSource } from '../src/data/sources/csvFolder';
-import { gatherRows, splitRows, SPLIT_TEST } from '../src/datasets/dataset';
+import { datasetConfig } from '../src/datasets/config';
 import { datasetsFromSource } from '../src/datasets/datasetFromSource';
 import { evaluatePerRegime } from '../src/evaluation/perRegime';
-import { applyStandardizer } from '../src/features/standardize';
+import { windowProblem } from '../src/evaluation/protocol/windowProblem';
 import { createModel } from '../src/models/modelKinds';
 import { initTfBackend } from '../src/models/tf/backend';
 import { Trm } from '../src/models/trm/trm';
@@ -60,19 +60,15 @@ async function quality(): Promise<void> {
   }
   const b = await datasetsFromSource(new CsvFolderSource(MARKET, 'csv'), { asOf: '2026-12-31', tasks: ['strategy'] });
   const ds = b.datasets.strategy!;
-  const Xs = applyStandardizer(ds.standardizer, ds.X, ds.cols);
-  const tr = ds.trainSample;
-  const X = { data: gatherRows(Xs, ds.cols, tr), rows: tr.length, cols: ds.cols };
-  const y = Int32Array.from(tr, (i) => ds.y[i]);
-  const w = Float64Array.from(tr, (i) => ds.weight[i]);
-  const K = ds.classNames.length;
-  const pnl = new Float64Array(tr.length * K);
-  tr.forEach((i, r) => pnl.set(ds.pnl.subarray(i * K, (i + 1) * K), r * K));
-  const te = splitRows(ds, SPLIT_TEST);
-  const Xt = { data: gatherRows(Xs, ds.cols, te), rows: te.length, cols: ds.cols };
-  const yt = Int32Array.from(te, (i) => ds.y[i]);
-  const rt = Int8Array.from(te, (i) => ds.regime[i]);
-  console.log(`\n## real strategy task: train ${tr.length} rows, test ${te.length} rows (${ds.splitDates.test.join('..')}), macro-F1 / accuracy`);
+  // The final, report-only window of the product's own protocol: standardised on its training
+  // rows, trained on the balanced weighted sample, tested on the newest year.
+  const p = windowProblem(ds, datasetConfig({}));
+  const { X, y, w, pnl } = p.train;
+  const K = p.K;
+  const Xt = p.test.X;
+  const yt = p.test.y;
+  const rt = Int8Array.from(p.test.rows, (i) => ds.regime[i]);
+  console.log(`\n## real strategy task: train ${y.length} rows, test ${yt.length} rows (${ds.dates[p.fold.test!.from]}..${ds.dates[p.fold.test!.to]}), macro-F1 / accuracy`);
   console.log(['model'.padEnd(14), 'seconds', 'accuracy', 'macro_f1', ...REGIMES.map((r) => r.slice(0, 9).padStart(9))].join('  '));
   const models: [string, ReturnType<typeof createModel>][] = [
     ['trm', new Trm({ hidden: 128, n: 6, T: 3, nSup: 8, epochs: 8, batchSize: 256 })],
