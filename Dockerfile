@@ -1,7 +1,13 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-# With internet, the optional @tensorflow/tfjs-node installs and gives native speed.
-RUN npm ci --no-audit --no-fund
+# Exactly as locked (with internet, the optional @tensorflow/tfjs-node installs and gives native
+# speed). npm 11 writes lockfiles without other platforms' optional binaries and its own `npm ci`
+# then refuses them as "out of sync": fall back to installing from the same lockfile, unchanged
+# (the same fallback as .ci/run).
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
 COPY . .
-CMD ["npm", "run", "worker"]
+ENV REPORTS_DIR=/app/reports
+# `docker compose` sets the role per service (worker: workflows, trainer: activities).
+ENTRYPOINT ["node", "bin/regime-retrain.mjs"]
+CMD ["worker"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { RetrainInput, TaskName } from '../../workflows/types';
 import { startRetrain } from '../temporal/startRetrain';
 import { registerEvaluateCommands } from './evaluateCommand';
@@ -38,11 +38,8 @@ program
 program
   .command('worker')
   .description('run a worker on the task queue (TEMPORAL_ADDRESS, DATABASE_URL)')
-  .option('--role <role>', 'all | workflows | activities (split CPU-bound training from workflow tasks)', 'all')
-  .action(async (o) => {
-    if (!['all', 'workflows', 'activities'].includes(o.role)) throw new Error(`--role must be all, workflows or activities, got "${o.role}"`);
-    await runWorker(cliContext(), { role: o.role });
-  });
+  .addOption(new Option('--role <role>', 'workflows, activities, or both (split CPU-bound training from workflow tasks)').choices(['all', 'workflows', 'activities']).default('all'))
+  .action(async (o) => runWorker(cliContext(), { role: o.role }));
 
 program
   .command('migrate')

@@ -11,9 +11,10 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: string; taskQueue: string; extra?: Record<string, string> }): WorkerProcess {
+/** `args` follow `worker` on the command line, e.g. `['--role', 'activities']`. */
+export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: string; taskQueue: string; extra?: Record<string, string>; args?: string[] }): WorkerProcess {
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker', ...(env.args ?? [])], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: env.temporalAddress,
