@@ -80,7 +80,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (production shape)', () => {
   let cfg: Resolved;
   let program: Command;
   beforeAll(async () => {
-    const r = compose(['config', '--format', 'json']);
+    const r = compose(['--profile', 'cli', 'config', '--format', 'json']);
     expect(r.status, r.stderr).toBe(0);
     cfg = JSON.parse(r.stdout) as Resolved;
     program = await cliProgram();
