@@ -46,37 +46,58 @@ describe('scale-out on a Temporal server that persists to a file', () => {
   let db: TestDb;
   let client: Client;
   let dir: string;
+  // The production shape: one workflow worker and two trainers with one training slot each
+  // (TRAINER_SLOTS=1 in compose terms), so parallel fits must use both.
+  const taskQueue = `scale-${randomUUID()}`;
+  let wf: WorkerProcess;
+  let trainers: WorkerProcess[] = [];
+
+  /** The identities polling the queue, by task type (the Temporal server's own view of its workers). */
+  const pollers = async (type: proto.temporal.api.enums.v1.TaskQueueType) =>
+    ((await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: type })).pollers ?? []).map((p) => p.identity ?? '');
+  const identityOf = (w: WorkerProcess) => `${w.child.pid}@`;
+  const everyonePolls = () =>
+    waitFor(
+      'both trainers and the workflow worker to poll',
+      async () => {
+        const [act, wfl] = await Promise.all([pollers(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY), pollers(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)]);
+        return trainers.every((t) => act.some((id) => id.startsWith(identityOf(t)))) && wfl.some((id) => id.startsWith(identityOf(wf)));
+      },
+      // Three node processes loading the SDK (and TensorFlow.js for the trainers): slow on a busy 2-core machine.
+      180_000,
+    );
+  const alive = (w: WorkerProcess) => w.child.exitCode === null && w.child.signalCode === null;
+  const dumpOutputs = () => console.error([wf, ...trainers].map((w, i) => `${i === 0 ? 'workflow worker' : `trainer ${i}`}:\n${w.output().slice(-2500)}`).join('\n'));
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'temporal-db-'));
     [temporal, db] = await Promise.all([freePort().then((port) => startTemporalProcess({ port, dbFile: join(dir, 'temporal.db') })), createTestDb()]);
     client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: 'default' });
-  });
+    const env = (args: string[], extra: Record<string, string> = {}) => ({ temporalAddress: temporal.address, databaseUrl: db.url, taskQueue, args, extra });
+    wf = startWorkerProcess(env(['--role', 'workflows']));
+    trainers = [0, 1].map(() => startWorkerProcess(env(['--role', 'activities'], { WORKER_MAX_CONCURRENT_ACTIVITIES: '1' })));
+    await everyonePolls().catch((e) => {
+      dumpOutputs();
+      throw e;
+    });
+  }, 240_000);
   afterAll(async () => {
+    await Promise.all([wf, ...trainers].map((w) => w?.kill('SIGTERM')));
     await client?.connection.close();
     await temporal?.stop();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const workerEnv = (taskQueue: string, args: string[], extra: Record<string, string> = {}) => ({ temporalAddress: temporal.address, databaseUrl: db.url, taskQueue, args, extra });
-  /** The identities polling the queue, by task type (the Temporal server's own view of its workers). */
-  const pollers = async (taskQueue: string, type: proto.temporal.api.enums.v1.TaskQueueType) =>
-    ((await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: type })).pollers ?? []).map((p) => p.identity ?? '');
-  const identityOf = (w: WorkerProcess) => `${w.child.pid}@`;
-
-  it('the server is killed mid-fit and restarted 25 s later: the same run completes, the worker survives, nothing is duplicated', async () => {
-    const taskQueue = `restart-${randomUUID()}`;
-    const worker = startWorkerProcess(workerEnv(taskQueue, ['--role', 'all']));
+  it('the server is killed mid-fit and restarted 25 s later: the same run completes, the workers survive, nothing is duplicated', async () => {
     try {
-      await waitFor('the worker to poll', async () => (await pollers(taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)).length > 0, 90_000);
       const h = await startRetrain(client, { taskQueue, workflowId: `restart-${randomUUID()}`, input: scaleInput(7) });
       const runId = h.firstExecutionRunId;
       await waitFor('a fit to be running', async () => (await db.db.select().from(runSteps).where(eq(runSteps.runId, runId))).some((s) => s.step.startsWith('fit:') && s.status === 'running'), 120_000, 100);
 
       await temporal.kill();
       await new Promise((r) => setTimeout(r, 25_000));
-      expect(worker.child.exitCode, 'the worker exited while the server was down').toBeNull();
+      expect([wf, ...trainers].every(alive), 'a worker exited while the server was down').toBe(true);
       await temporal.restart();
 
       // The very execution started before the crash (workflow id and run id), read back from the restarted server.
@@ -87,38 +108,25 @@ describe('scale-out on a Temporal server that persists to a file', () => {
       const d = await same.describe();
       expect(d.runId).toBe(runId);
       expect(d.status.name).toBe('COMPLETED');
-      expect(worker.child.exitCode).toBeNull();
-      expect(worker.child.signalCode).toBeNull();
+      expect([wf, ...trainers].every(alive)).toBe(true);
 
       const stepsOfRun = await db.db.select().from(runSteps).where(eq(runSteps.runId, runId));
       expect(stepsOfRun.filter((s) => s.step.startsWith('fit:')).length).toBeGreaterThanOrEqual(4);
       expect(stepsOfRun.every((s) => s.status === 'completed')).toBe(true);
       expect(await duplicatedKeys(db, runId)).toEqual(NONE_DUPLICATED);
     } catch (e) {
-      console.error(`worker output:\n${worker.output().slice(-4000)}\ntemporal output:\n${temporal.output().slice(-2000)}`);
+      dumpOutputs();
+      console.error(`temporal output:\n${temporal.output().slice(-2000)}`);
       throw e;
-    } finally {
-      await worker.kill('SIGTERM');
     }
-  }, 240_000);
+  }, 180_000);
 
   it('trainer activities spread over two activity-only worker processes; the workflow worker trains nothing', async () => {
-    const taskQueue = `trainers-${randomUUID()}`;
-    const wf = startWorkerProcess(workerEnv(taskQueue, ['--role', 'workflows']));
-    // One training slot each (TRAINER_SLOTS=1 in compose terms): parallel fits must use both.
-    const trainers = [0, 1].map(() => startWorkerProcess(workerEnv(taskQueue, ['--role', 'activities'], { WORKER_MAX_CONCURRENT_ACTIVITIES: '1' })));
     try {
-      await waitFor(
-        'both trainers and the workflow worker to poll',
-        async () => {
-          const [act, wfl] = await Promise.all([pollers(taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY), pollers(taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)]);
-          return trainers.every((t) => act.some((id) => id.startsWith(identityOf(t)))) && wfl.some((id) => id.startsWith(identityOf(wf)));
-        },
-        90_000,
-      );
+      await everyonePolls();
       // Who polls what is the role's job: the workflow worker never asks for activities, trainers never for workflow tasks.
-      expect((await pollers(taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)).some((id) => id.startsWith(identityOf(wf)))).toBe(false);
-      expect((await pollers(taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)).some((id) => trainers.some((t) => id.startsWith(identityOf(t))))).toBe(false);
+      expect((await pollers(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)).some((id) => id.startsWith(identityOf(wf)))).toBe(false);
+      expect((await pollers(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)).some((id) => trainers.some((t) => id.startsWith(identityOf(t))))).toBe(false);
 
       const h = await startRetrain(client, { taskQueue, workflowId: `trainers-${randomUUID()}`, input: scaleInput(8) });
       const result = (await h.result()) as RetrainResult;
@@ -139,10 +147,8 @@ describe('scale-out on a Temporal server that persists to a file', () => {
 
       expect(await duplicatedKeys(db, h.firstExecutionRunId)).toEqual(NONE_DUPLICATED);
     } catch (e) {
-      console.error(`workflow worker:\n${wf.output().slice(-2000)}\n${trainers.map((t, i) => `trainer ${i}:\n${t.output().slice(-2000)}`).join('\n')}`);
+      dumpOutputs();
       throw e;
-    } finally {
-      await Promise.all([wf, ...trainers].map((w) => w.kill('SIGTERM')));
     }
-  }, 240_000);
+  }, 180_000);
 });
