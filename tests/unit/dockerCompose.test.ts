@@ -137,6 +137,12 @@ describe.skipIf(!hasCompose)('docker-compose.yml (production shape)', () => {
     expect(script).toMatch(/pg_database WHERE datname/);
     expect(script).toMatch(/to_regclass\('public\.schema_version'\)/);
     expect(script).toMatch(/update-schema/);
+    // The scripts are valid bash as the container gets them (`config` prints `$$` escaped, as in the file; the container sees `$`).
+    for (const job of [schema, s['temporal-namespace']]) {
+      expect(job.entrypoint).toEqual(['/bin/bash', '-c']);
+      const check = spawnSync('bash', ['-n', '-c', [job.command].flat().join('\n').replaceAll('$$', '$')], { encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
+    }
 
     const ns = s['temporal-namespace'];
     expect(ns.depends_on!.temporal.condition).toBe('service_healthy');
