@@ -8,7 +8,6 @@
  * worker process (default models, full walk-forward protocol) with that worker's peak RSS.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ingestMarketData } from '../src/data/ingest';
 import { loadBarsWithVintage } from '../src/store/barStore';
@@ -27,7 +26,8 @@ import { upsertRunStart } from '../src/store/runStore';
 import { startRetrain } from '../src/temporal/startRetrain';
 import { createTestDb } from '../tests/helpers/postgres';
 import { startTestServer } from '../tests/helpers/temporal';
-import { startWorkerProcess, type WorkerProcess } from '../tests/helpers/workerProcess';
+import { startWorkerProcess } from '../tests/helpers/workerProcess';
+import { cpuSecondsOf, peakRssOf } from './procStats';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
@@ -40,16 +40,6 @@ const AS_OF = '2026-02-13';
 let peak = 0;
 setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200).unref();
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
-const hwm = (w: WorkerProcess) => {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${w.child.pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-};
-
-/** CPU seconds (user + system) of a child process, from /proc: wall time on a shared machine says little. */
-const cpuOf = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 const cpuSelf = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -104,11 +94,11 @@ async function endToEnd(n: number): Promise<string> {
     const stocks = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
     const t0 = performance.now();
     const h = await startRetrain(server.env.client, { taskQueue, workflowId: `scale-${n}-${randomUUID().slice(0, 6)}`, input: { asOf: AS_OF, tasks: ['signal'], source: { kind: 'synthetic', seed: 42, start: START, stocks: n }, config: { dataset: { signal: { symbols: stocks } } } } });
-    const c0 = cpuOf(worker.child.pid!);
+    const c0 = cpuSecondsOf(worker.child.pid!);
     const r = await h.result();
     const s = (performance.now() - t0) / 1000;
-    const cpu = cpuOf(worker.child.pid!) - c0;
-    return `N=${n}: whole run ${s.toFixed(0)} s wall (${(s / 60).toFixed(1)} min), worker ${cpu.toFixed(0)} s CPU, worker peak RSS ${mb(hwm(worker))} MB, load average ${loadavg()[0].toFixed(1)}; fits ${JSON.stringify(r.tasks.signal!.assessment.fits)}; ${r.tasks.signal!.decision.reason.slice(0, 100)}`;
+    const cpu = cpuSecondsOf(worker.child.pid!) - c0;
+    return `N=${n}: whole run ${s.toFixed(0)} s wall (${(s / 60).toFixed(1)} min), worker ${cpu.toFixed(0)} s CPU, worker peak RSS ${mb(peakRssOf(worker.child.pid!))} MB, load average ${loadavg()[0].toFixed(1)}; fits ${JSON.stringify(r.tasks.signal!.assessment.fits)}; ${r.tasks.signal!.decision.reason.slice(0, 100)}`;
   } finally {
     await worker.kill('SIGTERM');
     await server.stop();
