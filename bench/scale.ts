@@ -8,7 +8,7 @@
  * worker process (default models, full walk-forward protocol) with that worker's peak RSS.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { ingestMarketData } from '../src/data/ingest';
 import { loadBarsWithVintage } from '../src/store/barStore';
 import { SyntheticMarketSource } from '../src/data/sources/syntheticMarket';
@@ -26,7 +26,8 @@ import { upsertRunStart } from '../src/store/runStore';
 import { startRetrain } from '../src/temporal/startRetrain';
 import { createTestDb } from '../tests/helpers/postgres';
 import { startTestServer } from '../tests/helpers/temporal';
-import { startWorkerProcess, type WorkerProcess } from '../tests/helpers/workerProcess';
+import { startWorkerProcess } from '../tests/helpers/workerProcess';
+import { cpuSecondsOf, peakRssOf } from './procStats';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
@@ -39,21 +40,25 @@ const AS_OF = '2026-02-13';
 let peak = 0;
 setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200).unref();
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
-const hwm = (w: WorkerProcess) => {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${w.child.pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
+const cpuSelf = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 };
 
-async function timed<T>(label: string, rows: [string, string, string][], fn: () => Promise<T> | T): Promise<T> {
+type StageRow = [label: string, wall: string, cpu: string, peakMb: string];
+
+async function timed<T>(label: string, rows: StageRow[], fn: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now();
+  const c0 = cpuSelf();
   const out = await fn();
-  rows.push([label, ((performance.now() - t0) / 1000).toFixed(1), mb(peak)]);
-  console.log(`  ${label.padEnd(34)} ${rows.at(-1)![1].padStart(7)} s   peak RSS ${rows.at(-1)![2]} MB`);
+  rows.push([label, ((performance.now() - t0) / 1000).toFixed(1), (cpuSelf() - c0).toFixed(1), mb(peak)]);
+  const [, wall, cpu, rss] = rows.at(-1)!;
+  console.log(`  ${label.padEnd(34)} ${wall.padStart(7)} s wall ${cpu.padStart(7)} s CPU   peak RSS ${rss} MB`);
   return out;
 }
 
-async function stages(n: number): Promise<[string, string, string][]> {
-  const rows: [string, string, string][] = [];
+async function stages(n: number): Promise<StageRow[]> {
+  const rows: StageRow[] = [];
   const db = await createTestDb('scale');
   const feed = `scale-${n}`;
   const stocks = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
@@ -89,9 +94,11 @@ async function endToEnd(n: number): Promise<string> {
     const stocks = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
     const t0 = performance.now();
     const h = await startRetrain(server.env.client, { taskQueue, workflowId: `scale-${n}-${randomUUID().slice(0, 6)}`, input: { asOf: AS_OF, tasks: ['signal'], source: { kind: 'synthetic', seed: 42, start: START, stocks: n }, config: { dataset: { signal: { symbols: stocks } } } } });
+    const c0 = cpuSecondsOf(worker.child.pid!);
     const r = await h.result();
     const s = (performance.now() - t0) / 1000;
-    return `N=${n}: whole run ${s.toFixed(0)} s (${(s / 60).toFixed(1)} min), worker peak RSS ${mb(hwm(worker))} MB; fits ${JSON.stringify(r.tasks.signal!.assessment.fits)}; ${r.tasks.signal!.decision.reason.slice(0, 100)}`;
+    const cpu = cpuSecondsOf(worker.child.pid!) - c0;
+    return `N=${n}: whole run ${s.toFixed(0)} s wall (${(s / 60).toFixed(1)} min), worker ${cpu.toFixed(0)} s CPU, worker peak RSS ${mb(peakRssOf(worker.child.pid!))} MB, load average ${loadavg()[0].toFixed(1)}; fits ${JSON.stringify(r.tasks.signal!.assessment.fits)}; ${r.tasks.signal!.decision.reason.slice(0, 100)}`;
   } finally {
     await worker.kill('SIGTERM');
     await server.stop();
@@ -101,15 +108,17 @@ async function endToEnd(n: number): Promise<string> {
 
 async function main(): Promise<void> {
   const table: string[] = [];
+  let header = '';
   for (const n of SIZES) {
     console.log(`\n## ${n} stocks, ${START}..${AS_OF}`);
     peak = 0;
     const rows = await stages(n);
-    table.push(`| ${n} | ${rows.map((r) => r[1]).join(' | ')} | ${mb(peak)} |`);
+    if (!header) header = `| N | ${rows.map((r) => r[0].replace(/ \(.*\)$/, '')).join(' | ')} | peak RSS MB |`;
+    table.push(`| ${n} | ${rows.map((r) => `${r[1]} (${r[2]})`).join(' | ')} | ${mb(peak)} |`);
     if (E2E) console.log(`  ${await endToEnd(n)}`);
   }
-  console.log('\nseconds per stage (this process), peak RSS MB:');
-  console.log(table.join('\n'));
+  console.log(`\nseconds per stage, wall (CPU), this process; load average ${loadavg()[0].toFixed(1)}:`);
+  console.log([header, header.replace(/[^|]+/g, '---'), ...table].join('\n'));
 }
 
 main().then(

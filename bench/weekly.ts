@@ -10,8 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { eq } from 'drizzle-orm';
-import { runSteps } from '../src/db/schema';
+import { loadavg } from 'node:os';
+import { getRun } from '../src/store/runStore';
+import { cpuSecondsOf } from './procStats';
 import { startRetrain } from '../src/temporal/startRetrain';
 import { createTestDb } from '../tests/helpers/postgres';
 import { startTestServer } from '../tests/helpers/temporal';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       ['the week after', arg('--second', '2026-02-13')],
     ]) {
       const t0 = performance.now();
+      const c0 = cpuSecondsOf(worker.child.pid!);
       const h = await startRetrain(server.env.client, {
         taskQueue,
         workflowId: `weekly-${asOf}-${randomUUID().slice(0, 6)}`,
@@ -41,9 +43,10 @@ async function main(): Promise<void> {
       });
       const r = await h.result();
       const seconds = (performance.now() - t0) / 1000;
-      console.log(`\n## ${label}: as of ${asOf}, ${(seconds / 60).toFixed(1)} min (${seconds.toFixed(0)} s)`);
+      const cpu = cpuSecondsOf(worker.child.pid!) - c0;
+      console.log(`\n## ${label}: as of ${asOf}, ${(seconds / 60).toFixed(1)} min wall (${seconds.toFixed(0)} s), worker ${cpu.toFixed(0)} s CPU (${(cpu / seconds).toFixed(2)} cores busy on average), load average ${loadavg()[0].toFixed(1)}`);
       for (const [task, o] of Object.entries(r.tasks)) console.log(`  ${task}: ${o!.assessment.folds} folds; fits ${JSON.stringify(o!.assessment.fits)}; ${o!.decision.reason.slice(0, 160)}`);
-      const steps = await db.db.select().from(runSteps).where(eq(runSteps.runId, r.runId));
+      const steps = (await getRun(db.db, r.runId))!.steps;
       const dur = (s: (typeof steps)[number]) => (s.finishedAt ? (s.finishedAt.getTime() - s.startedAt.getTime()) / 1000 : 0);
       const byStage = new Map<string, number>();
       for (const s of steps) {

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { feedOf } from '../data/sources/types';
+import { recordPlaceboAudit } from '../store/placeboAuditStore';
+import { cliContext, withDb } from './context';
 import { createSource } from '../data/sources';
 import { datasetsFromSource } from '../datasets/datasetFromSource';
 import type { Task } from '../datasets/dataset';
@@ -73,6 +77,7 @@ export function registerEvaluateCommands(program: Command): void {
   protocolOptions(audit.command('placebo').description('run the whole selection protocol N times on labels permuted in blocks; count how often it promotes noise'))
     .option('--trials <n>', 'placebo trials', '20')
     .option('--block <days>', 'permutation block length in rows per symbol (>= the horizon; default 4 x (lag + horizon))')
+    .option('--record', 'store the result in the database (DATABASE_URL, else the embedded one): run reports of this task and feed then show it')
     .action(async (o) => {
       const { cfg, ds } = await datasetFor(o, sourceOption(o));
       const trials = Number(o.trials);
@@ -87,6 +92,11 @@ export function registerEvaluateCommands(program: Command): void {
       }
       const promotions = results.filter((r) => r.promoted).length;
       const out = { trials, promotions, falsePromotionRate: promotions / trials, falsePromotionRateCi95: wilsonInterval(promotions, trials), gate: cfg.config.gate, task: o.task, asOf: cfg.asOf, block, models: cfg.models, results };
+      if (o.record) {
+        await withDb(cliContext(), (db) =>
+          recordPlaceboAudit(db.db, { id: randomUUID(), task: o.task, feed: feedOf(cfg.source), asOf: cfg.asOf, trials, promotions, ciLow: out.falsePromotionRateCi95[0], ciHigh: out.falsePromotionRateCi95[1], block, models: cfg.models, gate: cfg.config.gate, results }),
+        );
+      }
       if (o.json) console.log(JSON.stringify(out));
       else console.log(`${o.task}: ${promotions} of ${trials} placebo runs promoted (false-promotion rate ${(out.falsePromotionRate * 100).toFixed(1)}%, 95% CI ${(out.falsePromotionRateCi95[0] * 100).toFixed(1)}–${(out.falsePromotionRateCi95[1] * 100).toFixed(1)}%)`);
     });

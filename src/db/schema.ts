@@ -455,3 +455,28 @@ export const trainCheckpoints = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.step] })],
 );
+
+/**
+ * Placebo audits (`audit placebo --record`): how often the selection protocol promoted a
+ * candidate trained on block-permuted labels. A run report shows the newest audit of its task
+ * and feed beside the verdict, so a reader sees how often "promoted" would have been noise.
+ */
+export const placeboAudits = pgTable(
+  'placebo_audits',
+  {
+    id: text('id').primaryKey(),
+    task: text('task').notNull(),
+    feed: text('feed').notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    trials: integer('trials').notNull(),
+    promotions: integer('promotions').notNull(),
+    ciLow: doublePrecision('ci_low').notNull(),
+    ciHigh: doublePrecision('ci_high').notNull(),
+    block: integer('block').notNull(),
+    models: jsonb('models').$type<string[]>().notNull(),
+    gate: jsonb('gate').notNull(),
+    results: jsonb('results').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('placebo_audits_task_feed').on(t.task, t.feed, t.createdAt)],
+);

@@ -110,7 +110,7 @@ export class LogisticRegression extends ProbabilisticClassifier {
   }
 
   toJSON(): ModelJSON {
-    return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, W: Array.from(this.W) };
+    return this.artifact(this.params, this.cols, { W: Array.from(this.W) });
   }
 
   static fromJSON(json: ModelJSON): LogisticRegression {

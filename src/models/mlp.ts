@@ -179,7 +179,7 @@ export class Mlp extends ProbabilisticClassifier {
   }
 
   toJSON(): ModelJSON {
-    return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, layers: this.layers.map((L) => ({ W: Array.from(L.W), b: Array.from(L.b), inDim: L.inDim, outDim: L.outDim })) };
+    return this.artifact(this.params, this.cols, { layers: this.layers.map((L) => ({ W: Array.from(L.W), b: Array.from(L.b), inDim: L.inDim, outDim: L.outDim })) });
   }
 
   static fromJSON(json: ModelJSON): Mlp {

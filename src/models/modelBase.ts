@@ -24,4 +24,9 @@ export abstract class ProbabilisticClassifier implements Classifier {
   predict(X: Matrix): Int32Array {
     return argmaxRows(this.predictProba(X), this.classes);
   }
+
+  /** The artifact: the header every loader checks (`checkArtifact`), the shape, then the model's own state. */
+  protected artifact(params: unknown, cols: number, state: Record<string, unknown>): ModelJSON {
+    return { name: this.name, version: this.version, params, cols, classes: this.classes, ...state };
+  }
 }

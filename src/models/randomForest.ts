@@ -119,7 +119,7 @@ export class RandomForest extends ProbabilisticClassifier {
   }
 
   toJSON(): ModelJSON {
-    return { name: this.name, version: this.version, params: this.params, cols: this.cols, classes: this.classes, oobScore: this.oobScore, trees: this.trees.map(treeToJSON) };
+    return this.artifact(this.params, this.cols, { oobScore: this.oobScore, trees: this.trees.map(treeToJSON) });
   }
 
   protected restore(json: ModelJSON): this {

@@ -147,16 +147,11 @@ export class Svm extends ProbabilisticClassifier {
   }
 
   toJSON(): ModelJSON {
-    return {
-      name: this.name,
-      version: this.version,
-      params: this.params,
-      cols: this.cols,
-      classes: this.classes,
+    return this.artifact(this.params, this.cols, {
       W: Array.from(this.W),
       platt: Array.from(this.platt),
       rff: this.rff ? { W: Array.from(this.rff.W), b: Array.from(this.rff.b) } : null,
-    };
+    });
   }
 
   static fromJSON(json: ModelJSON): Svm {

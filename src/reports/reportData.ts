@@ -7,6 +7,7 @@ import { datasetsOfRun } from '../store/datasetStore';
 import { evaluationsOfRun, metricsOfRun } from '../store/evaluationStore';
 import { loadDrift } from '../store/monitoringStore';
 import { modelsOfRunAll } from '../store/modelStore';
+import { latestPlaceboAudit, type PlaceboAudit } from '../store/placeboAuditStore';
 import { getRun } from '../store/runStore';
 
 /** Everything a run report shows, read from Postgres (no model is loaded). */
@@ -25,6 +26,8 @@ export interface TaskReport {
   /** The champion's results while it was live (labels known since), if there was one. */
   live: { modelId: string; samples: number | null; accuracy: number | null } | null;
   decision: Awaited<ReturnType<typeof decisionsOfRun>>[number] | null;
+  /** The newest recorded placebo audit of this task on this run's feed (`audit placebo --record`). */
+  placebo: PlaceboAudit | null;
 }
 
 export interface DatasetSummary {
@@ -42,7 +45,11 @@ export async function loadReportData(db: Db, runId: string): Promise<ReportData>
   const r = await getRun(db, runId);
   if (!r) throw new NotFoundError(`run ${runId} not found`);
   const [dss, ms, mt, evs, dr, decs] = await Promise.all([datasetsOfRun(db, r.run.id), modelsOfRunAll(db, r.run.id), metricsOfRun(db, r.run.id), evaluationsOfRun(db, r.run.id), loadDrift(db, r.run.id), decisionsOfRun(db, r.run.id)]);
-  const tasks: TaskReport[] = (r.run.tasks as string[]).map((task) => {
+  const placebos = await Promise.all((r.run.tasks as string[]).map(async (task) => {
+    const feed = dss.find((d) => d.task === task)?.feed;
+    return feed ? latestPlaceboAudit(db, task, feed) : null;
+  }));
+  const tasks: TaskReport[] = (r.run.tasks as string[]).map((task, i) => {
     const ds = dss.find((d) => d.task === task);
     const doc = evs.find((e) => e.task === task && e.modelId === 'assessment')?.detail as Assessment['document'] | undefined;
     const plan = evs.find((e) => e.task === task && e.modelId === 'plan')?.detail as StoredPlan | undefined;
@@ -56,6 +63,7 @@ export async function loadReportData(db: Db, runId: string): Promise<ReportData>
       drift: dr.filter((d) => d.task === task).map((d) => ({ feature: d.feature, psi: d.psi, flagged: d.flagged })),
       live: liveModel ? { modelId: liveModel, samples: pick('samples'), accuracy: pick('accuracy') } : null,
       decision: decs.find((d) => d.task === task) ?? null,
+      placebo: placebos[i],
     };
   });
   return { run: r.run, steps: r.steps, tasks };

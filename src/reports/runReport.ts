@@ -49,6 +49,7 @@ function verdictBox(t: TaskReport, doc: Doc): string {
     st.dsr ? `deflated Sharpe ratio ${num(st.dsr.dsr)} (${st.dsr.trials} trials in the registry)` : '',
     st.pbo ? `probability of backtest overfitting ${num(st.pbo.pbo)} (${st.pbo.partitions} partitions)` : '',
     `${st.bootstrap.resamples} stationary-bootstrap resamples over ${st.bootstrap.days} days (mean block ${st.bootstrap.meanBlockDays} days)`,
+    placeboLine(t.placebo),
   ].filter(Boolean);
   const checks = ((dec?.checks ?? doc.decision.checks) as { name: string; passed: boolean | null; detail: string }[])
     .map((c) => `<tr><td>${esc(c.name)}</td><td class="${c.passed === null ? 'inc' : c.passed ? 'ok' : 'bad'}">${c.passed === null ? 'inconclusive' : c.passed ? 'pass' : 'FAIL'}</td><td>${esc(c.detail)}</td></tr>`)
@@ -56,6 +57,12 @@ function verdictBox(t: TaskReport, doc: Doc): string {
   return `<div id="decision-${esc(t.task)}" class="decision ${cls}">${title}: ${esc(dec?.reason ?? doc.decision.reason)}</div>
 <ul>${facts.map((f) => `<li>${f}</li>`).join('')}</ul>
 <table><tr><th>check</th><th>result</th><th>detail</th></tr>${checks}</table>`;
+}
+
+/** How often this gate promoted noise on this task and feed, when an audit was recorded. */
+function placeboLine(a: TaskReport['placebo']): string {
+  if (!a) return 'placebo audit: none recorded for this task and feed (<code>audit placebo --record</code>)';
+  return `placebo audit (${esc(a.createdAt.toISOString().slice(0, 10))}, as of ${esc(a.asOf)}, ${a.models.length} model kinds): ${a.promotions} of ${a.trials} runs on block-permuted labels promoted, false-promotion rate ${pct(a.promotions / a.trials)} (95% CI ${pct(a.ciLow)}..${pct(a.ciHigh)})`;
 }
 
 function evidenceTable(doc: Doc, task: string): string {

@@ -103,5 +103,5 @@ export async function loadRegimeLabels(db: Db, feed: string, configHash: string,
 }
 
 export async function datasetsOfRun(db: Db, runId: string) {
-  return db.select({ id: datasets.id, task: datasets.task, featureNames: datasets.featureNames, classNames: datasets.classNames, summary: datasets.summary }).from(datasets).where(eq(datasets.runId, runId));
+  return db.select({ id: datasets.id, task: datasets.task, feed: datasets.feed, featureNames: datasets.featureNames, classNames: datasets.classNames, summary: datasets.summary }).from(datasets).where(eq(datasets.runId, runId));
 }

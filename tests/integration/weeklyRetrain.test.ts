@@ -9,6 +9,8 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { reportHtml } from '../../src/cli/reportCommand';
+import { loadReportData } from '../../src/reports/reportData';
+import { renderRunReport } from '../../src/reports/runReport';
 import { aliasEvents, datasets, drift, models, promotionDecisions, runSteps, runs } from '../../src/db/schema';
 import { predictWithChampion } from '../../src/predict/predict';
 import { getAlias, promoteModel, rollbackChampion } from '../../src/store/aliasStore';
@@ -189,6 +191,21 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
       await browser.close();
     }
   });
+
+  it('audit placebo --record keeps its JSON contract, and the run report shows the newest audit of its task and feed', async () => {
+    // What the report activity renders (a run's stored report is the snapshot it rendered then).
+    const render = async () => renderRunReport(await loadReportData(db.db, first.runId));
+    const before = await render();
+    expect(before).toContain('placebo audit: none recorded for this task and feed');
+    const { config } = fastInput();
+    const { stdout } = await cli('audit', 'placebo', '--task', 'signal', '--source', 'synthetic', '--seed', '11', '--planted', '0.03', '--as-of', '2014-06-30', '--models', 'logistic', '--trials', '2', '--config', JSON.stringify(config), '--record', '--json');
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ trials: 2, task: 'signal', asOf: '2014-06-30' });
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(['trials', 'promotions', 'falsePromotionRate', 'falsePromotionRateCi95', 'gate', 'results']));
+    expect(out.results).toHaveLength(2);
+    const after = await render();
+    expect(after).toMatch(new RegExp(`placebo audit \\([0-9-]+, as of 2014-06-30, 1 model kinds\\): ${out.promotions} of 2 runs on block-permuted labels promoted`));
+  }, 300_000);
 
   it('drift can start one extra run trained on recent history only, in a lineage of its own', async () => {
     const input = tinyInput({ asOf: '2012-06-30', config: { ...tinyInput().config, drift: { percentile: 0.5, retrainOnDrift: true, retrainWindowDays: 800 } } });

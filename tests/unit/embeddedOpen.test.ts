@@ -53,7 +53,7 @@ describe('opening an embedded database directory', () => {
     // The failed opener let go of the lock: the next one gets the same answer, not "in use".
     expect(readLock(lockPathFor(dir))).toBeNull();
     await expect(openEmbedded(dir, { command: 'test' })).rejects.toThrow(/cannot open the embedded database/);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses to create a database in a non-empty directory that holds none', async () => {
     const dir = tempDir();

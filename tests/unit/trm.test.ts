@@ -176,5 +176,5 @@ describe.skipIf(!existsSync(DIR))('TRM on the real strategy task', () => {
     await m.fit(p.train.X, p.train.y, p.train.w, { nClasses: p.K, seed: 1, pnl: p.train.pnl });
     const pred = m.predict(p.test.X);
     expect(new Set(pred).size).toBeGreaterThanOrEqual(3);
-  });
+  }, 300_000);
 });

@@ -3,18 +3,14 @@ import { Rng } from '../../util/rng';
 import { checkFitInputs, checkPredictInputs, throwIfAborted, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
 import { checkArtifact, ProbabilisticClassifier } from '../modelBase';
 import { applyBins, checkBinningMode, computeEdges, type BinningMode } from '../tree/binning';
-import { addTreeOutput, GradientTreeGrower, regressionTreeFromJSON, regressionTreeToJSON, type RegressionTree } from '../tree/gradientTree';
+import { addTreeOutput, GradientTreeGrower, regressionTreeFromJSON, regressionTreeToJSON, type GradientTreeParams, type RegressionTree } from '../tree/gradientTree';
 
-export interface BoostingParams {
+/** The tree core's growth settings (maxDepth, minChildWeight, minDataInLeaf, lambda, gamma) plus the boosting loop's. */
+export interface BoostingParams extends GradientTreeParams {
   nRounds: number;
   learningRate: number;
-  maxDepth: number;
   /** Leaf budget per tree; 0 means unlimited (depth-wise growth). */
   maxLeaves: number;
-  minChildWeight: number;
-  minDataInLeaf: number;
-  lambda: number;
-  gamma: number;
   /** Fraction of features each tree may use. */
   colsampleByTree: number;
   /** Fraction of rows each round sees (stochastic boosting); 1 = all. */
@@ -213,16 +209,11 @@ export class BoostedTrees extends ProbabilisticClassifier {
   }
 
   toJSON(): ModelJSON {
-    return {
-      name: this.name,
-      version: this.version,
-      params: this.params,
-      cols: this.cols,
-      classes: this.classes,
+    return this.artifact(this.params, this.cols, {
       baseScore: Array.from(this.baseScore),
       bestRound: this.bestRound,
       trees: this.trees.map((r) => r.map(regressionTreeToJSON)),
-    };
+    });
   }
 
   protected restore(json: ModelJSON): this {
