@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../../src/config';
@@ -152,6 +154,49 @@ describe.skipIf(!hasCompose)('docker-compose.yml (production shape)', () => {
     const ui = s['temporal-ui'];
     expect(ui.image).toBe('temporalio/ui:2.42.1');
     expect(ui.ports).toContainEqual(expect.objectContaining({ target: 8080, published: '8233' }));
+  });
+
+  it('the schema job is re-runnable on a kept volume: databases created once, schema initialised once, then only updated', () => {
+    const hasPsql = spawnSync('psql', ['--version']).status === 0 && spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-tAc', 'select 1']).status === 0;
+    if (!hasPsql) {
+      if (process.env.CI === 'true') throw new Error('psql and Postgres on 127.0.0.1 are required under CI');
+      console.warn('schema-job rerun check skipped: no psql or Postgres on 127.0.0.1');
+      return;
+    }
+    // The job's script as the container runs it, against this machine's Postgres under throwaway
+    // database names; temporal-sql-tool is a stand-in that logs its calls and, for setup-schema,
+    // creates the schema_version table the way the real tool does.
+    const tag = `cs_${process.pid}_${Date.now().toString(36)}`;
+    const script = [cfg.services['temporal-schema'].command]
+      .flat()
+      .join('\n')
+      .replaceAll('$$', '$')
+      .replace('for pair in temporal:temporal temporal_visibility:visibility;', `for pair in ${tag}_t:temporal ${tag}_v:visibility;`)
+      .replaceAll('psql -d retrain', 'psql -d postgres');
+    expect(script).toContain(`${tag}_t:temporal`);
+    const bin = mkdtempSync(join(tmpdir(), 'sqltool-'));
+    const log = join(bin, 'calls.log');
+    writeFileSync(
+      join(bin, 'temporal-sql-tool'),
+      `#!/bin/bash\nset -eu\ndb=""; args=("$@")\nfor ((i=0; i<\${#args[@]}; i++)); do [ "\${args[$i]}" = --db ] && db="\${args[$((i+1))]}"; done\nfor a in "$@"; do case "$a" in setup-schema|update-schema) echo "$db $a" >> ${log}; [ "$a" = setup-schema ] && psql -q -d "$db" -c "CREATE TABLE schema_version (db_name text primary key)"; esac; done\nexit 0\n`,
+    );
+    chmodSync(join(bin, 'temporal-sql-tool'), 0o755);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, PGHOST: '127.0.0.1', PGPORT: '5432', PGUSER: 'postgres', PGPASSWORD: '' };
+    const drop = () => spawnSync('psql', ['-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${tag}_t`, '-c', `DROP DATABASE IF EXISTS ${tag}_v`], { env });
+    try {
+      const first = spawnSync('bash', ['-c', script], { encoding: 'utf8', env });
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toContain(`creating database ${tag}_t`);
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([`${tag}_t setup-schema`, `${tag}_t update-schema`, `${tag}_v setup-schema`, `${tag}_v update-schema`]);
+      writeFileSync(log, '');
+      const again = spawnSync('bash', ['-c', script], { encoding: 'utf8', env });
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).not.toMatch(/creating database|initialising the schema/);
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([`${tag}_t update-schema`, `${tag}_v update-schema`]);
+    } finally {
+      drop();
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('worker, trainer and cli read, through the real loadConfig, this stack’s Postgres, Temporal and mounted folders', () => {
