@@ -7,6 +7,10 @@ export interface ActivityDeps {
   logger: Logger;
   /** Where run reports are also written as files (they are always stored in Postgres). */
   reportsDir?: string;
+  /** The code version of this worker (`workerBuildId()`), recorded on runs and models. */
+  buildId?: string;
+  /** Slack-compatible webhook for notifications (a secret: never logged, never in history). */
+  notifyWebhookUrl?: string;
   /** Wall clock, injectable for tests. */
   clock?: () => Date;
 }

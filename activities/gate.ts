@@ -3,11 +3,24 @@ import { steps } from '../src/pipeline/steps';
 import { saveDecision, setAlias } from '../src/store/aliasStore';
 import { loadDataset } from '../src/store/datasetStore';
 import { evaluationDetail } from '../src/store/evaluationStore';
-import type { GateResult, TaskName } from '../workflows/types';
+import type { ApprovalRecord, GateResult, TaskName, Verdict } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { loadPlan } from './taskContext';
 import { loadRunConfig } from './runs';
 import { runStep } from './steps';
+
+/** What a verdict becomes when its approval was refused or timed out: nothing moves. */
+function refused(action: Verdict['action'], reason: string, approval: ApprovalRecord, championId: string | null): { action: Verdict['action']; promoted: false; reason: string } {
+  const why = approval.outcome === 'rejected' ? `rejected by ${approval.approver}: ${approval.reason}` : approval.reason;
+  return { action: championId ? 'keep' : 'none', promoted: false, reason: `${action} not applied (${why}); verdict was: ${reason}` };
+}
+
+/** A candidate's pooled walk-forward value of the primary metric, from the assessment document. */
+function metricOf(doc: Assessment['document'], key: string | null, name: string): { name: string; value: number } | null {
+  const all = doc.candidates.find((c) => c.key === key)?.metrics.all as Record<string, unknown> | undefined;
+  const value = all?.[name];
+  return typeof value === 'number' && Number.isFinite(value) ? { name, value } : null;
+}
 
 export function createGateActivities(deps: ActivityDeps) {
   return {
@@ -16,7 +29,7 @@ export function createGateActivities(deps: ActivityDeps) {
      * champion to the refitted model, effective from the run's as-of date; every decision is
      * stored with its evidence (p-values, CIs, DSR, PBO, candidate count).
      */
-    async promotionGate(a: { runId: string; task: TaskName; datasetId: string; refits: { candidate: string; modelId: string }[] }): Promise<GateResult> {
+    async promotionGate(a: { runId: string; task: TaskName; datasetId: string; refits: { candidate: string; modelId: string }[]; approval?: ApprovalRecord | null }): Promise<GateResult> {
       return runStep(deps, a.runId, steps.gate(a.task), async () => {
         const cfg = await loadRunConfig(deps.db, a.runId);
         const ds = await loadDataset(deps.db, a.datasetId);
@@ -29,35 +42,49 @@ export function createGateActivities(deps: ActivityDeps) {
         const selectedRefit = refitOf(doc.selected);
         // A refresh after a refused challenger deploys the champion configuration's refit.
         const deployKey = d.action === 'refresh' && doc.selected !== plan.championKey && plan.championKey ? plan.championKey : doc.selected;
-        const deploy = d.promoted ? refitOf(deployKey) : null;
-        if (d.promoted && !deploy) throw new Error(`verdict ${d.action} but no refit of ${deployKey} was stored`);
+        if (d.promoted && !refitOf(deployKey)) throw new Error(`verdict ${d.action} but no refit of ${deployKey} was stored`);
+        const championId = plan.champion?.modelId ?? null;
+        // A verdict that waited for a person is applied only when approved.
+        const approval = a.approval ?? null;
+        const outcome = approval && d.promoted && approval.outcome !== 'approved' ? refused(d.action, d.reason, approval, championId) : { action: d.action, promoted: d.promoted, reason: d.reason };
+        const deploy = outcome.promoted ? refitOf(deployKey) : null;
         const actor = `workflow:${a.runId}`;
         if (selectedRefit) await setAlias(deps.db, { ...scope, alias: 'challenger', modelId: selectedRefit, effectiveFrom: cfg.asOf, actor, reason: 'selected by walk-forward evaluation', runId: a.runId });
-        if (deploy) await setAlias(deps.db, { ...scope, alias: 'champion', modelId: deploy, effectiveFrom: cfg.asOf, actor, reason: d.reason, runId: a.runId });
-        const championId = plan.champion?.modelId ?? null;
+        if (deploy) {
+          const approved = approval?.outcome === 'approved' ? approval : null;
+          const move = approved ? { actor: approved.approver ?? actor, reason: `${d.reason}; approved by ${approved.approver}: ${approved.reason}` } : { actor, reason: d.reason };
+          await setAlias(deps.db, { ...scope, alias: 'champion', ...move, modelId: deploy, effectiveFrom: cfg.asOf, runId: a.runId });
+        }
         await saveDecision(deps.db, {
           runId: a.runId,
           task: a.task,
           lineage: cfg.lineage,
-          verdict: d.action,
+          verdict: outcome.action,
           challengerId: selectedRefit,
           championId,
-          promoted: d.promoted,
+          promoted: outcome.promoted,
           checks: d.checks,
           stats: doc.stats,
-          reason: d.reason,
+          reason: outcome.reason,
+          approval,
         });
-        deps.logger.info({ runId: a.runId, task: a.task, lineage: cfg.lineage, action: d.action, deployed: deploy, reason: d.reason }, 'promotion decision');
+        deps.logger.info({ runId: a.runId, task: a.task, lineage: cfg.lineage, action: outcome.action, deployed: deploy, reason: outcome.reason, approval: approval?.outcome ?? null }, 'promotion decision');
+        // The champion after the decision: the deployed configuration, else the incumbent's (evaluated on the same folds).
+        const championKey = deploy ? deployKey : championId ? plan.championKey : null;
+        const primary = (doc.stats as { primaryMetric: string }).primaryMetric;
         return {
           task: a.task,
           lineage: cfg.lineage,
-          action: d.action,
-          promoted: d.promoted,
+          action: outcome.action,
+          promoted: outcome.promoted,
           challengerId: selectedRefit,
           championId,
-          reason: d.reason,
+          reason: outcome.reason,
           pValue: d.pValue,
           checks: d.checks.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })),
+          deployed: deploy ? { modelId: deploy, kind: plan.candidates.find((c) => c.key === deployKey)?.kind ?? deployKey! } : null,
+          championMetric: metricOf(doc, championKey, primary),
+          approval,
         };
       });
     },

@@ -4,6 +4,7 @@ import { createEvaluationActivities } from './evaluation';
 import { createGateActivities } from './gate';
 import { createIngestActivities } from './ingest';
 import { createMonitorActivities } from './monitor';
+import { createNotifyActivities } from './notify';
 import { createRefitActivities } from './refit';
 import { createReportActivities } from './report';
 import { createRunActivities } from './runs';
@@ -21,5 +22,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMonitorActivities(deps),
     ...createGateActivities(deps),
     ...createReportActivities(deps),
+    ...createNotifyActivities(deps),
   };
 }

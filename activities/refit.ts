@@ -76,6 +76,7 @@ export function createRefitActivities(deps: ActivityDeps) {
           params,
           trainSummary: { method: meta.method, selection: meta.selection, members: memberIds, voteWeights: Array.from(meta.voteWeights) },
           pipeline: ensemble,
+          buildId: deps.buildId ?? null,
         });
         return { candidate: META_KIND, modelId, kind: META_KIND, trainedFrom, trainedThrough, seconds: (Date.now() - started) / 1000, resumedFrom: null };
       });

@@ -1,5 +1,5 @@
 import { feedOf } from '../src/data/sources/types';
-import { parseRunConfig, type RunConfig } from '../src/pipeline/runConfig';
+import { approvalPolicy, parseRunConfig, type RunConfig } from '../src/pipeline/runConfig';
 import { resolveLineage } from '../src/registry/lineage';
 import { LIVE } from '../src/registry/names';
 import { getAlias } from '../src/store/aliasStore';
@@ -35,8 +35,9 @@ export function createRunActivities(deps: ActivityDeps) {
                 workflowId: a.workflowId,
                 liveEffectiveFrom: await Promise.all(cfg.tasks.map(async (task) => (await getAlias(deps.db, { task, feed, lineage: LIVE }, 'champion'))?.effectiveFrom ?? null)),
               });
-        await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: a.trigger, asOf: a.asOf, tasks: cfg.tasks, input: cfg, lineage });
-        deps.logger.info({ runId: a.runId, workflowId: a.workflowId, asOf: a.asOf, trigger: a.trigger, tasks: cfg.tasks, lineage }, 'run started');
+        const buildId = deps.buildId ?? null;
+        await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: a.trigger, asOf: a.asOf, tasks: cfg.tasks, input: cfg, lineage, buildId });
+        deps.logger.info({ runId: a.runId, workflowId: a.workflowId, asOf: a.asOf, trigger: a.trigger, tasks: cfg.tasks, lineage, buildId }, 'run started');
         return {
           runId: a.runId,
           asOf: a.asOf,
@@ -48,6 +49,10 @@ export function createRunActivities(deps: ActivityDeps) {
           seed: cfg.config.dataset.seed,
           lineage,
           driftRun: cfg.config.drift.retrainOnDrift ? { windowDays: cfg.config.drift.retrainWindowDays } : null,
+          buildId,
+          // Only the live lineage waits for a person: backfills and as-of replays never block.
+          approval: lineage === LIVE ? approvalPolicy(cfg) : null,
+          notify: !!deps.notifyWebhookUrl,
         };
       } catch (e) {
         throw toFailure(e);

@@ -65,5 +65,6 @@ export async function storeFoldModel(deps: ActivityDeps, a: TaskRef, c: Pick<Tas
     params: spec.params,
     trainSummary: { ...out.summary, source: out.source },
     artifact: stored.artifact,
+    buildId: deps.buildId ?? null,
   });
 }

@@ -73,7 +73,7 @@ async function stages(n: number): Promise<StageRow[]> {
     bars.clear();
     const ds = await timed('features + dataset', rows, () => buildDataset(panel.p, panel.regime, 'signal', cfg));
     console.log(`    ${ds.rows} rows x ${ds.cols} features, ${ds.symbols.length} symbols`);
-    await upsertRunStart(db.db, { id: 'bench', workflowId: 'bench', trigger: 'manual', asOf: AS_OF, tasks: ['signal'], input: {}, lineage: 'bench' });
+    await upsertRunStart(db.db, { id: 'bench', workflowId: 'bench', trigger: 'manual', asOf: AS_OF, tasks: ['signal'], input: {}, lineage: 'bench', buildId: null });
     await timed('store dataset', rows, () => saveDataset(db.db, { id: `ds-${feed}`, runId: 'bench', feed, asOf: AS_OF, maxBarDate: AS_OF, dataset: ds, summary: {}, sampleCounts: {} }));
     await timed('load dataset', rows, () => loadDataset(db.db, `ds-${feed}`));
     const plan = protocolFolds(ds, cfg);

@@ -1,5 +1,6 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { RETRAIN_START_OPTIONS } from '../src/temporal/startRetrain';
+import { retrainMetadata } from '../src/temporal/runMetadata';
 import { weeklyRetrain } from '../workflows/weeklyRetrain';
 import { retrainBackfill } from '../workflows/retrainBackfill';
 import { saturdaysBetween } from '../src/util/dates';
@@ -26,6 +27,7 @@ function options(s: ScheduleSettings) {
       type: 'startWorkflow' as const,
       workflowType: weeklyRetrain,
       ...RETRAIN_START_OPTIONS,
+      ...retrainMetadata(s.input, { scheduled: true }),
       // The scheduler appends the scheduled time to this id, so every run is unique.
       workflowId: `${s.scheduleId}`,
       taskQueue: s.taskQueue,

@@ -27,6 +27,11 @@ const EnvSchema = z.object({
   SCHEDULE_MINUTE: z.coerce.number().int().min(0).max(59).default(0),
   SCHEDULE_CATCHUP_WINDOW: z.string().default('1 day'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(2),
+  /** auto: Worker Deployment versioning (runs pinned to their build) when the server supports it; off: unversioned. */
+  WORKER_VERSIONING: z.enum(['auto', 'off']).default('auto'),
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[^.]+$/, 'must not contain "."').default('regime-retrain'),
+  /** A secret (Slack's carries its token in the path): never logged. */
+  NOTIFY_WEBHOOK_URL: z.string().url().optional(),
   MARKET_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.string().default('info'),
 });
@@ -53,7 +58,8 @@ export type AppConfig = {
     minute: number;
     catchupWindow: string;
   };
-  worker: { maxConcurrentActivities: number };
+  worker: { maxConcurrentActivities: number; versioning: 'auto' | 'off'; deploymentName: string };
+  notify: { webhookUrl?: string };
   marketDataDir?: string;
   logLevel: string;
 };
@@ -93,7 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       minute: e.SCHEDULE_MINUTE,
       catchupWindow: e.SCHEDULE_CATCHUP_WINDOW,
     },
-    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES },
+    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, versioning: e.WORKER_VERSIONING, deploymentName: e.WORKER_DEPLOYMENT_NAME },
+    notify: { webhookUrl: e.NOTIFY_WEBHOOK_URL },
     marketDataDir: e.MARKET_DATA_DIR,
     logLevel: e.LOG_LEVEL,
   };
@@ -106,5 +113,6 @@ export function describeConfig(c: AppConfig): Record<string, unknown> {
     temporal: { address: c.temporal.address ?? 'embedded dev server', namespace: c.temporal.namespace, taskQueue: c.temporal.taskQueue, tls: !!c.temporal.tls, apiKey: !!c.temporal.apiKey },
     schedule: c.schedule,
     worker: c.worker,
+    notify: c.notify.webhookUrl ? 'webhook (NOTIFY_WEBHOOK_URL)' : 'off',
   };
 }

@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import type { Db } from '../src/db/client';
 import type { Logger } from '../src/logger';
 import { initTfBackend } from '../src/models/tf/backend';
+import { workerBuildId } from '../src/temporal/buildId';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -24,6 +25,15 @@ export interface WorkerOptions {
   role?: WorkerRole;
   /** Also write run reports as files here. */
   reportsDir?: string;
+  /** The code version, recorded on runs and models (default: `workerBuildId()`). */
+  buildId?: string;
+  /**
+   * Worker Deployment versioning: this worker serves version `<deploymentName>.<buildId>` and
+   * every run is pinned to the version it started on (null: unversioned).
+   */
+  versioning?: { deploymentName: string } | null;
+  /** Slack-compatible webhook for notifications (a secret: never logged). */
+  notifyWebhookUrl?: string;
 }
 
 export type WorkerRole = 'all' | 'workflows' | 'activities';
@@ -34,12 +44,15 @@ export async function createRetrainWorker(o: WorkerOptions): Promise<Worker> {
     const backend = await initTfBackend((b, tried) => o.logger.info({ backend: b, fallbacks: tried }, `TensorFlow.js backend: ${b}`));
     o.logger.debug({ backend }, 'tfjs ready');
   }
+  const buildId = o.buildId ?? workerBuildId();
+  const deps = { db: o.db, logger: o.logger, reportsDir: o.reportsDir, buildId, notifyWebhookUrl: o.notifyWebhookUrl };
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
+    ...(o.versioning ? { workerDeploymentOptions: { version: { deploymentName: o.versioning.deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } } : {}),
     ...(o.role !== 'activities' ? { workflowsPath: WORKFLOWS_PATH } : {}),
-    ...(o.role !== 'workflows' ? { activities: createActivities({ db: o.db, logger: o.logger, reportsDir: o.reportsDir }), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities, maxHeartbeatThrottleInterval: '2s' } : {}),
+    ...(o.role !== 'workflows' ? { activities: createActivities(deps), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities, maxHeartbeatThrottleInterval: '2s' } : {}),
     ...(o.identity ? { identity: o.identity } : {}),
   });
 }

@@ -25,7 +25,7 @@ export async function retrainBackfill(b: BackfillInput): Promise<BackfillResult>
   const runs: BackfillResult['runs'] = [];
   for (const asOf of saturdaysBetween(b.from, b.to)) {
     const workflowId = `${workflowInfo().workflowId}-${asOf}`;
-    const r = await executeChild(weeklyRetrain, { workflowId, workflowTaskTimeout: '60s', args: [{ ...b.input, asOf, trigger: 'backfill', lineage }] });
+    const r = await executeChild(weeklyRetrain, { workflowId, workflowTaskTimeout: '60s', staticSummary: `Backfill week as of ${asOf} · lineage ${lineage}`, args: [{ ...b.input, asOf, trigger: 'backfill', lineage }] });
     runs.push({ asOf, workflowId, runId: r.runId, championChanged: r.championChanged });
   }
   return { lineage, runs };

@@ -42,6 +42,12 @@ export interface RunContext {
   lineage: string;
   /** Set when drift should start an extra, recent-window run (never for that run itself). */
   driftRun: { windowDays: number } | null;
+  /** The worker build id that started the run (absent in runs started by older workers). */
+  buildId?: string | null;
+  /** Set when a verdict that would move the live champion waits for `approvePromotion` (config `gate.approval: "required"`). */
+  approval?: { timeoutMs: number } | null;
+  /** Whether the worker has a notification webhook (NOTIFY_WEBHOOK_URL): no `notify` activities otherwise. */
+  notify?: boolean;
 }
 
 export interface IngestResult {
@@ -149,7 +155,45 @@ export interface GateResult {
   reason: string;
   pValue: number | null;
   checks: { name: string; passed: boolean | null; detail: string }[];
+  /** The model deployed by this decision and its kind (null: nothing moved). */
+  deployed?: { modelId: string; kind: string } | null;
+  /** The lineage's champion after the decision: its walk-forward primary metric (null: no champion, or not evaluated this run). */
+  championMetric?: { name: string; value: number } | null;
+  /** The human decision the verdict waited for (config `gate.approval: "required"`), else null. */
+  approval?: ApprovalRecord | null;
 }
+
+/** The Update `approvePromotion`: a person approves or rejects the pending promotion(s) of a run. */
+export interface ApprovalInput {
+  decision: 'approve' | 'reject';
+  /** Who decides (recorded as the actor of the alias move); required. */
+  approver: string;
+  /** Why; required. */
+  reason: string;
+  /** Only this task's pending promotion (default: every pending one). */
+  task?: TaskName;
+}
+
+export interface ApprovalRecord {
+  outcome: 'approved' | 'rejected' | 'timed_out';
+  approver: string | null;
+  reason: string;
+  /** ISO time of the decision (workflow time). */
+  at: string;
+}
+
+export interface ApprovalResult {
+  outcome: 'approved' | 'rejected';
+  tasks: TaskName[];
+}
+
+/** What a notification is about; the `notify` activity words it (src/notify/message.ts). */
+export type NotifyEvent = { workflowId: string; runId: string; asOf: string; lineage: string } & (
+  | { kind: 'promotion'; task: TaskName; action: Verdict['action']; model: { modelId: string; kind: string } | null; metric: { name: string; value: number } | null; reason: string; approver: string | null }
+  | { kind: 'failure'; error: string; errorType: string | null }
+  | { kind: 'drift'; task: TaskName; flagged: string[] }
+  | { kind: 'approvalRequested'; task: TaskName; action: Verdict['action']; reason: string; timeoutMs: number }
+);
 
 export interface TaskOutcome {
   dataset: DatasetResult;

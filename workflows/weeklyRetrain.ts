@@ -5,7 +5,10 @@ import {
   startChild,
   defineQuery,
   isCancellation,
+  log,
+  patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -16,8 +19,10 @@ import { ErrorTypes } from '../src/errors';
 import { DEFAULT_TASKS, type TaskName } from '../src/pipeline/tasks';
 import { steps } from '../src/pipeline/steps';
 import { dateInZone, isIsoDate } from '../src/util/dates';
-import { AS_OF, CHAMPION_CHANGED, SCHEDULED_START_TIME, STATUS, TASKS, TRIGGER } from './searchAttributes';
-import type { RetrainInput, RetrainProgress, RetrainResult, TaskOutcome, Trigger } from './types';
+import { ApprovalDesk } from './approval';
+import { newTaskDetails, renderRunDetails, type RunDetails } from './runDetails';
+import { AS_OF, BUILD_ID, CHAMPION_CHANGED, CHAMPION_METRIC, LINEAGE, PROMOTED_KINDS, SCHEDULED_START_TIME, STATUS, TASKS, TRIGGER } from './searchAttributes';
+import type { ApprovalRecord, NotifyEvent, RetrainInput, RetrainProgress, RetrainResult, TaskOutcome, Trigger } from './types';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -34,6 +39,15 @@ const { labelRegimes, buildDataset, planEvaluation } = proxyActivities<Activitie
 // last checkpoint. Cancellation reaches the activity with the next heartbeat.
 const { fitFold, refitCandidate, refitMeta } = proxyActivities<Activities>({ startToCloseTimeout: '3h', heartbeatTimeout: '30s', retry });
 const { assessCandidates, monitorTask, promotionGate, writeReport } = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
+// A webhook that is down for a while is retried for about ten minutes, then given up: a
+// notification is never worth failing a retrain for.
+const { notify } = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 8 } });
+
+/**
+ * Runs started before search attributes for the champion, approvals and notifications existed
+ * replay without them (a worker with WORKER_VERSIONING=off may pick up such a run after a deploy).
+ */
+export const OPS_PATCH = 'ops-visibility-approval-notify';
 
 export const progressQuery = defineQuery<RetrainProgress>('progress');
 
@@ -67,11 +81,17 @@ function inferTrigger(): Trigger {
  */
 export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainResult> {
   const info = workflowInfo();
+  const ops = patched(OPS_PATCH);
   const progress: RetrainProgress = { stage: 'starting', completedSteps: [], runningSteps: [], asOf: null };
   setHandler(progressQuery, () => progress);
+  const desk = new ApprovalDesk();
   const asOf = resolveAsOf(input);
   progress.asOf = asOf;
   const trigger = input.trigger ?? inferTrigger();
+  // Live details for the UI (Markdown; not a command, so free to change between versions).
+  const details: RunDetails = { stage: 'starting', asOf, lineage: null, buildId: null, workflowId: info.workflowId, tasks: {} };
+  const showDetails = () => setCurrentDetails(renderRunDetails({ ...details, stage: progress.stage }));
+  showDetails();
   const setStatus = (status: string, championChanged?: boolean) => {
     upsertMemo({ asOf, status, trigger, ...(championChanged !== undefined ? { championChanged } : {}) });
     if (input.searchAttributes) {
@@ -86,16 +106,28 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
   };
   const track = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
     progress.runningSteps.push(step);
+    showDetails();
     try {
       return await fn();
     } finally {
       progress.runningSteps = progress.runningSteps.filter((s) => s !== step);
       progress.completedSteps.push(step);
+      showDetails();
     }
   };
 
   setStatus('running');
   const ctx = await startRun({ workflowId: info.workflowId, runId: info.runId, asOf, trigger, input });
+  details.lineage = ctx.lineage;
+  details.buildId = ctx.buildId ?? null;
+  for (const t of ctx.tasks) details.tasks[t] = newTaskDetails();
+  if (ops && input.searchAttributes) upsertSearchAttributes([{ key: LINEAGE, value: ctx.lineage }, ...(ctx.buildId ? [{ key: BUILD_ID, value: ctx.buildId }] : [])]);
+  const about = { workflowId: info.workflowId, runId: ctx.runId, asOf, lineage: ctx.lineage };
+  // Notifications are auxiliary: a webhook that stays down is logged, never a failed run.
+  const tell = async (event: NotifyEvent) => {
+    if (!ops || !ctx.notify) return;
+    await notify(event).catch((e: Error) => log.warn('notification given up', { kind: event.kind, error: e.message }));
+  };
   try {
     progress.stage = 'ingest';
     const ingested = await track(steps.ingest, () => ingestBars({ runId: ctx.runId, source: ctx.source, asOf }));
@@ -104,27 +136,59 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
 
     const runTask = async (task: TaskName): Promise<TaskOutcome> => {
       const ref = { runId: ctx.runId, task };
-      progress.stage = 'balancedSample';
+      const shown = details.tasks[task]!;
+      const stage = (s: RetrainProgress['stage']) => {
+        progress.stage = s;
+        shown.stage = s;
+        showDetails();
+      };
+      stage('balancedSample');
       const dataset = await track(steps.dataset(task), () => buildDataset({ ...ref, feed: ctx.feed, asOf, regimeConfigHash: regimes.configHash }));
       const at = { ...ref, datasetId: dataset.datasetId };
       const plan = await track(steps.plan(task), () => planEvaluation(at));
-      progress.stage = 'train';
+      stage('train');
       const evaluated = plan.folds.filter((f) => f.role !== 'refit');
-      await Promise.all(plan.candidates.flatMap((c) => evaluated.map((f) => track(steps.fit(task, c.key, f.index), () => fitFold({ ...at, candidate: c.key, fold: f.index })))));
-      progress.stage = 'evaluatePerRegime';
+      shown.fits.total = plan.candidates.length * evaluated.length;
+      const counted = async <T>(n: { done: number }, p: Promise<T>): Promise<T> => {
+        const r = await p;
+        n.done++;
+        showDetails();
+        return r;
+      };
+      await Promise.all(plan.candidates.flatMap((c) => evaluated.map((f) => counted(shown.fits, track(steps.fit(task, c.key, f.index), () => fitFold({ ...at, candidate: c.key, fold: f.index }))))));
+      stage('evaluatePerRegime');
       const assessment = await track(steps.assess(task), () => assessCandidates(at));
-      progress.stage = 'refit';
+      shown.verdict = { action: assessment.verdict.action, reason: assessment.verdict.reason, pValue: assessment.verdict.pValue };
+      stage('refit');
+      shown.refits.total = assessment.refit.reduce((n, r) => n + (r.members ? r.members.length + 1 : 1), 0);
       const refits = await Promise.all(
         assessment.refit.map(async (r) => {
-          if (!r.members) return track(steps.refit(task, r.candidate), () => refitCandidate({ ...at, candidate: r.candidate }));
-          await Promise.all(r.members.map((m) => track(steps.refit(task, m), () => refitCandidate({ ...at, candidate: m, asMember: true }))));
-          return track(steps.refitMeta(task), () => refitMeta({ ...at, members: r.members! }));
+          if (!r.members) return counted(shown.refits, track(steps.refit(task, r.candidate), () => refitCandidate({ ...at, candidate: r.candidate })));
+          await Promise.all(r.members.map((m) => counted(shown.refits, track(steps.refit(task, m), () => refitCandidate({ ...at, candidate: m, asMember: true })))));
+          return counted(shown.refits, track(steps.refitMeta(task), () => refitMeta({ ...at, members: r.members! })));
         }),
       );
-      progress.stage = 'monitor';
+      stage('monitor');
       const monitor = await track(steps.monitor(task), () => monitorTask({ ...at, feed: ctx.feed }));
-      progress.stage = 'promotionGate';
-      const decision = await track(steps.gate(task), () => promotionGate({ ...at, refits: refits.map((r) => ({ candidate: r.candidate, modelId: r.modelId })) }));
+      shown.drift = monitor.flaggedFeatures;
+      if (monitor.flaggedFeatures.length > 0) await tell({ ...about, kind: 'drift', task, flagged: monitor.flaggedFeatures });
+      // A verdict that would move the live champion waits for a person when the config asks.
+      let approval: ApprovalRecord | null = null;
+      const v = assessment.verdict;
+      if (ops && ctx.approval && (v.action === 'promote' || v.action === 'refresh')) {
+        stage('awaitingApproval');
+        shown.approval = { until: new Date(new Date().getTime() + ctx.approval.timeoutMs).toISOString() };
+        showDetails();
+        await tell({ ...about, kind: 'approvalRequested', task, action: v.action, reason: v.reason, timeoutMs: ctx.approval.timeoutMs });
+        approval = await desk.wait(task, ctx.approval.timeoutMs);
+        shown.approval = approval;
+      }
+      stage('promotionGate');
+      const gate = { ...at, refits: refits.map((r) => ({ candidate: r.candidate, modelId: r.modelId })) };
+      const decision = await track(steps.gate(task), () => promotionGate(approval ? { ...gate, approval } : gate));
+      shown.verdict = { action: decision.action, reason: decision.reason, pValue: decision.pValue };
+      showDetails();
+      if (decision.promoted) await tell({ ...about, kind: 'promotion', task, action: decision.action, model: decision.deployed ?? null, metric: decision.championMetric ?? null, reason: decision.reason, approver: approval?.approver ?? null });
       return { dataset, assessment, refits, monitor, decision };
     };
     const outcomes = await Promise.all(ctx.tasks.map(runTask));
@@ -141,6 +205,7 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
         workflowId: `${info.workflowId}-drift`,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowTaskTimeout: '60s',
+        staticSummary: `Drift retrain as of ${asOf}: ${flagged.length} feature(s) drifted in ${info.workflowId}`,
         args: [
           {
             ...input,
@@ -161,6 +226,13 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
     const report = await track(steps.report, () => writeReport({ runId: ctx.runId })).catch((e: Error) => ({ path: null, error: e.message }));
     progress.stage = 'completed';
     setStatus('completed', championChanged);
+    if (ops && input.searchAttributes) {
+      const metrics = outcomes.flatMap((o) => (o.decision.championMetric ? [{ key: CHAMPION_METRIC[o.decision.task], value: o.decision.championMetric.value }] : []));
+      const kinds = [...new Set(outcomes.flatMap((o) => (o.decision.deployed ? [o.decision.deployed.kind] : [])))];
+      const pairs = [...metrics, ...(kinds.length ? [{ key: PROMOTED_KINDS, value: kinds }] : [])];
+      if (pairs.length > 0) upsertSearchAttributes(pairs);
+    }
+    showDetails();
     upsertMemo({
       lineage: ctx.lineage,
       decisions: Object.fromEntries(outcomes.map((o) => [o.decision.task, { action: o.decision.action, promoted: o.decision.promoted, reason: o.decision.reason, pValue: o.decision.pValue }])),
@@ -175,8 +247,12 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
     const cause = (err as { cause?: { message?: string; type?: string } }).cause;
     const message = cause?.message ?? (err as Error).message;
     // Record the outcome even when the run itself is being cancelled.
-    await CancellationScope.nonCancellable(() => finishRun({ runId: ctx.runId, status, error: message, errorType: cause?.type ?? null }));
+    await CancellationScope.nonCancellable(async () => {
+      await finishRun({ runId: ctx.runId, status, error: message, errorType: cause?.type ?? null });
+      if (!cancelled) await tell({ ...about, kind: 'failure', error: message, errorType: cause?.type ?? null });
+    });
     setStatus(status);
+    showDetails();
     throw err;
   }
 }

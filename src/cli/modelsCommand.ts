@@ -5,6 +5,7 @@ import { deployedModel, feedFor, type DeployedModel } from '../registry/deployme
 import { aliasHistory, championLineagesOf, promoteModel, rollbackChampion } from '../store/aliasStore';
 import { listModels } from '../store/modelStore';
 import { isIsoDate } from '../util/dates';
+import { registerApprovalCommands } from './approvalCommands';
 import { cliContext, withDb } from './context';
 
 const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
@@ -106,6 +107,7 @@ export function registerModelCommands(program: Command): void {
         console.log(`${o.task} (${feed}, ${o.lineage}): champion ${r.from} -> ${r.to}`);
       });
     });
+  registerApprovalCommands(models, task);
   models
     .command('history')
     .description('alias moves of a task, newest first')

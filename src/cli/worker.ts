@@ -1,6 +1,8 @@
 import { openDatabase } from '../db/client';
 import { connectClient, connectWorker } from '../temporal/connection';
+import { workerBuildId } from '../temporal/buildId';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
+import { deploymentsSupported, rollOut } from '../temporal/versioning';
 import { createRetrainWorker, type WorkerRole } from '../../worker/createWorker';
 import { describeConfig } from '../config';
 import { commandLine, embeddedDir, type CliContext } from './context';
@@ -10,17 +12,42 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   const { config, logger } = ctx;
   if (!config.temporal.address) throw new Error('worker needs TEMPORAL_ADDRESS (host:port); for a self-contained setup use `npm start`');
   if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using the embedded PGlite, through `npm start` if it runs, else alone (no other process can use it meanwhile)');
-  logger.info({ ...describeConfig(config), role: o.role ?? 'all' }, 'starting worker');
+  const buildId = workerBuildId();
+  logger.info({ ...describeConfig(config), role: o.role ?? 'all', buildId }, 'starting worker');
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine(), onWait: (note) => logger.warn(note) });
   await db.migrate();
   const client = await connectClient(config.temporal, config.temporal.address);
-  await ensureSearchAttributes(client, config.temporal.namespace, logger);
-  await client.connection.close();
   const connection = await connectWorker(config.temporal, config.temporal.address);
-  const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir, role: o.role ?? 'all' });
   try {
-    await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
+    await ensureSearchAttributes(client, config.temporal.namespace, logger);
+    const { deploymentName } = config.worker;
+    const versioned = config.worker.versioning === 'auto' && (await deploymentsSupported(client, config.temporal.namespace));
+    if (config.worker.versioning === 'auto' && !versioned) logger.warn('the Temporal server has no Worker Deployments: running unversioned (runs are not pinned to their build)');
+    const worker = await createRetrainWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      db: db.db,
+      logger,
+      maxConcurrentActivities: config.worker.maxConcurrentActivities,
+      reportsDir: config.reportsDir,
+      role: o.role ?? 'all',
+      buildId,
+      versioning: versioned ? { deploymentName } : null,
+      notifyWebhookUrl: config.notify.webhookUrl,
+    });
+    const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
+    running.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    if (versioned) {
+      const done = await rollOut(client, { namespace: config.temporal.namespace, deploymentName, buildId, identity: worker.options.identity, logger }).catch((e: Error) => {
+        logger.error({ err: e.message }, 'could not make this build the current version; it serves only runs pinned to it');
+        return null;
+      });
+      if (done) logger.info({ deploymentName, buildId, rollOut: done }, `worker deployment version ${deploymentName}.${buildId}: ${done}`);
+    }
+    await running;
   } finally {
+    await client.connection.close();
     await connection.close();
     await db.close();
     logger.info('worker stopped');

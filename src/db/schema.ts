@@ -146,6 +146,8 @@ export const runs = pgTable(
     summary: jsonb('summary'),
     /** `live`, or the lineage of a backfill / an as-of earlier than the live champion's. */
     lineage: text('lineage').notNull().default('live'),
+    /** The code version (worker build id) that started the run; null before it was recorded. */
+    buildId: text('build_id'),
   },
   (t) => [index('runs_workflow_id').on(t.workflowId), index('runs_as_of').on(t.asOf)],
 );
@@ -249,6 +251,8 @@ export const models = pgTable(
     artifact: bytea('artifact').notNull(),
     artifactSha256: text('artifact_sha256').notNull(),
     trainSummary: jsonb('train_summary').notNull(),
+    /** The code version (worker build id) that trained it: which code made a model. */
+    buildId: text('build_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('models_run').on(t.runId), index('models_task_kind').on(t.task, t.kind)],
@@ -374,6 +378,8 @@ export const promotionDecisions = pgTable(
     /** p-values, CIs, DSR, PBO, candidates count, baselines: the evidence behind the verdict. */
     stats: jsonb('stats'),
     reason: text('reason').notNull(),
+    /** With `gate.approval: "required"`: { outcome: approved | rejected | timed_out, approver, reason, at }. */
+    approval: jsonb('approval'),
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.runId, t.task] })],

@@ -1,3 +1,4 @@
+import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import { IngestConfigSchema } from '../data/checkPolicy';
 import { DatasetConfigSchema } from '../datasets/config';
@@ -56,6 +57,10 @@ export const RunConfigSchema = z.object({
           drawdownTolerance: z.number().nonnegative().default(DEFAULT_GATE.drawdownTolerance),
           /** Stationary-bootstrap resamples behind every p-value and CI. */
           bootstrapReps: z.number().int().min(100).default(DEFAULT_GATE.bootstrapReps),
+          /** `required`: a verdict that would move the live champion waits for `models approve` / `models reject`. */
+          approval: z.enum(['auto', 'required']).default('auto'),
+          /** How long it waits (a Temporal duration: "2 days", "36h", "90s"); then nothing is promoted. */
+          approvalTimeout: z.string().default('2 days').refine(isDuration, 'approvalTimeout must be a duration such as "2 days", "36h" or "90s"'),
         })
         .default({}),
       drift: z
@@ -84,6 +89,20 @@ export const RunConfigSchema = z.object({
 });
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+function isDuration(s: string): boolean {
+  try {
+    return msToNumber(s as Parameters<typeof msToNumber>[0]) > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The approval a run's live promotions wait for, or null when they are automatic. */
+export function approvalPolicy(cfg: RunConfig): { timeoutMs: number } | null {
+  const g = cfg.config.gate;
+  return g.approval === 'required' ? { timeoutMs: msToNumber(g.approvalTimeout as Parameters<typeof msToNumber>[0]) } : null;
+}
 
 export function parseRunConfig(raw: unknown): RunConfig {
   const r = RunConfigSchema.safeParse(raw);

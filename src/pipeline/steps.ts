@@ -17,5 +17,5 @@ export const steps = {
 } as const;
 
 /** Stages shown by the `progress` query and the run row, in pipeline order. */
-export const STAGES = ['starting', 'ingest', 'regimeLabel', 'balancedSample', 'train', 'evaluatePerRegime', 'refit', 'monitor', 'promotionGate', 'report', 'completed'] as const;
+export const STAGES = ['starting', 'ingest', 'regimeLabel', 'balancedSample', 'train', 'evaluatePerRegime', 'refit', 'monitor', 'awaitingApproval', 'promotionGate', 'report', 'completed'] as const;
 export type Stage = (typeof STAGES)[number] | 'failed' | 'cancelled';

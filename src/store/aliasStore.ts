@@ -156,6 +156,8 @@ export interface DecisionRecord {
   checks: unknown;
   stats: unknown;
   reason: string;
+  /** The human decision a live promotion waited for (`gate.approval: "required"`), else null. */
+  approval?: { outcome: string; approver: string | null; reason: string; at: string } | null;
 }
 
 export async function saveDecision(db: Db, d: DecisionRecord): Promise<void> {

@@ -24,6 +24,8 @@ export interface ModelRecord {
   trainedThrough: string;
   params: unknown;
   trainSummary: unknown;
+  /** The worker build id that trained it (null: unknown). */
+  buildId: string | null;
 }
 
 export async function saveModel(db: Db, m: ModelRecord & { pipeline: Predictor }): Promise<void> {
@@ -33,7 +35,7 @@ export async function saveModel(db: Db, m: ModelRecord & { pipeline: Predictor }
   await db
     .insert(models)
     .values(row)
-    .onConflictDoUpdate({ target: models.id, set: { artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary, trainedFrom: m.trainedFrom, trainedThrough: m.trainedThrough } });
+    .onConflictDoUpdate({ target: models.id, set: { artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary, trainedFrom: m.trainedFrom, trainedThrough: m.trainedThrough, buildId: m.buildId } });
 }
 
 /** Stores an already serialised pipeline (e.g. a fold's model from the fold cache). */
@@ -42,7 +44,7 @@ export async function saveModelArtifact(db: Db, m: ModelRecord & { artifact: Buf
   await db
     .insert(models)
     .values(row)
-    .onConflictDoUpdate({ target: models.id, set: { artifact: m.artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary, trainedFrom: m.trainedFrom, trainedThrough: m.trainedThrough } });
+    .onConflictDoUpdate({ target: models.id, set: { artifact: m.artifact, artifactSha256: row.artifactSha256, params: m.params, trainSummary: m.trainSummary, trainedFrom: m.trainedFrom, trainedThrough: m.trainedThrough, buildId: m.buildId } });
 }
 
 /** Loads a stored model; an ensemble's members are resolved from the registry by id. */
@@ -78,6 +80,7 @@ const recordColumns = {
   trainedFrom: models.trainedFrom,
   trainedThrough: models.trainedThrough,
   params: models.params,
+  buildId: models.buildId,
   createdAt: models.createdAt,
 };
 

@@ -2,11 +2,11 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runs, runSteps } from '../db/schema';
 
-export async function upsertRunStart(db: Db, r: { id: string; workflowId: string; trigger: string; asOf: string; tasks: string[]; input: unknown; lineage: string }): Promise<void> {
+export async function upsertRunStart(db: Db, r: { id: string; workflowId: string; trigger: string; asOf: string; tasks: string[]; input: unknown; lineage: string; buildId: string | null }): Promise<void> {
   await db
     .insert(runs)
     .values({ ...r, status: 'running', stage: 'starting' })
-    .onConflictDoUpdate({ target: runs.id, set: { status: 'running', input: r.input, tasks: r.tasks, lineage: r.lineage } });
+    .onConflictDoUpdate({ target: runs.id, set: { status: 'running', input: r.input, tasks: r.tasks, lineage: r.lineage, buildId: r.buildId } });
 }
 
 export async function finishRun(db: Db, r: { id: string; status: string; error?: string | null; errorType?: string | null; summary?: unknown }): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { weeklyRetrain } from '../../workflows/weeklyRetrain';
 import type { RetrainInput } from '../../workflows/types';
+import { retrainMetadata } from './runMetadata';
 
 /**
  * Options every starter of weeklyRetrain uses (CLI, dev, schedule, tests).
@@ -14,7 +15,7 @@ import type { RetrainInput } from '../../workflows/types';
  */
 export const RETRAIN_START_OPTIONS = { workflowTaskTimeout: '60s' } as const;
 
-/** Starts a retrain by function reference, so its input and result types are checked. */
+/** Starts a retrain by function reference, so its input and result types are checked; with its summary for the UI. */
 export function startRetrain(client: Client, o: { taskQueue: string; workflowId: string; input: RetrainInput }): Promise<WorkflowHandleWithFirstExecutionRunId<typeof weeklyRetrain>> {
-  return client.workflow.start(weeklyRetrain, { ...RETRAIN_START_OPTIONS, taskQueue: o.taskQueue, workflowId: o.workflowId, args: [o.input] });
+  return client.workflow.start(weeklyRetrain, { ...RETRAIN_START_OPTIONS, ...retrainMetadata(o.input), taskQueue: o.taskQueue, workflowId: o.workflowId, args: [o.input] });
 }
