@@ -1,5 +1,6 @@
 import type { createActivities } from '../../activities';
-import type { AssessmentResult, DatasetResult, EvaluationPlan, GateResult, MonitorResult, RefitResult, TaskName } from '../../workflows/types';
+import { msToNumber } from '@temporalio/common';
+import type { ApprovalRecord, AssessmentResult, DatasetResult, EvaluationPlan, GateResult, MonitorResult, RefitResult, TaskName } from '../../workflows/types';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -31,7 +32,7 @@ export function mockActivities(over: Partial<Activities> & { verdict?: Assessmen
   };
   const verdict = over.verdict ?? { action: 'promote' as const, reason: 'logistic beats label_persistence (p = 0.010): promoted as the first champion', pValue: 0.01 };
   const base: Activities = {
-    startRun: rec('startRun', (a: { runId: string; asOf: string; input: { tasks?: TaskName[]; lineage?: string; config?: { drift?: { retrainOnDrift?: boolean } } } }) => ({
+    startRun: rec('startRun', (a: { runId: string; asOf: string; input: { tasks?: TaskName[]; lineage?: string; config?: { drift?: { retrainOnDrift?: boolean }; gate?: { approval?: string; approvalTimeout?: string } } } }) => ({
       runId: a.runId,
       asOf: a.asOf,
       tasks: a.input.tasks ?? ['strategy', 'signal'],
@@ -42,6 +43,9 @@ export function mockActivities(over: Partial<Activities> & { verdict?: Assessmen
       seed: 1,
       lineage: a.input.lineage ?? 'live',
       driftRun: a.input.config?.drift?.retrainOnDrift ? { windowDays: 500 } : null,
+      buildId: 'mock-build',
+      approval: a.input.config?.gate?.approval === 'required' && (a.input.lineage ?? 'live') === 'live' ? { timeoutMs: msToNumber((a.input.config.gate.approvalTimeout ?? '2 days') as '2 days') } : null,
+      notify: true,
     })),
     finishRun: rec('finishRun', () => undefined),
     ingestBars: rec('ingestBars', () => ({ feed: 'mock', rowsWritten: 10, symbols: 3, lastDate: '2006-01-27', warnings: {} })),
@@ -62,17 +66,26 @@ export function mockActivities(over: Partial<Activities> & { verdict?: Assessmen
     refitCandidate: rec('refitCandidate', (a: { candidate: string }): RefitResult => ({ candidate: a.candidate, modelId: `m-${a.candidate}`, kind: a.candidate, trainedFrom: '2000-01-03', trainedThrough: '2006-01-27', seconds: 0, resumedFrom: null })),
     refitMeta: rec('refitMeta', (): RefitResult => ({ candidate: 'meta', modelId: 'm-meta', kind: 'meta', trainedFrom: '2000-01-03', trainedThrough: '2006-01-27', seconds: 0, resumedFrom: null })),
     monitorTask: rec('monitorTask', (a: { task: TaskName }): MonitorResult => ({ task: a.task, flaggedFeatures: over.flagged ?? [], maxPsi: 0.1, championRecentAccuracy: null, replayAdded: 0, replaySize: 0 })),
-    promotionGate: rec('promotionGate', (a: { task: TaskName; refits: { modelId: string }[] }): GateResult => ({
-      task: a.task,
-      lineage: 'live',
-      action: verdict.action,
-      promoted: verdict.action === 'promote' || verdict.action === 'refresh',
-      challengerId: a.refits[0]?.modelId ?? null,
-      championId: null,
-      reason: verdict.reason,
-      pValue: verdict.pValue,
-      checks: [],
-    })),
+    promotionGate: rec('promotionGate', (a: { task: TaskName; refits: { modelId: string }[]; approval?: ApprovalRecord | null }): GateResult => {
+      // As the real gate: a verdict that waited for a person moves nothing unless approved.
+      const refused = !!a.approval && a.approval.outcome !== 'approved';
+      const promoted = !refused && (verdict.action === 'promote' || verdict.action === 'refresh');
+      return {
+        task: a.task,
+        lineage: 'live',
+        action: refused ? 'none' : verdict.action,
+        promoted,
+        challengerId: a.refits[0]?.modelId ?? null,
+        championId: null,
+        reason: refused ? `${verdict.action} not applied (${a.approval!.reason})` : verdict.reason,
+        pValue: verdict.pValue,
+        checks: [],
+        deployed: promoted ? { modelId: a.refits[0].modelId, kind: 'logistic' } : null,
+        championMetric: promoted ? { name: 'macro_f1', value: a.task === 'signal' ? 0.61 : 0.42 } : null,
+        approval: a.approval ?? null,
+      };
+    }),
+    notify: rec('notify', () => ({ sent: true })),
     writeReport: rec('writeReport', () => ({ bytes: 10, path: null })),
   } as unknown as Activities;
   const wrapped = Object.fromEntries(Object.entries(over).filter(([k]) => !['verdict', 'refit', 'flagged'].includes(k)).map(([k, fn]) => [k, rec(k, fn as (...a: unknown[]) => unknown)]));
