@@ -18,7 +18,7 @@ const histories = readdirSync(DIR)
  */
 describe('replaying committed histories', () => {
   it('has histories to replay', () => {
-    expect(histories.length).toBeGreaterThanOrEqual(3);
+    expect(histories.length).toBeGreaterThanOrEqual(5);
   });
 
   it.each(histories.map((h) => [h.name, h] as const))('%s replays on the current workflow code', async (_name, h) => {
