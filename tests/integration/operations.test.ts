@@ -38,6 +38,8 @@ describe('operating a run: approval, notifications, build ids and visibility (re
     const base = fastInput();
     const input = fastInput({ tasks: ['signal'], searchAttributes: true, config: { ...base.config, gate: { bootstrapReps: 300, approval: 'required', approvalTimeout: '30m' } } });
     try {
+      // Versioned (the default, on this server): its build becomes current before runs start on it.
+      await waitFor('the worker to roll out its build', async () => /worker deployment version .*: (current|already current)/.test(worker.output()), 120_000);
       const h = await startRetrain(server.env.client, { taskQueue, workflowId, input });
       await waitFor('the run to await approval', async () => (await h.query(progressQuery)).stage === 'awaitingApproval', 400_000, 500);
       detailsWhileWaiting = (await h.query(workflowMetadataQuery)).currentDetails ?? '';
