@@ -18,6 +18,8 @@ import { waitFor } from '../helpers/workerProcess';
  * waits for approval; new runs start on the new build, and the waiting run finishes on the
  * build it started on (pinned), so no history is ever replayed on code it was not made by.
  */
+const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 describe('worker versioning: runs pinned to their build', () => {
   let server: DevServer;
   let bundle: WorkflowBundleWithSourceMap;
@@ -26,7 +28,7 @@ describe('worker versioning: runs pinned to their build', () => {
   const taskQueue = `versioned-${randomUUID()}`;
 
   beforeAll(async () => {
-    [server, bundle] = await Promise.all([startTestServer(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as never })]);
+    [server, bundle] = await Promise.all([startTestServer(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })]);
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
