@@ -12,6 +12,7 @@ import { fastInput } from '../helpers/fastConfig';
 import { createTestDb, type TestDb } from '../helpers/postgres';
 import { startTestServer } from '../helpers/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver';
+import { waitForListed } from '../helpers/visibility';
 import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/workerProcess';
 
 /**
@@ -103,12 +104,7 @@ describe('operating a run: approval, notifications, build ids and visibility (re
     expect(metric.name).toBe('macro_f1');
     const kind = result.tasks.signal!.decision.deployed!.kind;
     const query = `ChampionMetricSignal >= ${metric.value - 1e-9} AND ChampionMetricSignal <= ${metric.value + 1e-9} AND PromotedKinds = '${kind}' AND RetrainLineage = 'live'`;
-    const found = await waitFor('the visibility query to find the run', async () => {
-      const ids: string[] = [];
-      for await (const w of server.env.client.workflow.list({ query })) ids.push(w.workflowId);
-      return ids.length ? ids : null;
-    }, 20_000);
-    expect(found).toEqual([workflowId]);
+    expect(await waitForListed(server.env.client, query)).toEqual([workflowId]);
     const h = server.env.client.workflow.getHandle(workflowId);
     const d = await h.describe();
     expect(await d.staticSummary()).toBe('Weekly retrain as of 2014-06-30 · signal · manual');

@@ -16,6 +16,7 @@ import { runCli } from '../helpers/cliProcess';
 import { mockActivities } from '../helpers/mockActivities';
 import { createTestDb, type TestDb } from '../helpers/postgres';
 import { startTestServer } from '../helpers/temporal';
+import { listedIds, waitForListed } from '../helpers/visibility';
 import { waitFor } from '../helpers/workerProcess';
 
 type Handle = WorkflowHandle<typeof weeklyRetrain>;
@@ -124,15 +125,8 @@ describe('approval, notifications and visibility, with mocked activities', () =>
     expect(currentDetails).toMatch(/\| signal \| promotionGate \| 4\/4 fits, 1\/1 refits \| none \| \*\*promote\*\* \(p = 0\.010\)/);
     expect(d.typedSearchAttributes.get(CHAMPION_METRIC.signal)).toBe(0.61);
     const query = `WorkflowId = '${workflowId}' AND ChampionMetricSignal > 0.6 AND ChampionMetricStrategy < 0.5 AND PromotedKinds = 'logistic' AND RetrainLineage = 'live' AND RetrainBuildId = 'mock-build'`;
-    const found = await waitFor('the visibility query to find the run', async () => {
-      const ids: string[] = [];
-      for await (const w of server.env.client.workflow.list({ query })) ids.push(w.workflowId);
-      return ids.length ? ids : null;
-    }, 20_000);
-    expect(found).toEqual([workflowId]);
+    expect(await waitForListed(server.env.client, query)).toEqual([workflowId]);
     // The same query with a higher bar finds nothing: the number is really compared.
-    const none: string[] = [];
-    for await (const w of server.env.client.workflow.list({ query: query.replace('ChampionMetricSignal > 0.6', 'ChampionMetricSignal > 0.62') })) none.push(w.workflowId);
-    expect(none).toEqual([]);
+    expect(await listedIds(server.env.client, query.replace('ChampionMetricSignal > 0.6', 'ChampionMetricSignal > 0.62'))).toEqual([]);
   });
 });
