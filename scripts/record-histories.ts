@@ -7,6 +7,8 @@
  * release deliberately changes the workflow (and guard in-flight runs with `patched()`). With
  * names, only those cases are recorded: the older histories stay as the released code made
  * them, so they keep proving that runs in flight during a deploy still replay.
+ * `released-promote-search-attributes.binpb` (a promotion with search attributes) was recorded
+ * by the code before OPS_PATCH (main at 935e8cb): it fails to replay without that patch.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
