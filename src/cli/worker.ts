@@ -38,7 +38,9 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
     });
     const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
     running.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-    if (versioned) {
+    // Only a worker that runs workflows rolls its build out: a trainer that came up first would
+    // route new runs to a version with nobody to run their workflow tasks yet.
+    if (versioned && o.role !== 'activities') {
       const done = await rollOut(client, { namespace: config.temporal.namespace, deploymentName, buildId, identity: worker.options.identity, logger }).catch((e: Error) => {
         logger.error({ err: e.message }, 'could not make this build the current version; it serves only runs pinned to it');
         return null;
