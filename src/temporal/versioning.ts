@@ -6,7 +6,7 @@ const { temporal } = proto; // CommonJS package: no named ESM exports
 const Status = temporal.api.enums.v1.WorkerDeploymentVersionStatus;
 
 /** gRPC status codes the server answers with while a feature is off or a version not yet seen. */
-const GRPC = { PERMISSION_DENIED: 7, NOT_FOUND: 5, FAILED_PRECONDITION: 9, UNIMPLEMENTED: 12 } as const;
+const GRPC = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 const codeOf = (e: unknown) => (e as { code?: number }).code;
 
 export interface DeploymentVersion {
@@ -14,15 +14,19 @@ export interface DeploymentVersion {
   buildId: string;
 }
 
-/** Whether the namespace has Worker Deployments (server ≥ 1.28 with versioning enabled). */
+/**
+ * Whether the namespace has Worker Deployments (server ≥ 1.28 with them enabled). Servers
+ * without them answer unimplemented, failed-precondition or permission-denied depending on the
+ * version and settings: any answer but "unreachable" means no.
+ */
 export async function deploymentsSupported(client: Client, namespace: string): Promise<boolean> {
   try {
     await client.workflowService.listWorkerDeployments({ namespace, pageSize: 1 });
     return true;
   } catch (e) {
     const c = codeOf(e);
-    if (c === GRPC.UNIMPLEMENTED || c === GRPC.FAILED_PRECONDITION || c === GRPC.PERMISSION_DENIED) return false;
-    throw e;
+    if (c === GRPC.UNAVAILABLE || c === GRPC.DEADLINE_EXCEEDED) throw e;
+    return false;
   }
 }
 
