@@ -48,6 +48,7 @@ export function createRunActivities(deps: ActivityDeps) {
           seed: cfg.config.dataset.seed,
           lineage,
           driftRun: cfg.config.drift.retrainOnDrift ? { windowDays: cfg.config.drift.retrainWindowDays } : null,
+          shardSymbols: cfg.config.dataset.signal.shardSymbols,
         };
       } catch (e) {
         throw toFailure(e);

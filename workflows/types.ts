@@ -42,6 +42,8 @@ export interface RunContext {
   lineage: string;
   /** Set when drift should start an extra, recent-window run (never for that run itself). */
   driftRun: { windowDays: number } | null;
+  /** `dataset.signal.shardSymbols`: a larger signal universe builds its features in shards (absent in runs started before fan-out). */
+  shardSymbols?: number;
 }
 
 export interface IngestResult {
@@ -72,6 +74,13 @@ export interface DatasetResult {
   firstDay: string;
   lastLabelledDay: string;
   classCounts: Record<string, number>;
+}
+
+/** One stored feature shard of a large run (its rows stay in Postgres). */
+export interface FeatureShardResult {
+  shard: number;
+  symbols: number;
+  rows: number;
 }
 
 export interface FoldRef {

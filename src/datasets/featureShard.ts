@@ -87,13 +87,21 @@ export function usableRows(f: FeatureMatrix, label: Int32Array, pnl: Float64Arra
  * way in every shard, over `marketInputs` (default: fixed from this panel, which gives the same
  * inputs whatever signal symbols it also holds).
  */
-export function signalFeatureShard(panel: Panel, dayRegime: Int8Array, cfg: DatasetConfig, symbols: string[], marketInputs: MarketFeatureInputs = marketFeatureInputs(panel)): FeatureShard {
+export function signalFeatureShard(
+  panel: Panel,
+  dayRegime: Int8Array,
+  cfg: DatasetConfig,
+  symbols: string[],
+  marketInputs: MarketFeatureInputs = marketFeatureInputs(panel),
+  onSymbol?: (k: number) => void,
+): FeatureShard {
   const n = panel.dates.length;
   if (dayRegime.length !== n) throw new RangeError(`regime labels cover ${dayRegime.length} days, calendar ${n}`);
   const present = symbols.filter((s) => panel.price.has(s));
   if (present.length === 0) return { featureNames: [], marketInputs, days: n, symbols: [] };
   const features = taskFeatures(panel, 'signal', present, marketInputs);
   const rows = features.symbols.map((symbol, k) => {
+    onSymbol?.(k);
     const { label, forwardReturn } = labelSignals(panel, symbol, cfg.signal);
     return { symbol, ...usableRows(features.matrix(k), label, forwardReturn, 1, dayRegime), returns: dailyReturns(panel.price.get(symbol), n) };
   });
