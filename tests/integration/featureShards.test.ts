@@ -31,18 +31,31 @@ describe('per-symbol feature work fans out over activities (real Temporal + Post
 
   beforeAll(async () => {
     stack = await startTestStack(taskQueue);
-    // The first write of shard 1's rows fails (a sequence is not rolled back with the
-    // transaction, so only the first attempt fails): Temporal retries the shard activity.
-    await stack.db.db.execute(sql.raw(`
-      create sequence shard_fault;
-      create function shard_fault() returns trigger language plpgsql as $$
+    // Two injected failures, each on the first attempt only (a sequence is not rolled back with
+    // the transaction): shard 1's write of its rows fails mid-transaction, and shard 2 fails
+    // after its rows were committed (recording the step as completed), so its retry writes over
+    // a stored shard. Temporal retries both activities.
+    await stack.db.db.execute(
+      sql.raw(`
+      create sequence shard_fault_write;
+      create sequence shard_fault_after;
+      create function shard_fault_write() returns trigger language plpgsql as $$
       begin
         if new.shard = 1 then
-          if nextval('shard_fault') = 1 then raise exception 'injected failure writing feature shard 1'; end if;
+          if nextval('shard_fault_write') = 1 then raise exception 'injected failure writing feature shard 1'; end if;
         end if;
         return new;
       end $$;
-      create trigger shard_fault before insert on feature_shard_chunks for each row execute function shard_fault();`));
+      create trigger shard_fault_write before insert on feature_shard_chunks for each row execute function shard_fault_write();
+      create function shard_fault_after() returns trigger language plpgsql as $$
+      begin
+        if new.step = 'featureShard:signal:2' and new.status = 'completed' then
+          if nextval('shard_fault_after') = 1 then raise exception 'injected failure after feature shard 2 was stored'; end if;
+        end if;
+        return new;
+      end $$;
+      create trigger shard_fault_after before update on run_steps for each row execute function shard_fault_after();`),
+    );
     sharded = await runOf(2);
     whole = await runOf(100);
   }, 900_000);
@@ -58,6 +71,7 @@ describe('per-symbol feature work fans out over activities (real Temporal + Post
     expect([...byName.keys()].sort()).toEqual(['featureShard:signal:0', 'featureShard:signal:1', 'featureShard:signal:2', 'featureShards:signal']);
     expect(steps.every((s) => s.status === 'completed')).toBe(true);
     expect(byName.get('featureShard:signal:1')!.attempt).toBe(2);
+    expect(byName.get('featureShard:signal:2')!.attempt).toBe(2);
     expect(byName.get('featureShard:signal:0')!.attempt).toBe(1);
     // Shards are gone once the dataset is assembled.
     expect(await db.select().from(featureShards).where(eq(featureShards.runId, sharded.runId))).toHaveLength(0);
