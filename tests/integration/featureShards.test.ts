@@ -34,7 +34,8 @@ describe('per-symbol feature work fans out over activities (real Temporal + Post
     // Two injected failures, each on the first attempt only (a sequence is not rolled back with
     // the transaction): shard 1's write of its rows fails mid-transaction, and shard 2 fails
     // after its rows were committed (recording the step as completed), so its retry writes over
-    // a stored shard. Temporal retries both activities.
+    // a stored shard; the assembly fails after it stored the dataset and deleted the shards.
+    // Temporal retries each activity.
     await stack.db.db.execute(
       sql.raw(`
       create sequence shard_fault_write;
@@ -54,7 +55,16 @@ describe('per-symbol feature work fans out over activities (real Temporal + Post
         end if;
         return new;
       end $$;
-      create trigger shard_fault_after before update on run_steps for each row execute function shard_fault_after();`),
+      create trigger shard_fault_after before update on run_steps for each row execute function shard_fault_after();
+      create sequence assembly_fault;
+      create function assembly_fault() returns trigger language plpgsql as $$
+      begin
+        if new.step = 'balancedSample:signal' and new.status = 'completed' then
+          if nextval('assembly_fault') = 1 then raise exception 'injected failure after the dataset was assembled'; end if;
+        end if;
+        return new;
+      end $$;
+      create trigger assembly_fault before update on run_steps for each row execute function assembly_fault();`),
     );
     sharded = await runOf(2);
     whole = await runOf(100);
@@ -73,6 +83,9 @@ describe('per-symbol feature work fans out over activities (real Temporal + Post
     expect(byName.get('featureShard:signal:1')!.attempt).toBe(2);
     expect(byName.get('featureShard:signal:2')!.attempt).toBe(2);
     expect(byName.get('featureShard:signal:0')!.attempt).toBe(1);
+    // The assembly's retry found its dataset stored (and the shards gone) and returned it.
+    const [assembly] = await db.select().from(runSteps).where(and(eq(runSteps.runId, sharded.runId), eq(runSteps.step, 'balancedSample:signal')));
+    expect(assembly).toMatchObject({ status: 'completed', attempt: 2 });
     // Shards are gone once the dataset is assembled.
     expect(await db.select().from(featureShards).where(eq(featureShards.runId, sharded.runId))).toHaveLength(0);
     // A run within shardSymbols keeps its one dataset activity.
