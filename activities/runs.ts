@@ -53,6 +53,7 @@ export function createRunActivities(deps: ActivityDeps) {
           // Only the live lineage waits for a person: backfills and as-of replays never block.
           approval: lineage === LIVE ? approvalPolicy(cfg) : null,
           notify: !!deps.notifyWebhookUrl,
+          shardSymbols: cfg.config.dataset.signal.shardSymbols,
         };
       } catch (e) {
         throw toFailure(e);

@@ -1,5 +1,5 @@
 /**
- * npm run bench:scale -- [--symbols 50,200,500] [--e2e] [--models k1,k2]
+ * npm run bench:scale -- [--symbols 50,200,500] [--e2e] [--models k1,k2] [--shard 25]
  *
  * The signal task at scale on the seeded synthetic market (30 years, N extra stocks S0001..):
  * per N, the wall time of each stage in this process (ingest into Postgres, panel and features,
@@ -13,7 +13,8 @@ import { ingestMarketData } from '../src/data/ingest';
 import { loadBarsWithVintage } from '../src/store/barStore';
 import { SyntheticMarketSource } from '../src/data/sources/syntheticMarket';
 import { MARKET_INPUTS } from '../src/data/universe';
-import { buildDataset } from '../src/datasets/buildDataset';
+import { assembleDataset, buildDataset } from '../src/datasets/buildDataset';
+import { shardSymbols, signalFeatureShard } from '../src/datasets/featureShard';
 import { datasetConfig } from '../src/datasets/config';
 import { fitCandidate } from '../src/evaluation/protocol/fitCandidate';
 import { runCandidates } from '../src/evaluation/protocol/candidateSpecs';
@@ -34,6 +35,7 @@ const arg = (name: string, def: string) => (args.includes(name) ? args[args.inde
 const SIZES = arg('--symbols', '50,200,500').split(',').map(Number);
 const MODELS = arg('--models', DEFAULT_MODEL_KINDS.join(',')).split(',');
 const E2E = args.includes('--e2e');
+const SHARD = Number(arg('--shard', '25'));
 const START = '1996-01-02';
 const AS_OF = '2026-02-13';
 
@@ -73,6 +75,9 @@ async function stages(n: number): Promise<StageRow[]> {
     bars.clear();
     const ds = await timed('features + dataset', rows, () => buildDataset(panel.p, panel.regime, 'signal', cfg));
     console.log(`    ${ds.rows} rows x ${ds.cols} features, ${ds.symbols.length} symbols`);
+    // What a fanned-out run does (one shard per activity there): pass 1 in shards, then the assembly.
+    const sharded = await timed(`features in shards of ${SHARD} + assembly`, rows, () => assembleDataset(panel.p, panel.regime, cfg, shardSymbols(stocks, SHARD).map((s) => signalFeatureShard(panel.p, panel.regime, cfg, s))));
+    if (sharded.rows !== ds.rows || sharded.X.length !== ds.X.length) throw new Error(`the sharded build has ${sharded.rows} rows, the whole one ${ds.rows}`);
     await upsertRunStart(db.db, { id: 'bench', workflowId: 'bench', trigger: 'manual', asOf: AS_OF, tasks: ['signal'], input: {}, lineage: 'bench', buildId: null });
     await timed('store dataset', rows, () => saveDataset(db.db, { id: `ds-${feed}`, runId: 'bench', feed, asOf: AS_OF, maxBarDate: AS_OF, dataset: ds, summary: {}, sampleCounts: {} }));
     await timed('load dataset', rows, () => loadDataset(db.db, `ds-${feed}`));

@@ -48,6 +48,8 @@ export interface RunContext {
   approval?: { timeoutMs: number } | null;
   /** Whether the worker has a notification webhook (NOTIFY_WEBHOOK_URL): no `notify` activities otherwise. */
   notify?: boolean;
+  /** `dataset.signal.shardSymbols`: a larger signal universe builds its features in shards (absent in runs started before fan-out). */
+  shardSymbols?: number;
 }
 
 export interface IngestResult {
@@ -78,6 +80,13 @@ export interface DatasetResult {
   firstDay: string;
   lastLabelledDay: string;
   classCounts: Record<string, number>;
+}
+
+/** One stored feature shard of a large run (its rows stay in Postgres). */
+export interface FeatureShardResult {
+  shard: number;
+  symbols: number;
+  rows: number;
 }
 
 export interface FoldRef {

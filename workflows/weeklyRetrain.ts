@@ -33,7 +33,7 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 // Each activity is listed once, beside the timeouts it runs under.
 const { startRun, finishRun } = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
 const { ingestBars } = proxyActivities<Activities>({ startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry });
-const { labelRegimes, buildDataset, planEvaluation } = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
+const { labelRegimes, buildDataset, planEvaluation, planFeatureShards, buildFeatureShard } = proxyActivities<Activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '2m', retry });
 // Training heartbeats at least every few seconds (per tree / round / batch, sent at most every
 // 2 s): a 30 s heartbeat timeout notices a dead worker quickly and the retry resumes from the
 // last checkpoint. Cancellation reaches the activity with the next heartbeat.
@@ -143,7 +143,15 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
         showDetails();
       };
       stage('balancedSample');
-      const dataset = await track(steps.dataset(task), () => buildDataset({ ...ref, feed: ctx.feed, asOf, regimeConfigHash: regimes.configHash }));
+      const dataArgs = { ...ref, feed: ctx.feed, asOf, regimeConfigHash: regimes.configHash };
+      // A signal universe larger than shardSymbols fans its per-symbol features out over
+      // parallel activities (ids in, ids out); smaller runs keep their one-activity history.
+      const fanOut = task === 'signal' && (ingested.universe?.size ?? 0) > (ctx.shardSymbols ?? Infinity) && patched('feature-shards');
+      if (fanOut) {
+        const { shards } = await track(steps.featurePlan(task), () => planFeatureShards(dataArgs));
+        await Promise.all(Array.from({ length: shards }, (_, shard) => track(steps.featureShard(task, shard), () => buildFeatureShard({ ...dataArgs, shard }))));
+      }
+      const dataset = await track(steps.dataset(task), () => buildDataset(fanOut ? { ...dataArgs, sharded: true } : dataArgs));
       const at = { ...ref, datasetId: dataset.datasetId };
       const plan = await track(steps.plan(task), () => planEvaluation(at));
       stage('train');

@@ -6,32 +6,18 @@ import { signalSymbolsOf } from '../data/universe';
 import { taskFeatures } from '../features/featureRows';
 import { marketFeatureInputs } from '../features/marketFeatures';
 import type { Panel } from '../features/panel';
-import { labelSignals, SIGNAL_CLASSES } from '../labels/signalLabeler';
+import { SIGNAL_CLASSES } from '../labels/signalLabeler';
 import { undominatedStrategies } from '../labels/strategies';
 import { labelStrategies } from '../labels/strategyLabeler';
 import { crisisOf } from '../regimes/crisisArchive';
 import type { DatasetConfig } from './config';
 import { dayNumber, type Dataset, type Task } from './dataset';
 import { permuteTargetsInBlocks } from '../evaluation/placebo';
+import { canonicalJson } from '../util/hash';
+import { concatTyped, dailyReturns, signalFeatureShard, usableRows, type FeatureShard, type SymbolRows } from './featureShard';
 
 /** The daily cash rate per calendar day and where it came from (src/data/rates.ts). */
 export type CashSeries = Pick<DailyCashRate, 'daily' | 'source'>;
-
-function dailyReturns(p: Float64Array | undefined, n: number): Float64Array {
-  const out = new Float64Array(n).fill(NaN);
-  if (p) for (let t = 1; t < n; t++) out[t] = p[t] / p[t - 1] - 1;
-  return out;
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Without the bars at hand: a leg is price-only when its "total-return" price is just the close (no adj_close). */
 function priceOnly(panel: Panel, symbol: string): boolean {
@@ -53,61 +39,67 @@ export function buildDataset(
   dayRegime: Int8Array,
   task: Task,
   cfg: DatasetConfig,
-  opts: { cash?: CashSeries; replay?: { keys: Set<string>; weight: number }; legs?: { spy: BacktestAsset; tlt: BacktestAsset } } = {},
+  opts: AssembleOptions = {},
 ): Dataset {
-  const n = panel.dates.length;
-  const cash = opts.cash ?? { ...constantDailyCashRate(n, cfg.strategy.cashRate), source: `constant ${(cfg.strategy.cashRate * 100).toFixed(2)}% a year (no cash-rate series ingested: set --cash-rate-file)` };
-  if (cash.daily.length !== n) throw new RangeError(`cash series has ${cash.daily.length} days, calendar ${n}`);
-  // The market features' inputs (cross-section, put/call source) are fixed for the whole dataset and stored with it.
-  const marketInputs = marketFeatureInputs(panel);
-  const features = taskFeatures(panel, task, task === 'signal' ? signalSymbolsOf(cfg.signal.symbols, panel.price.keys()) : [], marketInputs);
-  let classNames: string[];
-  let allocations: Dataset['allocations'] = null;
-  let horizon: number;
-  let executionLag: number;
-  let pnlCols: number;
-  let labelsOf: (k: number) => { label: Int32Array; pnl: Float64Array };
-  if (task === 'strategy') {
-    const all = cfg.strategy.strategies;
-    const kept = cfg.strategy.prune === 'dominated' ? undominatedStrategies(all) : all.map((_, i) => i);
-    const defs = kept.map((i) => all[i]);
-    allocations = defs;
-    classNames = defs.map((s) => s.name);
-    horizon = cfg.strategy.horizon;
-    executionLag = cfg.strategy.executionLag;
-    pnlCols = defs.length;
-    labelsOf = () => labelStrategies(panel, { ...cfg.strategy, strategies: defs }, cash.daily);
-  } else {
-    classNames = [...SIGNAL_CLASSES];
-    horizon = cfg.signal.horizon;
-    executionLag = cfg.signal.executionLag;
-    pnlCols = 1;
-    labelsOf = (k) => {
-      const { label, forwardReturn } = labelSignals(panel, features.symbols[k], cfg.signal);
-      return { label, pnl: forwardReturn };
-    };
+  if (task === 'signal') {
+    // The market features' inputs (cross-section, put/call source) are fixed for the whole dataset and stored with it.
+    const marketInputs = marketFeatureInputs(panel);
+    const symbols = signalSymbolsOf(cfg.signal.symbols, panel.price.keys());
+    const shard = signalFeatureShard(panel, dayRegime, cfg, symbols, marketInputs);
+    if (shard.symbols.length === 0) throw new InsufficientDataError(`none of the signal symbols [${symbols.join(', ')}] has bars`);
+    return assembleDataset(panel, dayRegime, cfg, [shard], opts);
   }
-  const cols = features.names.length;
-  // Pass 1, one symbol at a time (a large universe is never held as float64 all at once): the
-  // usable days of each symbol and their rows, compacted to float32.
-  const perSymbol = features.symbols.map((_, k) => {
-    const f = features.matrix(k);
-    const { label, pnl } = labelsOf(k);
-    const days: number[] = [];
-    for (let t = 0; t < n; t++) {
-      if (dayRegime[t] < 0 || label[t] < 0) continue;
-      let ok = true;
-      for (let j = 0; ok && j < cols; j++) ok = Number.isFinite(f.values[t * cols + j]);
-      if (ok) days.push(t);
-    }
-    const X = new Float32Array(days.length * cols);
-    days.forEach((t, r) => X.set(f.values.subarray(t * cols, (t + 1) * cols), r * cols));
-    const rowsOk = Int32Array.from(days);
-    // Float32 rounding can overflow a huge feature to Infinity: such a row is not usable either.
-    const keep = days.map((_, r) => X.subarray(r * cols, (r + 1) * cols).every(Number.isFinite));
-    return { days: rowsOk.filter((_, r) => keep[r]), X: keep.every(Boolean) ? X : Float32Array.from(days.flatMap((_, r) => (keep[r] ? Array.from(X.subarray(r * cols, (r + 1) * cols)) : []))), label, pnl };
-  });
-  // Pass 2: rows in (day, symbol) order.
+  const marketInputs = marketFeatureInputs(panel);
+  const features = taskFeatures(panel, task, [], marketInputs);
+  const all = cfg.strategy.strategies;
+  const kept = cfg.strategy.prune === 'dominated' ? undominatedStrategies(all) : all.map((_, i) => i);
+  const defs = kept.map((i) => all[i]);
+  const { label, pnl } = labelStrategies(panel, { ...cfg.strategy, strategies: defs }, cashOf(panel, cfg, opts.cash).daily);
+  const rows = { symbol: features.symbols[0], ...usableRows(features.matrix(0), label, pnl, defs.length, dayRegime), returns: new Float64Array(0) };
+  const layout = { task, classNames: defs.map((s) => s.name), allocations: defs, horizon: cfg.strategy.horizon, executionLag: cfg.strategy.executionLag, pnlCols: defs.length };
+  return assembleRows(panel, dayRegime, cfg, { featureNames: features.names, marketInputs, symbols: [rows] }, layout, opts);
+}
+
+/** Assembly options: the same as buildDataset's. */
+export type AssembleOptions = { cash?: CashSeries; replay?: { keys: Set<string>; weight: number }; legs?: { spy: BacktestAsset; tlt: BacktestAsset } };
+
+function cashOf(panel: Panel, cfg: DatasetConfig, given: CashSeries | undefined): CashSeries {
+  const n = panel.dates.length;
+  const cash = given ?? { ...constantDailyCashRate(n, cfg.strategy.cashRate), source: `constant ${(cfg.strategy.cashRate * 100).toFixed(2)}% a year (no cash-rate series ingested: set --cash-rate-file)` };
+  if (cash.daily.length !== n) throw new RangeError(`cash series has ${cash.daily.length} days, calendar ${n}`);
+  return cash;
+}
+
+/**
+ * Pass 2 of the signal task from pass-1 shards given in universe order: the same Dataset,
+ * bit for bit, as one buildDataset over the whole universe. `panel` needs only the market
+ * inputs (calendar, legs, cross-section); every shard must have been built over the same
+ * calendar and market-feature inputs, which is checked.
+ */
+export function assembleDataset(panel: Panel, dayRegime: Int8Array, cfg: DatasetConfig, shards: FeatureShard[], opts: AssembleOptions = {}): Dataset {
+  const marketInputs = marketFeatureInputs(panel);
+  const expected = canonicalJson(marketInputs);
+  const filled = shards.filter((s) => s.symbols.length > 0);
+  if (filled.length === 0) throw new InsufficientDataError('none of the signal symbols has bars');
+  for (const s of shards) {
+    if (s.days !== panel.dates.length) throw new RangeError(`a feature shard covers ${s.days} days, calendar ${panel.dates.length}`);
+    if (canonicalJson(s.marketInputs) !== expected) throw new RangeError(`a feature shard's market inputs differ from the run's: ${canonicalJson(s.marketInputs)} vs ${expected}`);
+  }
+  const featureNames = filled[0].featureNames;
+  if (filled.some((s) => s.featureNames.join() !== featureNames.join())) throw new RangeError('feature shards disagree on the feature names');
+  const layout = { task: 'signal' as const, classNames: [...SIGNAL_CLASSES], allocations: null, horizon: cfg.signal.horizon, executionLag: cfg.signal.executionLag, pnlCols: 1 };
+  return assembleRows(panel, dayRegime, cfg, { featureNames, marketInputs, symbols: filled.flatMap((s) => s.symbols) }, layout, opts);
+}
+
+type Layout = Pick<Dataset, 'task' | 'classNames' | 'allocations' | 'horizon' | 'executionLag' | 'pnlCols'>;
+
+/** Pass 2: rows in (day, symbol) order, weights and the market legs. */
+function assembleRows(panel: Panel, dayRegime: Int8Array, cfg: DatasetConfig, parts: { featureNames: string[]; marketInputs: Dataset['marketInputs']; symbols: SymbolRows[] }, layout: Layout, opts: AssembleOptions): Dataset {
+  const n = panel.dates.length;
+  const { task, pnlCols } = layout;
+  const cash = cashOf(panel, cfg, opts.cash);
+  const perSymbol = parts.symbols;
+  const cols = parts.featureNames.length;
   const rows = perSymbol.reduce((a, p) => a + p.days.length, 0);
   if (rows === 0) throw new InsufficientDataError(`no usable ${task} rows: features, labels or regimes are never complete`);
   const X = new Float32Array(rows * cols);
@@ -129,13 +121,13 @@ export function buildDataset(
       if (r >= p.days.length || p.days[r] !== t) continue;
       next[k]++;
       X.set(p.X.subarray(r * cols, (r + 1) * cols), i * cols);
-      y[i] = p.label[t];
+      y[i] = p.label[r];
       regime[i] = dayRegime[t];
       tArr[i] = t;
       symbol[i] = k;
       archiveEnd[i] = crisis ? dayNumber(crisis.end) : 0;
-      pnl.set(p.pnl.subarray(t * pnlCols, (t + 1) * pnlCols), i * pnlCols);
-      if (opts.replay?.keys.has(`${dayNumber(panel.dates[t])}:${features.symbols[k]}`)) {
+      pnl.set(p.pnl.subarray(r * pnlCols, (r + 1) * pnlCols), i * pnlCols);
+      if (opts.replay?.keys.has(`${dayNumber(panel.dates[t])}:${p.symbol}`)) {
         replayWeight[i] = opts.replay.weight;
         replayRows++;
       }
@@ -143,14 +135,10 @@ export function buildDataset(
     }
   }
   const ds: Dataset = {
-    task,
-    featureNames: features.names,
-    classNames,
-    allocations,
-    marketInputs,
-    symbols: features.symbols,
-    horizon,
-    executionLag,
+    ...layout,
+    featureNames: parts.featureNames,
+    marketInputs: parts.marketInputs,
+    symbols: perSymbol.map((p) => p.symbol),
     dates: panel.dates,
     rows,
     cols,
@@ -161,7 +149,6 @@ export function buildDataset(
     symbol,
     archiveEnd,
     pnl,
-    pnlCols,
     market: {
       spy: opts.legs ? Float64Array.from(opts.legs.spy.returns) : dailyReturns(panel.price.get(MARKET_SYMBOL), n),
       tlt: opts.legs ? Float64Array.from(opts.legs.tlt.returns) : dailyReturns(panel.price.get(BOND_SYMBOL), n),
@@ -172,7 +159,7 @@ export function buildDataset(
     marketNotes: { priceOnly: opts.legs ? [opts.legs.spy, opts.legs.tlt].filter((l) => l.priceOnly).map((l) => l.name) : [MARKET_SYMBOL, BOND_SYMBOL].filter((s) => priceOnly(panel, s)), cashSource: cash.source },
     replayWeight,
     replayRows,
-    symbolReturns: task === 'signal' ? concat(features.symbols.map((s) => dailyReturns(panel.price.get(s), n))) : new Float64Array(0),
+    symbolReturns: task === 'signal' ? concatTyped(Float64Array, perSymbol.map((p) => p.returns)) : new Float64Array(0),
   };
   return cfg.placebo ? permuteTargetsInBlocks(ds, cfg.placebo.block, cfg.placebo.seed) : ds;
 }

@@ -57,6 +57,8 @@ export const DatasetConfigSchema = z.object({
       sellThreshold: z.number().default(-0.01),
       /** Balanced training sample size per fit (fewer when the training window has fewer rows). */
       sampleSize: z.number().int().positive().default(16_000),
+      /** A universe with more signal symbols than this builds its features in parallel activities of this many symbols each. */
+      shardSymbols: z.number().int().positive().default(100),
     })
     .default({}),
   /** Purged walk-forward evaluation (src/evaluation/protocol/folds.ts). */

@@ -12,6 +12,7 @@ import {
   customType,
   date,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -168,6 +169,40 @@ export const runSteps = pgTable(
     error: text('error'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.step] })],
+);
+
+/**
+ * A large run's signal universe cut into shards (the plan, written once per run and task) and
+ * each shard's pass-1 result once built: per-symbol float32 rows in 32 MB chunks. Deleted when
+ * the run's dataset is assembled from them.
+ */
+export const featureShards = pgTable(
+  'feature_shards',
+  {
+    runId: text('run_id').notNull(),
+    task: text('task').notNull(),
+    shard: integer('shard').notNull(),
+    symbols: jsonb('symbols').$type<string[]>().notNull(),
+    builtAt: timestamp('built_at', { withTimezone: true }),
+    /** The bar vintage the shard's read reflected (the dataset records the newest of all reads). */
+    vintage: integer('vintage'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.task, t.shard] })],
+);
+
+export const featureShardChunks = pgTable(
+  'feature_shard_chunks',
+  {
+    runId: text('run_id').notNull(),
+    task: text('task').notNull(),
+    shard: integer('shard').notNull(),
+    seq: integer('seq').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.task, t.shard, t.seq] }),
+    foreignKey({ columns: [t.runId, t.task, t.shard], foreignColumns: [featureShards.runId, featureShards.task, featureShards.shard] }).onDelete('cascade'),
+  ],
 );
 
 /** Regime label per trading day; pure function of past data, keyed by the labeler config. */

@@ -6,6 +6,8 @@ export const steps = {
   ingest: 'ingest',
   regimeLabel: 'regimeLabel',
   dataset: (task: string) => `balancedSample:${task}`,
+  featurePlan: (task: string) => `featureShards:${task}`,
+  featureShard: (task: string, shard: number) => `featureShard:${task}:${shard}`,
   plan: (task: string) => `plan:${task}`,
   fit: (task: string, candidate: string, fold: number) => `fit:${task}:${candidate}:${fold}`,
   assess: (task: string) => `evaluate:${task}`,

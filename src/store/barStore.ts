@@ -34,7 +34,9 @@ export async function storedRanges(db: Db, feed: string, symbols: string[], asOf
     .select({ symbol: marketBars.symbol, rows: count(), first: min(marketBars.date), last: max(marketBars.date) })
     .from(marketBars)
     .where(and(eq(marketBars.feed, feed), inArray(marketBars.symbol, symbols), asOf ? lte(marketBars.date, asOf) : undefined))
-    .groupBy(marketBars.symbol);
+    .groupBy(marketBars.symbol)
+    // In the order loadBars returns symbols (a dataset's symbol order follows it).
+    .orderBy(marketBars.symbol);
   return new Map(rows.map((r) => [r.symbol, { rows: Number(r.rows), first: r.first, last: r.last }]));
 }
 
