@@ -29,6 +29,12 @@ const EnvSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(2),
   MARKET_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.string().default('info'),
+  /** Prometheus endpoint (GET /metrics) of `worker` and `dev`: Temporal runtime metrics plus regime_retrain_*. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('0.0.0.0'),
+  /** Set by `dev` for its training workers: where their runtime metrics go, and their `process` label. */
+  RUNTIME_METRICS_ADDRESS: z.string().optional(),
+  RUNTIME_METRICS_PROCESS: z.string().optional(),
 });
 
 export type AppConfig = {
@@ -56,6 +62,7 @@ export type AppConfig = {
   worker: { maxConcurrentActivities: number };
   marketDataDir?: string;
   logLevel: string;
+  metrics: { port?: number; host: string; runtimeAddress?: string; process?: string };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -96,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES },
     marketDataDir: e.MARKET_DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, runtimeAddress: e.RUNTIME_METRICS_ADDRESS, process: e.RUNTIME_METRICS_PROCESS },
   };
 }
 
@@ -106,5 +114,6 @@ export function describeConfig(c: AppConfig): Record<string, unknown> {
     temporal: { address: c.temporal.address ?? 'embedded dev server', namespace: c.temporal.namespace, taskQueue: c.temporal.taskQueue, tls: !!c.temporal.tls, apiKey: !!c.temporal.apiKey },
     schedule: c.schedule,
     worker: c.worker,
+    metricsPort: c.metrics.port ?? null,
   };
 }

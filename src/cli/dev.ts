@@ -12,6 +12,8 @@ import { formatRunSummary } from './runSummary';
 import { demoRunConfig } from '../pipeline/demoRun';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { startTrainingWorkers } from './trainingWorkers';
+import { setUpProcessMetrics } from '../ops/processMetrics';
+import { freeLocalPort } from '../ops/telemetry';
 import type { Logger } from '../logger';
 import { commandLine, embeddedDir, type CliContext } from './context';
 
@@ -67,6 +69,7 @@ async function openDevDatabase(ctx: CliContext): Promise<{ db: Database; servedU
 /** The training workers' environment: this process's database and Temporal server, whatever the user's env said. */
 function trainerEnv(ctx: CliContext, address: string, servedUrl: string | null, embeddedServer: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, DATA_DIR: ctx.config.dataDir, REPORTS_DIR: ctx.config.reportsDir };
+  delete env.METRICS_PORT; // one endpoint for all: this process's
   if (servedUrl) env.DATABASE_URL = servedUrl;
   if (embeddedServer) for (const k of ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY']) delete env[k];
   return env;
@@ -86,6 +89,8 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
   // Undone in reverse order, however far the start got.
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
+    // Before the dev server: it is the first thing that creates the Temporal Runtime.
+    const startMetrics = await setUpProcessMetrics(config, { process: 'dev' });
     // The database first: a second `npm start` is refused here, before it starts anything.
     const { db, servedUrl } = await openDevDatabase(ctx);
     cleanups.push(() => db.close());
@@ -120,8 +125,20 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
     cleanups.push(() => client.connection.close());
     // This process polls workflow tasks only; activities run in child processes (see trainingWorkers.ts).
     const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir, role: 'workflows' });
-    const trainers = startTrainingWorkers({ count: config.worker.maxConcurrentActivities, env: trainerEnv(ctx, address, servedUrl, !!server), logger });
+    // With METRICS_PORT, each training worker exports its runtime metrics on an internal port and this endpoint merges them.
+    const count = config.worker.maxConcurrentActivities;
+    const runtimeAddresses = startMetrics ? await Promise.all(Array.from({ length: count }, async () => `127.0.0.1:${await freeLocalPort()}`)) : [];
+    const baseEnv = trainerEnv(ctx, address, servedUrl, !!server);
+    const trainers = startTrainingWorkers({
+      count,
+      env: (i) => (startMetrics ? { ...baseEnv, RUNTIME_METRICS_ADDRESS: runtimeAddresses[i], RUNTIME_METRICS_PROCESS: `dev-trainer-${i + 1}` } : baseEnv),
+      logger,
+    });
     cleanups.push(() => trainers.stop());
+    if (startMetrics) {
+      const metrics = await startMetrics(db.db, logger, runtimeAddresses.map((a) => `http://${a}/metrics`));
+      cleanups.push(() => metrics.close());
+    }
     const s = config.schedule;
     const what = await ensureWeeklySchedule(client, {
       scheduleId: s.id,

@@ -14,7 +14,7 @@ export interface TrainingWorkers {
  * workflow tasks polled there (TMPRL1104, "workflow task duration exceeded") and the served
  * embedded database. In their own processes it stalls nothing, and two of them use both cores.
  */
-export function startTrainingWorkers(o: { count: number; env: NodeJS.ProcessEnv; logger: Logger }): TrainingWorkers {
+export function startTrainingWorkers(o: { count: number; env: (index: number) => NodeJS.ProcessEnv; logger: Logger }): TrainingWorkers {
   const children: ChildProcess[] = [];
   let stopping = false;
   let fail!: (e: Error) => void;
@@ -23,7 +23,7 @@ export function startTrainingWorkers(o: { count: number; env: NodeJS.ProcessEnv;
   for (let i = 0; i < o.count; i++) {
     // The same entry point and loader flags (tsx) this process was started with.
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'worker', '--role', 'activities'], {
-      env: { ...o.env, WORKER_MAX_CONCURRENT_ACTIVITIES: '1' },
+      env: { ...o.env(i), WORKER_MAX_CONCURRENT_ACTIVITIES: '1' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code, signal) => {

@@ -3,6 +3,7 @@ import { connectClient, connectWorker } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createRetrainWorker, type WorkerRole } from '../../worker/createWorker';
 import { describeConfig } from '../config';
+import { setUpProcessMetrics } from '../ops/processMetrics';
 import { commandLine, embeddedDir, type CliContext } from './context';
 
 /** A long-running worker against an existing Temporal cluster and Postgres. */
@@ -11,8 +12,10 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   if (!config.temporal.address) throw new Error('worker needs TEMPORAL_ADDRESS (host:port); for a self-contained setup use `npm start`');
   if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using the embedded PGlite, through `npm start` if it runs, else alone (no other process can use it meanwhile)');
   logger.info({ ...describeConfig(config), role: o.role ?? 'all' }, 'starting worker');
+  const startMetrics = await setUpProcessMetrics(config); // before the Temporal Runtime exists
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine(), onWait: (note) => logger.warn(note) });
   await db.migrate();
+  const metrics = startMetrics ? await startMetrics(db.db, logger) : null;
   const client = await connectClient(config.temporal, config.temporal.address);
   await ensureSearchAttributes(client, config.temporal.namespace, logger);
   await client.connection.close();
@@ -21,6 +24,7 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   try {
     await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
   } finally {
+    await metrics?.close();
     await connection.close();
     await db.close();
     logger.info('worker stopped');
