@@ -70,7 +70,7 @@ describe('runs trend', () => {
       expect(await page.locator('svg.chart').first().locator('circle').count()).toBe(9);
       // The hostile strings are text, not markup.
       expect(await page.locator('img').count()).toBe(0);
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.textContent('h1')).toContain(HOSTILE);
       expect(await page.locator('tr.run').nth(2).textContent()).toContain(HOSTILE);
     } finally {
