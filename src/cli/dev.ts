@@ -13,7 +13,7 @@ import { demoRunConfig } from '../pipeline/demoRun';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { startTrainingWorkers } from './trainingWorkers';
 import { setUpProcessMetrics } from '../ops/processMetrics';
-import { freeLocalPort } from '../ops/telemetry';
+import { freeLocalPort } from '../util/freePort';
 import type { Logger } from '../logger';
 import { commandLine, embeddedDir, type CliContext } from './context';
 

@@ -7,7 +7,8 @@ import { pipelineTotals } from '../store/opsMetricsStore';
 import { taskRunHistory } from '../store/trendStore';
 import { fetchExposition, startMetricsServer, type MetricsServer } from './metricsServer';
 import { renderPipelineMetrics } from './pipelineMetrics';
-import { freeLocalPort, installRuntimeMetrics } from './telemetry';
+import { installRuntimeMetrics } from './telemetry';
+import { freeLocalPort } from '../util/freePort';
 
 /** regime_retrain_* now: totals from the run store and each task's newest decided live point. */
 export async function pipelineMetricsPage(db: Db): Promise<string> {

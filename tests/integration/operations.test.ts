@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { and, eq, inArray } from 'drizzle-orm';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluations, runSteps, runs } from '../../src/db/schema';
 import { startRetrain } from '../../src/temporal/startRetrain';
 import type { DevServer } from '../../src/temporal/devServer';
 import type { RetrainResult } from '../../workflows/types';
 import { freePort } from '../helpers/cliProcess';
+import { withChromiumPage } from '../helpers/chromium';
 import { fastInput } from '../helpers/fastConfig';
 import { createTestDb, type TestDb } from '../helpers/postgres';
 import { startTestServer } from '../helpers/temporal';
@@ -126,25 +125,12 @@ describe('operations: metrics endpoint and run trend (real worker process, Tempo
     expect(table).toHaveLength(3); // header and the newest two
     expect(table[2]).toContain(failedRunId);
 
-    const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-    if (!chromiumPath) {
-      if (process.env.CI) throw new Error('Chromium is required in CI (apt-get install chromium)');
-      return;
-    }
     const file = join(mkdtempSync(join(tmpdir(), 'trend-')), 'trend.html');
     await cli('runs', 'trend', '--task', 'signal', '--html', file);
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(pathToFileURL(file).href);
-      expect(errors).toEqual([]);
+    await withChromiumPage(file, async (page) => {
       expect(await page.locator('svg.chart').count()).toBe(4);
       expect(await page.locator('tr.run').count()).toBe(3);
       expect(await page.locator('tr.run.promoted').count()).toBe(points.filter((p) => p.promoted).length);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 120_000);
 });

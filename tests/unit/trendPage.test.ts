@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trendPoints, trendTable } from '../../src/reports/runTrend';
 import { renderTrendPage } from '../../src/reports/trendPage';
 import type { TaskRunRow } from '../../src/store/trendStore';
+import { withChromiumPage } from '../helpers/chromium';
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1">"'&`;
 
@@ -48,20 +47,9 @@ describe('runs trend', () => {
   });
 
   it('renders charts in headless Chromium, every value escaped', async () => {
-    const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-    if (!chromiumPath) {
-      if (process.env.CI) throw new Error('Chromium is required in CI (apt-get install chromium)');
-      return;
-    }
     const file = join(mkdtempSync(join(tmpdir(), 'trend-')), 'trend.html');
     writeFileSync(file, renderTrendPage('signal', HOSTILE, trendPoints(rows)));
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(pathToFileURL(file).href);
-      expect(errors).toEqual([]);
+    await withChromiumPage(file, async (page) => {
       expect(await page.locator('svg.chart').count()).toBe(4);
       expect(await page.locator('tr.run').count()).toBe(3);
       expect(await page.locator('tr.run.promoted').count()).toBe(2);
@@ -73,8 +61,6 @@ describe('runs trend', () => {
       expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.textContent('h1')).toContain(HOSTILE);
       expect(await page.locator('tr.run').nth(2).textContent()).toContain(HOSTILE);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 60_000);
 });
