@@ -39,8 +39,8 @@ function createLocal(o: DevServerOptions, executable: { type: 'existing-path'; p
   });
 }
 
-/** The SDK's download error is a wall of text (a URL, a TLS chain): its first line says enough. */
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200);
+/** The SDK's download error nests causes after the URL, twice: the innermost says it (e.g. "dns error: ..."). */
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!.split('): ').at(-1)!.slice(0, 160);
 
 /**
  * A Temporal dev server for the embedded default and the tests: the local CLI binary when
