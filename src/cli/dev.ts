@@ -123,8 +123,7 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
     cleanups.push(() => connection.close());
     const client = await connectClient(temporal, address);
     cleanups.push(() => client.connection.close());
-    // This process polls workflow tasks only; activities run in child processes (see trainingWorkers.ts).
-    const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir, role: 'workflows' });
+    // The training workers first: they take longer to start (tfjs) than this process's workflow bundle.
     // With METRICS_PORT, each training worker exports its runtime metrics on an internal port and this endpoint merges them.
     const count = config.worker.maxConcurrentActivities;
     const runtimeAddresses = startMetrics ? await Promise.all(Array.from({ length: count }, async () => `127.0.0.1:${await freeLocalPort()}`)) : [];
@@ -135,6 +134,8 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
       logger,
     });
     cleanups.push(() => trainers.stop());
+    // This process polls workflow tasks only; activities run in child processes (see trainingWorkers.ts).
+    const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir, role: 'workflows' });
     if (startMetrics) {
       const metrics = await startMetrics(db.db, logger, runtimeAddresses.map((a) => `http://${a}/metrics`));
       cleanups.push(() => metrics.close());

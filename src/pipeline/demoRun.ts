@@ -12,7 +12,7 @@ export const DEMO_RUN_CONFIG: Record<string, Record<string, unknown>> = {
     split: { foldDays: 2520, trainWindowDays: 1260 },
     signal: { sampleSize: 3000, symbols: ['XLK', 'XLF', 'XLE', 'AAPL'] },
   },
-  gate: { bootstrapReps: 300 },
+  gate: { bootstrapReps: 200 },
   modelParams: {
     random_forest: { nTrees: 20, maxDepth: 8 },
     extra_trees: { nTrees: 20, maxDepth: 8 },
