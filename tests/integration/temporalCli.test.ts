@@ -43,7 +43,7 @@ describe.skipIf(!realCli && !process.env.CI)('the Temporal CLI when none is inst
   it('builds it once with Go (visible progress), reuses the build, and without Go says what to install in two lines', async () => {
     const goDir = tmp('rr-fakego-');
     const calls = join(goDir, 'calls.log');
-    writeFileSync(join(goDir, 'go'), `#!/bin/sh\necho "$* GOBIN=$GOBIN" >> '${calls}'\nln -s '${realCli}' "$GOBIN/temporal"\n`);
+    writeFileSync(join(goDir, 'go'), `#!/bin/sh\necho "$* GOBIN=$GOBIN" >> '${calls}'\n/bin/ln -s '${realCli}' "$GOBIN/temporal"\n`);
     chmodSync(join(goDir, 'go'), 0o755);
     const dataDir = tmp('rr-nocli-');
     const env = await bareEnv(dataDir, goDir);
