@@ -57,8 +57,11 @@ describe('operations: metrics endpoint and run trend (real worker process, Tempo
     worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' } });
     await waitFor('the worker metrics endpoint', async () => /metrics at http/.test(worker.output()), 120_000);
     const signal = (asOf: string) => fastInput({ asOf, tasks: ['signal'] });
-    for (const asOf of ['2014-06-30', '2014-12-31']) {
-      results.push(await (await startRetrain(server.env.client, { taskQueue, workflowId: `ops-${randomUUID()}`, input: signal(asOf) })).result());
+    // The second run samples its training rows with another seed, so its metrics differ from the first's.
+    const second = signal('2014-12-31');
+    second.config = { ...second.config, dataset: { ...(second.config!.dataset as Record<string, unknown>), seed: 7 } };
+    for (const input of [signal('2014-06-30'), second]) {
+      results.push(await (await startRetrain(server.env.client, { taskQueue, workflowId: `ops-${randomUUID()}`, input })).result());
     }
     // A run that fails on its data: a CSV folder that does not exist.
     const bad = await startRetrain(server.env.client, { taskQueue, workflowId: `ops-bad-${randomUUID()}`, input: { ...signal('2015-01-02'), source: { kind: 'csv', dir: '/nonexistent/market' } } });
@@ -101,11 +104,13 @@ describe('operations: metrics endpoint and run trend (real worker process, Tempo
     expect(s.get('regime_retrain_drift_flags_total', { task: 'signal' })).toBe(results.reduce((a, r) => a + r.tasks.signal!.monitor.flaggedFeatures.length, 0));
 
     // The champion's metric: the newest run's decision, read back from its stored assessment.
-    const newest = results.at(-1)!;
-    const [doc] = await db.db.select().from(evaluations).where(and(eq(evaluations.runId, newest.runId), eq(evaluations.task, 'signal'), eq(evaluations.modelId, 'assessment')));
-    const d = doc!.detail as { selected: string; championKey: string | null; candidates: { key: string; kind: string; metrics: { all: { macro_f1: number } } }[] };
-    const championKey = newest.tasks.signal!.decision.promoted ? d.selected : d.championKey;
-    const entry = d.candidates.find((c) => c.key === championKey)!;
+    const championEntry = async (r: RetrainResult) => {
+      const [doc] = await db.db.select().from(evaluations).where(and(eq(evaluations.runId, r.runId), eq(evaluations.task, 'signal'), eq(evaluations.modelId, 'assessment')));
+      const d = doc!.detail as { selected: string; championKey: string | null; candidates: { key: string; kind: string; metrics: { all: { macro_f1: number } } }[] };
+      return d.candidates.find((c) => c.key === (r.tasks.signal!.decision.promoted ? d.selected : d.championKey))!;
+    };
+    const [older, entry] = [await championEntry(results[0]!), await championEntry(results[1]!)];
+    expect(entry.metrics.all.macro_f1).not.toBe(older.metrics.all.macro_f1); // so the check below tells the runs apart
     expect(s.get('regime_retrain_champion_metric', { task: 'signal', metric: 'macro_f1' })).toBeCloseTo(entry.metrics.all.macro_f1, 12);
     expect(s.get('regime_retrain_champion_info', { task: 'signal', kind: entry.kind, primary_metric: 'macro_f1' })).toBe(1);
     expect(s.get('regime_retrain_metrics_source_errors')).toBe(0);
