@@ -24,7 +24,8 @@ export function startTrainingWorkers(o: { count: number; env: (index: number) =>
     // The same entry point and loader flags (tsx) this process was started with.
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'worker', '--role', 'activities'], {
       env: { ...o.env(i), WORKER_MAX_CONCURRENT_ACTIVITIES: '1' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel is how a worker notices that `dev` is gone, even after a SIGKILL (worker.ts).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.once('exit', (code, signal) => {
       if (!stopping) fail(new Error(`training worker ${i + 1} (pid ${child.pid}) exited (${signal ?? `code ${code}`}); see its log above`));

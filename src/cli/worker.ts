@@ -21,6 +21,12 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   await client.connection.close();
   const connection = await connectWorker(config.temporal, config.temporal.address);
   const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir, role: o.role ?? 'all' });
+  // A `dev` training worker has an IPC channel to `dev`: when `dev` ends, however it ended
+  // (a SIGKILL included), the channel closes and this worker stops as on SIGTERM.
+  if (process.send) {
+    process.channel?.unref(); // the channel alone must not keep this process alive
+    process.once('disconnect', () => worker.getState() === 'RUNNING' && worker.shutdown());
+  }
   try {
     await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
   } finally {
