@@ -107,7 +107,10 @@ describe('operations: metrics endpoint and run trend (real worker process, Tempo
     const championEntry = async (r: RetrainResult) => {
       const [doc] = await db.db.select().from(evaluations).where(and(eq(evaluations.runId, r.runId), eq(evaluations.task, 'signal'), eq(evaluations.modelId, 'assessment')));
       const d = doc!.detail as { selected: string; championKey: string | null; candidates: { key: string; kind: string; metrics: { all: { macro_f1: number } } }[] };
-      return d.candidates.find((c) => c.key === (r.tasks.signal!.decision.promoted ? d.selected : d.championKey))!;
+      // What the gate deployed: the selected configuration, or the champion's own after a refresh that refused the challenger.
+      const { action, promoted } = r.tasks.signal!.decision;
+      const key = !promoted ? d.championKey : action === 'refresh' && d.championKey && d.championKey !== d.selected ? d.championKey : d.selected;
+      return d.candidates.find((c) => c.key === key)!;
     };
     const [older, entry] = [await championEntry(results[0]!), await championEntry(results[1]!)];
     expect(entry.metrics.all.macro_f1).not.toBe(older.metrics.all.macro_f1); // so the check below tells the runs apart
