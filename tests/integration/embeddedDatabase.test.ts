@@ -53,8 +53,9 @@ afterAll(() => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** One training worker per `dev`: the two cases run side by side on two cores, with the CLI rounds. */
 async function devEnv(dataDir: string) {
-  return embeddedEnv({ DATA_DIR: dataDir, REPORTS_DIR: join(dataDir, 'reports'), TEMPORAL_CLI_PATH: temporalCli ?? '', TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), LOG_LEVEL: 'info' });
+  return embeddedEnv({ DATA_DIR: dataDir, REPORTS_DIR: join(dataDir, 'reports'), TEMPORAL_CLI_PATH: temporalCli ?? '', TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), LOG_LEVEL: 'info', WORKER_MAX_CONCURRENT_ACTIVITIES: '1' });
 }
 
 /** The run's status from `runs list` output. */
