@@ -34,6 +34,12 @@ const EnvSchema = z.object({
   NOTIFY_WEBHOOK_URL: z.string().url().optional(),
   MARKET_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.string().default('info'),
+  /** Prometheus endpoint (GET /metrics) of `worker` and `dev`: Temporal runtime metrics plus regime_retrain_*. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('0.0.0.0'),
+  /** Set by `dev` for its training workers: where their runtime metrics go, and their `process` label. */
+  RUNTIME_METRICS_ADDRESS: z.string().optional(),
+  RUNTIME_METRICS_PROCESS: z.string().optional(),
 });
 
 export type AppConfig = {
@@ -62,6 +68,7 @@ export type AppConfig = {
   notify: { webhookUrl?: string };
   marketDataDir?: string;
   logLevel: string;
+  metrics: { port?: number; host: string; runtimeAddress?: string; process?: string };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -103,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     notify: { webhookUrl: e.NOTIFY_WEBHOOK_URL },
     marketDataDir: e.MARKET_DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, runtimeAddress: e.RUNTIME_METRICS_ADDRESS, process: e.RUNTIME_METRICS_PROCESS },
   };
 }
 
@@ -114,5 +122,6 @@ export function describeConfig(c: AppConfig): Record<string, unknown> {
     schedule: c.schedule,
     worker: c.worker,
     notify: c.notify.webhookUrl ? 'webhook (NOTIFY_WEBHOOK_URL)' : 'off',
+    metricsPort: c.metrics.port ?? null,
   };
 }

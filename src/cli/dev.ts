@@ -9,7 +9,11 @@ import { ensureWeeklySchedule } from '../../schedules/weeklySchedule';
 import { dateInZone } from '../util/dates';
 import type { TaskName } from '../../workflows/types';
 import { formatRunSummary } from './runSummary';
-import { TRM_DEMO_PROFILE } from '../models/trm/trmProfiles';
+import { demoRunConfig } from '../pipeline/demoRun';
+import { connectClient, connectWorker } from '../temporal/connection';
+import { startTrainingWorkers } from './trainingWorkers';
+import { setUpProcessMetrics } from '../ops/processMetrics';
+import { freeLocalPort } from '../util/freePort';
 import type { Logger } from '../logger';
 import { commandLine, embeddedDir, type CliContext } from './context';
 
@@ -18,7 +22,7 @@ export interface DevOptions {
   run: boolean;
   /** Tasks of the demo run (default: both). */
   tasks?: TaskName[];
-  /** Overrides for the demo run, as `run --config` takes them (the TRM keeps its demo profile unless they set it). */
+  /** Overrides of the demo run's settings (src/pipeline/demoRun.ts), as `run --config` takes them. */
   config?: Record<string, unknown>;
 }
 
@@ -62,10 +66,20 @@ async function openDevDatabase(ctx: CliContext): Promise<{ db: Database; servedU
   return { db: served.database, servedUrl: served.url };
 }
 
+/** The training workers' environment: this process's database and Temporal server, whatever the user's env said. */
+function trainerEnv(ctx: CliContext, address: string, servedUrl: string | null, embeddedServer: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, DATA_DIR: ctx.config.dataDir, REPORTS_DIR: ctx.config.reportsDir };
+  delete env.METRICS_PORT; // one endpoint for all: this process's
+  if (servedUrl) env.DATABASE_URL = servedUrl;
+  if (embeddedServer) for (const k of ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY']) delete env[k];
+  return env;
+}
+
 /**
  * The embedded default: everything in one process, nothing to configure. The database
  * (DATABASE_URL, or the embedded PGlite, served on 127.0.0.1 to the other commands), a
- * Temporal dev server (with UI), a worker, the weekly schedule, then one retrain on the
+ * Temporal dev server (with UI), a workflow worker here and training workers in child
+ * processes, the weekly schedule, then one retrain on the
  * synthetic market. Ctrl-C (or SIGTERM) stops it all and closes the database cleanly.
  */
 export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
@@ -75,6 +89,8 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
   // Undone in reverse order, however far the start got.
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
+    // Before the dev server: it is the first thing that creates the Temporal Runtime.
+    const startMetrics = await setUpProcessMetrics(config, { process: 'dev' });
     // The database first: a second `npm start` is refused here, before it starts anything.
     const { db, servedUrl } = await openDevDatabase(ctx);
     cleanups.push(() => db.close());
@@ -84,21 +100,46 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
 
     const server = config.temporal.address
       ? null
-      : await startDevServer({ cliPath: config.temporal.cliPath, port: config.temporal.port, ui: true, uiPort: config.temporal.uiPort, dbFilename: join(config.dataDir, 'temporal.sqlite') });
+      : await startDevServer({
+          cliPath: config.temporal.cliPath,
+          port: config.temporal.port,
+          ui: true,
+          uiPort: config.temporal.uiPort,
+          dbFilename: join(config.dataDir, 'temporal.sqlite'),
+          dataDir: config.dataDir,
+          onNote: (line) => console.error(line),
+        });
     if (server) {
       cleanups.push(() => server.stop());
       logger.info({ address: server.address, ui: server.uiUrl, executable: server.executable }, 'Temporal dev server started');
     }
     if (stop.requested) return;
 
-    const { Client, Connection } = await import('@temporalio/client');
-    const { NativeConnection } = await import('@temporalio/worker');
+    // The same connection code as every other command: TEMPORAL_ADDRESS with TLS or an API key
+    // is honoured; the embedded server is plain local gRPC.
+    const temporal = server ? { ...config.temporal, tls: undefined, apiKey: undefined } : config.temporal;
     const address = config.temporal.address ?? server!.address;
-    const connection = await NativeConnection.connect({ address });
+    const connection = await connectWorker(temporal, address);
     cleanups.push(() => connection.close());
-    const client = new Client({ connection: await Connection.connect({ address }), namespace: config.temporal.namespace });
+    const client = await connectClient(temporal, address);
     cleanups.push(() => client.connection.close());
-    const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir });
+    // The training workers first: they take longer to start (tfjs) than this process's workflow bundle.
+    // With METRICS_PORT, each training worker exports its runtime metrics on an internal port and this endpoint merges them.
+    const count = config.worker.maxConcurrentActivities;
+    const runtimeAddresses = startMetrics ? await Promise.all(Array.from({ length: count }, async () => `127.0.0.1:${await freeLocalPort()}`)) : [];
+    const baseEnv = trainerEnv(ctx, address, servedUrl, !!server);
+    const trainers = startTrainingWorkers({
+      count,
+      env: (i) => (startMetrics ? { ...baseEnv, RUNTIME_METRICS_ADDRESS: runtimeAddresses[i], RUNTIME_METRICS_PROCESS: `dev-trainer-${i + 1}` } : baseEnv),
+      logger,
+    });
+    cleanups.push(() => trainers.stop());
+    // This process polls workflow tasks only; activities run in child processes (see trainingWorkers.ts).
+    const worker = await createRetrainWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: db.db, logger, maxConcurrentActivities: config.worker.maxConcurrentActivities, reportsDir: config.reportsDir, role: 'workflows', notifyWebhookUrl: config.notify.webhookUrl });
+    if (startMetrics) {
+      const metrics = await startMetrics(db.db, logger, runtimeAddresses.map((a) => `http://${a}/metrics`));
+      cleanups.push(() => metrics.close());
+    }
     const s = config.schedule;
     const what = await ensureWeeklySchedule(client, {
       scheduleId: s.id,
@@ -119,11 +160,11 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
       await running.catch(() => {});
     });
     // Until Ctrl-C, or the worker failing (its error is then this command's).
-    const halted = Promise.race([stop.promise, running]);
+    const halted = Promise.race([stop.promise, running, trainers.failed]);
     if (o.run) {
       const asOf = o.asOf ?? dateInZone(new Date(), s.timeZone);
       const workflowId = `retrain-dev-${asOf}-${randomUUID().slice(0, 8)}`;
-      const demoConfig = { ...o.config, modelParams: { trm: TRM_DEMO_PROFILE, ...(o.config?.modelParams as Record<string, unknown> | undefined) } };
+      const demoConfig = demoRunConfig(o.config);
       const handle = await startRetrain(client, { taskQueue: config.temporal.taskQueue, workflowId, input: { asOf, tasks: o.tasks, trigger: 'manual', source: { kind: 'synthetic' }, searchAttributes: !!server, config: demoConfig } });
       const ui = server?.uiUrl ? `${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}` : '(your Temporal UI)';
       console.log(`\nretrain started: workflow ${workflowId}, run ${handle.firstExecutionRunId}\nwatch it at ${ui}\n`);

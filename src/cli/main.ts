@@ -13,6 +13,7 @@ import { cliContext, withClient, withDb } from './context';
 import { runDev } from './dev';
 import { formatRunSummary } from './runSummary';
 import { runWorker } from './worker';
+import { registerTrendCommand } from './trendCommand';
 import { sourceOption, withSourceOptions } from './sourceOption';
 import { registerDataCommands, symbolsOption } from './dataCommand';
 import { withSignalSymbols } from './runInput';
@@ -100,6 +101,8 @@ runsCmd
       console.log(JSON.stringify(r, null, 2));
     });
   });
+
+registerTrendCommand(runsCmd);
 
 runsCmd
   .command('report <id>')

@@ -5,6 +5,7 @@ import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { deploymentsSupported, rollOut } from '../temporal/versioning';
 import { createRetrainWorker, type WorkerRole } from '../../worker/createWorker';
 import { describeConfig } from '../config';
+import { setUpProcessMetrics } from '../ops/processMetrics';
 import { commandLine, embeddedDir, type CliContext } from './context';
 
 /** A long-running worker against an existing Temporal cluster and Postgres. */
@@ -14,8 +15,10 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using the embedded PGlite, through `npm start` if it runs, else alone (no other process can use it meanwhile)');
   const buildId = workerBuildId();
   logger.info({ ...describeConfig(config), role: o.role ?? 'all', buildId }, 'starting worker');
+  const startMetrics = await setUpProcessMetrics(config); // before the Temporal Runtime exists
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine(), onWait: (note) => logger.warn(note) });
   await db.migrate();
+  const metrics = startMetrics ? await startMetrics(db.db, logger) : null;
   const client = await connectClient(config.temporal, config.temporal.address);
   const connection = await connectWorker(config.temporal, config.temporal.address);
   try {
@@ -36,6 +39,12 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
       versioning: versioned ? { deploymentName } : null,
       notifyWebhookUrl: config.notify.webhookUrl,
     });
+    // A `dev` training worker has an IPC channel to `dev`: when `dev` ends, however it ended
+    // (a SIGKILL included), the channel closes and this worker stops as on SIGTERM.
+    if (process.send) {
+      process.channel?.unref(); // the channel alone must not keep this process alive
+      process.once('disconnect', () => worker.getState() === 'RUNNING' && worker.shutdown());
+    }
     const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
     running.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     // Only a worker that runs workflows rolls its build out: a trainer that came up first would
@@ -50,6 +59,7 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
     await running;
   } finally {
     await client.connection.close();
+    await metrics?.close();
     await connection.close();
     await db.close();
     logger.info('worker stopped');
