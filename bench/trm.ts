@@ -32,6 +32,12 @@ const repeats = option('--repeats', 3);
 const MARKET = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
 const SHAPE = { inputDim: 10, classes: 8, rows: 512, nSup: 16, n: 6, T: 3, batch: 256 };
 
+interface Rates {
+  train: number;
+  infer: number;
+  trainCpu: number;
+  inferCpu: number;
+}
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const load = () => loadavg().map((v) => v.toFixed(1)).join(' / ');
 
@@ -40,7 +46,7 @@ async function throughput(): Promise<void> {
   const X = { data: Float64Array.from({ length: SHAPE.rows * SHAPE.inputDim }, () => rng.normal()), rows: SHAPE.rows, cols: SHAPE.inputDim };
   const y = Int32Array.from({ length: SHAPE.rows }, () => rng.int(SHAPE.classes));
   const hidden = [128, 256, 512];
-  let torch: Record<string, { train: number; infer: number }> = {};
+  let torch: Record<string, Rates> = {};
   console.log(`load average before (1 / 5 / 15 min): ${load()}`);
   if (existsSync('/usr/bin/python3')) {
     // Debian's OpenBLAS with its native kernel for this CPU: the two variables that pin it to
@@ -57,28 +63,34 @@ async function throughput(): Promise<void> {
     } else console.log(`(PyTorch reference unavailable: ${(r.stderr || '').trim().split('\n').pop()})`);
   }
   console.log(`\n## TRM throughput: ${SHAPE.rows} samples, n=${SHAPE.n}, T=${SHAPE.T}, nSup=${SHAPE.nSup} (no early halting), batch ${SHAPE.batch}; ${ENGINE_NAME} engine vs PyTorch CPU ${threads} thread(s), median of ${repeats}`);
+  console.log('samples/s of wall time, and in brackets of the process\'s CPU time (steadier on a shared machine)');
   console.log('| hidden | train s/s | torch train s/s | ratio | infer s/s | torch infer s/s | ratio |');
   console.log('|---|---|---|---|---|---|---|');
+  const cpuSeconds = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1e6;
+  };
   for (const H of hidden) {
-    const trains: number[] = [];
-    const infers: number[] = [];
+    const runs: Rates[] = [];
     for (let rep = 0; rep < repeats; rep++) {
       // haltExploration 0 and an untrained halting head (Q < 0) keep every sample for all nSup steps.
       const m = new Trm({ hidden: H, n: SHAPE.n, T: SHAPE.T, nSup: SHAPE.nSup, epochs: 1, batchSize: SHAPE.batch, patience: 0, haltExploration: 0 });
       let t = performance.now();
+      let c = process.cpuUsage();
       const report = await m.fit(X, y, undefined, { nClasses: SHAPE.classes, seed: 1 });
-      trains.push(SHAPE.rows / ((performance.now() - t) / 1000));
+      const train = SHAPE.rows / ((performance.now() - t) / 1000);
+      const trainCpu = SHAPE.rows / cpuSeconds(c);
       if (report.history![0].meanSupervisionSteps !== SHAPE.nSup) console.log(`(warning: training halted early, ${report.history![0].meanSupervisionSteps} steps)`);
       t = performance.now();
+      c = process.cpuUsage();
       m.predictDetailed(X, { nSup: SHAPE.nSup });
-      infers.push(SHAPE.rows / ((performance.now() - t) / 1000));
+      runs.push({ train, trainCpu, infer: SHAPE.rows / ((performance.now() - t) / 1000), inferCpu: SHAPE.rows / cpuSeconds(c) });
     }
-    const train = median(trains);
-    const infer = median(infers);
+    const ours: Rates = { train: median(runs.map((r) => r.train)), infer: median(runs.map((r) => r.infer)), trainCpu: median(runs.map((r) => r.trainCpu)), inferCpu: median(runs.map((r) => r.inferCpu)) };
     const ref = torch[String(H)];
-    const f = (v: number) => v.toFixed(0);
-    const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : '-');
-    console.log(`| ${H} | ${f(train)} | ${ref ? f(ref.train) : '-'} | ${ratio(train, ref?.train)} | ${f(infer)} | ${ref ? f(ref.infer) : '-'} | ${ratio(infer, ref?.infer)} |`);
+    const cell = (k: 'train' | 'infer', v: Rates | undefined) => (v ? `${v[k].toFixed(0)} (${v[`${k}Cpu`].toFixed(0)})` : '-');
+    const ratio = (k: 'train' | 'infer') => (ref ? `${(ours[k] / ref[k]).toFixed(2)} (${(ours[`${k}Cpu`] / ref[`${k}Cpu`]).toFixed(2)})` : '-');
+    console.log(`| ${H} | ${cell('train', ours)} | ${cell('train', ref)} | ${ratio('train')} | ${cell('infer', ours)} | ${cell('infer', ref)} | ${ratio('infer')} |`);
   }
   console.log('(inference halts early when Q > 0, so inference s/s is an upper bound on work per sample)');
   console.log(`load average after (1 / 5 / 15 min): ${load()}`);

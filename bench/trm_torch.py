@@ -2,7 +2,9 @@
 residual SiLU MLP, n latent steps, T-1 no-grad cycles + 1 with grad, deep supervision with
 one AdamW step per supervision step), timed on the same shapes. Benchmark-only.
 Reports which BLAS library, kernel (core) and thread count it ran with: Debian's torch calls
-OpenBLAS, whose own thread pool ignores torch.set_num_threads, so it is limited here too."""
+OpenBLAS, whose own thread pool ignores torch.set_num_threads, so it is limited here too.
+Samples per second of wall time and of this process's CPU time (on a shared machine the
+latter is the steadier measure of what one core does)."""
 import ctypes, json, statistics, sys, time
 import torch
 
@@ -60,7 +62,7 @@ def train_once(H):
     m = TRM(H)
     opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=0.01)
     X = torch.randn(N, D); Y = torch.randint(0, K, (N,))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for s in range(0, N, B):
         x, yb = X[s:s + B], Y[s:s + B]
         y, z = m.y0.expand(len(x), H), m.z0.expand(len(x), H)
@@ -68,16 +70,16 @@ def train_once(H):
             y, z, logits, q = m.deep(x, y, z)
             loss = torch.nn.functional.cross_entropy(logits, yb) + 0.5 * torch.nn.functional.binary_cross_entropy_with_logits(q.squeeze(-1), (logits.argmax(-1) == yb).float())
             opt.zero_grad(); loss.backward(); opt.step()
-    train = N / (time.perf_counter() - t)
-    t = time.perf_counter()
+    train, train_cpu = N / (time.perf_counter() - t), N / (time.process_time() - c)
+    t, c = time.perf_counter(), time.process_time()
     with torch.no_grad():
         y, z = m.y0.expand(N, H), m.z0.expand(N, H)
         for _ in range(NSUP):
             y, z, logits, q = m.deep(X, y, z)
-    return train, N / (time.perf_counter() - t)
+    return train, N / (time.perf_counter() - t), train_cpu, N / (time.process_time() - c)
 
 out = {"blas": blas}
 for H in spec["hidden"]:
     runs = [train_once(H) for _ in range(REPEATS)]
-    out[str(H)] = {"train": statistics.median(r[0] for r in runs), "infer": statistics.median(r[1] for r in runs)}
+    out[str(H)] = {k: statistics.median(r[i] for r in runs) for i, k in enumerate(["train", "infer", "trainCpu", "inferCpu"])}
 print(json.dumps(out))

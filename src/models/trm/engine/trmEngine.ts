@@ -58,6 +58,8 @@ type ParamBlock = Record<'Win' | 'bin' | 'W1' | 'b1' | 'W2' | 'b2' | 'gain' | 'W
  * padded model computes the unpadded one. The two heads share one matrix [Wout | Wq].
  */
 export class TrmEngine {
+  /** Engines constructed in this process (tests check a fit lays out memory once). */
+  static constructed = 0;
   readonly Hp: number;
   readonly Fp: number;
   readonly Kh: number;
@@ -90,6 +92,7 @@ export class TrmEngine {
     readonly maxRows: number,
     training: boolean,
   ) {
+    TrmEngine.constructed++;
     const { inputDim: D, classes: K, hidden: H, ffn: F } = shape;
     const Hp = (this.Hp = round8(H));
     const Fp = (this.Fp = round8(F));
