@@ -7,7 +7,8 @@
  * task, overall and per regime. Prints tables; not a test.
  * Then the TRM's wall time alone on the real signal and strategy final windows (the weekly
  * run's TRM work) with the previous and the current weekly profile.
- * Options: --skip-throughput --skip-wall --skip-quality --profiles previous,weekly --threads N --repeats N
+ * Options: --skip-throughput --skip-wall --skip-quality --profiles previous,weekly
+ * --tasks signal,strategy --threads N --repeats N
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -140,27 +141,32 @@ async function weeklyWall(): Promise<void> {
     console.log(`(weekly TRM wall time skipped: ${MARKET} not found)`);
     return;
   }
-  const which = (args.includes('--profiles') ? args[args.indexOf('--profiles') + 1] : 'previous,weekly').split(',');
+  const list = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback).split(',');
+  const which = list('--profiles', 'previous,weekly');
+  const tasks = list('--tasks', 'signal,strategy') as ('signal' | 'strategy')[];
   const profiles: [string, Partial<TrmConfig>][] = [
     ['previous', PREVIOUS_WASM_PROFILE],
     ['weekly', TRM_WEEKLY_PROFILE],
   ];
-  const b = await datasetsFromSource(new CsvFolderSource(MARKET, 'csv'), { asOf: '2026-12-31', tasks: ['signal', 'strategy'] });
+  const b = await datasetsFromSource(new CsvFolderSource(MARKET, 'csv'), { asOf: '2026-12-31', tasks });
   console.log(`\n## TRM fit alone on the real final windows (the weekly run's TRM work per task), load average ${load()}`);
-  console.log('| task | profile | train rows | seconds | accuracy | macro-F1 | mean halting step |');
+  console.log('| task | profile | train rows | seconds wall (CPU) | accuracy | macro-F1 | mean halting step |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const task of ['signal', 'strategy'] as const) {
+  for (const task of tasks) {
     const ds = b.datasets[task]!;
     const p = windowProblem(ds, datasetConfig({}));
     for (const [name, profile] of profiles.filter(([n]) => which.includes(n))) {
       const m = new Trm(profile);
       const t = performance.now();
+      const c = process.cpuUsage();
       await m.fit(p.train.X, p.train.y, p.train.w, { nClasses: p.K, seed: 1, pnl: p.train.pnl });
       const s = (performance.now() - t) / 1000;
+      const cu = process.cpuUsage(c);
+      const cpu = (cu.user + cu.system) / 1e6;
       const pred = m.predictDetailed(p.test.X);
       const r = evaluatePerRegime(pred.proba, p.test.y, Int8Array.from(p.test.rows, (i) => ds.regime[i]), p.K);
       const halt = pred.haltingStep.reduce((a, v) => a + v, 0) / pred.haltingStep.length;
-      console.log(`| ${task} | ${name} ${JSON.stringify(profile)} | ${p.train.y.length} | ${s.toFixed(1)} | ${r.all!.accuracy.toFixed(3)} | ${r.all!.macro_f1.toFixed(3)} | ${halt.toFixed(1)} |`);
+      console.log(`| ${task} | ${name} ${JSON.stringify(profile)} | ${p.train.y.length} | ${s.toFixed(1)} (${cpu.toFixed(1)}) | ${r.all!.accuracy.toFixed(3)} | ${r.all!.macro_f1.toFixed(3)} | ${halt.toFixed(1)} |`);
     }
   }
 }
