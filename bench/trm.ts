@@ -115,7 +115,7 @@ async function quality(): Promise<void> {
   console.log(`\n## real strategy task: train ${y.length} rows, test ${yt.length} rows (${ds.dates[p.fold.test!.from]}..${ds.dates[p.fold.test!.to]}), macro-F1 / accuracy`);
   console.log(['model'.padEnd(14), 'seconds', 'accuracy', 'macro_f1', ...REGIMES.map((r) => r.slice(0, 9).padStart(9))].join('  '));
   const models: [string, ReturnType<typeof createModel>][] = [
-    ['trm', new Trm({ hidden: 128, n: 6, T: 3, nSup: 8, epochs: 8, batchSize: 256 })],
+    ['trm', new Trm(TRM_WEEKLY_PROFILE)],
     ['mlp', createModel('mlp', {})],
     ['random_forest', createModel('random_forest', {})],
     ['xgboost', createModel('xgboost', { earlyStoppingRounds: 0, nRounds: 150 })],
