@@ -6,8 +6,8 @@
  * accuracy and macro-F1 of the TRM vs the MLP and two ensemble members on the real strategy
  * task, overall and per regime. Prints tables; not a test.
  * Then the TRM's wall time alone on the real signal and strategy final windows (the weekly
- * run's TRM work) with the previous and the current weekly profile.
- * Options: --skip-throughput --skip-wall --skip-quality --profiles previous,weekly
+ * run's TRM work) with the weekly profile and the paper-ward one of equal time.
+ * Options: --skip-throughput --skip-wall --skip-quality --profiles weekly,paperward
  * --tasks signal,strategy --threads N --repeats N
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,7 @@ import { windowProblem } from '../src/evaluation/protocol/windowProblem';
 import { createModel } from '../src/models/modelKinds';
 import { ENGINE_NAME } from '../src/models/trm/engine/trmEngine';
 import { Trm, type TrmConfig } from '../src/models/trm/trm';
-import { PREVIOUS_WASM_PROFILE, TRM_WEEKLY_PROFILE } from '../src/models/trm/trmProfiles';
+import { PAPERWARD_PROFILE, TRM_WEEKLY_PROFILE } from '../src/models/trm/trmProfiles';
 import { REGIMES } from '../src/regimes/regimes';
 import { Rng } from '../src/util/rng';
 
@@ -134,7 +134,7 @@ async function quality(): Promise<void> {
  * The TRM part of a real-corpus weekly run: the TRM fitted alone, with a weekly profile, on
  * the final window of the signal and strategy tasks (the window every weekly run trains its
  * champion on), timed, with accuracy and macro-F1 on the window's test year. --profiles picks
- * which: "previous" (the WebAssembly profile before the engine), "weekly" (trmProfiles.ts).
+ * which: "weekly" and "paperward" (hidden 256, nSup 16 in the same time; trmProfiles.ts).
  */
 async function weeklyWall(): Promise<void> {
   if (!existsSync(MARKET)) {
@@ -142,11 +142,11 @@ async function weeklyWall(): Promise<void> {
     return;
   }
   const list = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback).split(',');
-  const which = list('--profiles', 'previous,weekly');
+  const which = list('--profiles', 'weekly,paperward');
   const tasks = list('--tasks', 'signal,strategy') as ('signal' | 'strategy')[];
   const profiles: [string, Partial<TrmConfig>][] = [
-    ['previous', PREVIOUS_WASM_PROFILE],
     ['weekly', TRM_WEEKLY_PROFILE],
+    ['paperward', PAPERWARD_PROFILE],
   ];
   const b = await datasetsFromSource(new CsvFolderSource(MARKET, 'csv'), { asOf: '2026-12-31', tasks });
   console.log(`\n## TRM fit alone on the real final windows (the weekly run's TRM work per task), load average ${load()}`);
