@@ -1,12 +1,18 @@
 /**
  * npm run bench:trm — TRM throughput (samples/s, training and inference, every sample running
- * all nSup supervision steps) at hidden 128/256/512 on the chosen tfjs backend, side by side
- * with the same model in PyTorch CPU where Debian's python3-torch is installed; then accuracy
- * and macro-F1 of the TRM vs the MLP and two ensemble members on the real strategy task,
- * overall and per regime. Prints tables; not a test. Options: --skip-quality --threads N
+ * all nSup supervision steps) at hidden 128/256/512 on the WebAssembly engine, side by side
+ * with the same model in PyTorch CPU where Debian's python3-torch is installed (median of
+ * --repeats runs, 3 by default; the machine is shared, so the load average is printed); then
+ * accuracy and macro-F1 of the TRM vs the MLP and two ensemble members on the real strategy
+ * task, overall and per regime. Prints tables; not a test.
+ * Then the TRM's wall time alone on the real signal and strategy final windows (the weekly
+ * run's TRM work) with the weekly profile and the paper-ward one of equal time.
+ * Options: --skip-throughput --skip-wall --skip-quality --profiles weekly,paperward
+ * --tasks signal,strategy --threads N --repeats N
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { CsvFolderSource } from '../src/data/sources/csvFolder';
 import { datasetConfig } from '../src/datasets/config';
@@ -14,43 +20,81 @@ import { datasetsFromSource } from '../src/datasets/datasetFromSource';
 import { evaluatePerRegime } from '../src/evaluation/perRegime';
 import { windowProblem } from '../src/evaluation/protocol/windowProblem';
 import { createModel } from '../src/models/modelKinds';
-import { initTfBackend } from '../src/models/tf/backend';
-import { Trm } from '../src/models/trm/trm';
+import { ENGINE_NAME } from '../src/models/trm/engine/trmEngine';
+import { Trm, type TrmConfig } from '../src/models/trm/trm';
+import { PAPERWARD_PROFILE, TRM_WEEKLY_PROFILE } from '../src/models/trm/trmProfiles';
 import { REGIMES } from '../src/regimes/regimes';
 import { Rng } from '../src/util/rng';
 
 const args = process.argv.slice(2);
-const threads = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : 1;
+const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const threads = option('--threads', 1);
+const repeats = option('--repeats', 3);
 const MARKET = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
 const SHAPE = { inputDim: 10, classes: 8, rows: 512, nSup: 16, n: 6, T: 3, batch: 256 };
 
-async function throughput(backend: string): Promise<void> {
+interface Rates {
+  train: number;
+  infer: number;
+  trainCpu: number;
+  inferCpu: number;
+}
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const load = () => loadavg().map((v) => v.toFixed(1)).join(' / ');
+
+async function throughput(): Promise<void> {
   const rng = new Rng(1);
   const X = { data: Float64Array.from({ length: SHAPE.rows * SHAPE.inputDim }, () => rng.normal()), rows: SHAPE.rows, cols: SHAPE.inputDim };
   const y = Int32Array.from({ length: SHAPE.rows }, () => rng.int(SHAPE.classes));
   const hidden = [128, 256, 512];
-  let torch: Record<string, { train: number; infer: number }> = {};
+  let torch: Record<string, Rates> = {};
+  console.log(`load average before (1 / 5 / 15 min): ${load()}`);
   if (existsSync('/usr/bin/python3')) {
-    const r = spawnSync('/usr/bin/python3', [resolve('bench/trm_torch.py'), JSON.stringify({ ...SHAPE, hidden }), String(threads)], { encoding: 'utf8' });
-    if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    else console.log(`(PyTorch reference unavailable: ${(r.stderr || '').trim().split('\n').pop()})`);
+    // Debian's OpenBLAS with its native kernel for this CPU: the two variables that pin it to
+    // Haswell with a small L2 are unset for the PyTorch child only (not for this process).
+    const env = { ...process.env };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    const r = spawnSync('/usr/bin/python3', [resolve('bench/trm_torch.py'), JSON.stringify({ ...SHAPE, hidden }), String(threads), String(repeats)], { encoding: 'utf8', env });
+    if (r.status === 0) {
+      const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      console.log(`PyTorch BLAS: ${JSON.stringify(parsed.blas)}`);
+      delete parsed.blas;
+      torch = parsed;
+    } else console.log(`(PyTorch reference unavailable: ${(r.stderr || '').trim().split('\n').pop()})`);
   }
-  console.log(`\n## TRM throughput: ${SHAPE.rows} samples, n=${SHAPE.n}, T=${SHAPE.T}, nSup=${SHAPE.nSup} (no early halting), batch ${SHAPE.batch}; tfjs ${backend} vs PyTorch CPU ${threads} thread(s)`);
-  console.log('hidden  train s/s  torch train s/s  ratio   infer s/s  torch infer s/s  ratio');
+  console.log(`\n## TRM throughput: ${SHAPE.rows} samples, n=${SHAPE.n}, T=${SHAPE.T}, nSup=${SHAPE.nSup} (no early halting), batch ${SHAPE.batch}; ${ENGINE_NAME} engine vs PyTorch CPU ${threads} thread(s), median of ${repeats}`);
+  console.log('samples/s of wall time, and in brackets of the process\'s CPU time (steadier on a shared machine)');
+  console.log('| hidden | train s/s | torch train s/s | ratio | infer s/s | torch infer s/s | ratio |');
+  console.log('|---|---|---|---|---|---|---|');
+  const cpuSeconds = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1e6;
+  };
   for (const H of hidden) {
-    // haltExploration 1 with a huge minimum keeps every sample for all nSup steps.
-    const m = new Trm({ hidden: H, n: SHAPE.n, T: SHAPE.T, nSup: SHAPE.nSup, epochs: 1, batchSize: SHAPE.batch, patience: 0, haltExploration: 0 });
-    let t = performance.now();
-    await m.fit(X, y, undefined, { nClasses: SHAPE.classes, seed: 1 });
-    const train = SHAPE.rows / ((performance.now() - t) / 1000);
-    t = performance.now();
-    m.predictDetailed(X, { nSup: SHAPE.nSup });
-    const infer = SHAPE.rows / ((performance.now() - t) / 1000);
+    const runs: Rates[] = [];
+    for (let rep = 0; rep < repeats; rep++) {
+      // haltExploration 0 and an untrained halting head (Q < 0) keep every sample for all nSup steps.
+      const m = new Trm({ hidden: H, n: SHAPE.n, T: SHAPE.T, nSup: SHAPE.nSup, epochs: 1, batchSize: SHAPE.batch, patience: 0, haltExploration: 0 });
+      let t = performance.now();
+      let c = process.cpuUsage();
+      const report = await m.fit(X, y, undefined, { nClasses: SHAPE.classes, seed: 1 });
+      const train = SHAPE.rows / ((performance.now() - t) / 1000);
+      const trainCpu = SHAPE.rows / cpuSeconds(c);
+      if (report.history![0].meanSupervisionSteps !== SHAPE.nSup) console.log(`(warning: training halted early, ${report.history![0].meanSupervisionSteps} steps)`);
+      t = performance.now();
+      c = process.cpuUsage();
+      m.predictDetailed(X, { nSup: SHAPE.nSup });
+      runs.push({ train, trainCpu, infer: SHAPE.rows / ((performance.now() - t) / 1000), inferCpu: SHAPE.rows / cpuSeconds(c) });
+    }
+    const ours: Rates = { train: median(runs.map((r) => r.train)), infer: median(runs.map((r) => r.infer)), trainCpu: median(runs.map((r) => r.trainCpu)), inferCpu: median(runs.map((r) => r.inferCpu)) };
     const ref = torch[String(H)];
-    const f = (v: number) => v.toFixed(0).padStart(9);
-    console.log(`${String(H).padEnd(6)} ${f(train)}  ${ref ? f(ref.train).padStart(15) : '-'.padStart(15)}  ${ref ? (train / ref.train).toFixed(2).padStart(5) : '    -'}  ${f(infer)}  ${ref ? f(ref.infer).padStart(15) : '-'.padStart(15)}  ${ref ? (infer / ref.infer).toFixed(2).padStart(5) : '    -'}`);
+    const cell = (k: 'train' | 'infer', v: Rates | undefined) => (v ? `${v[k].toFixed(0)} (${v[`${k}Cpu`].toFixed(0)})` : '-');
+    const ratio = (k: 'train' | 'infer') => (ref ? `${(ours[k] / ref[k]).toFixed(2)} (${(ours[`${k}Cpu`] / ref[`${k}Cpu`]).toFixed(2)})` : '-');
+    console.log(`| ${H} | ${cell('train', ours)} | ${cell('train', ref)} | ${ratio('train')} | ${cell('infer', ours)} | ${cell('infer', ref)} | ${ratio('infer')} |`);
   }
   console.log('(inference halts early when Q > 0, so inference s/s is an upper bound on work per sample)');
+  console.log(`load average after (1 / 5 / 15 min): ${load()}`);
 }
 
 async function quality(): Promise<void> {
@@ -71,7 +115,7 @@ async function quality(): Promise<void> {
   console.log(`\n## real strategy task: train ${y.length} rows, test ${yt.length} rows (${ds.dates[p.fold.test!.from]}..${ds.dates[p.fold.test!.to]}), macro-F1 / accuracy`);
   console.log(['model'.padEnd(14), 'seconds', 'accuracy', 'macro_f1', ...REGIMES.map((r) => r.slice(0, 9).padStart(9))].join('  '));
   const models: [string, ReturnType<typeof createModel>][] = [
-    ['trm', new Trm({ hidden: 128, n: 6, T: 3, nSup: 8, epochs: 8, batchSize: 256 })],
+    ['trm', new Trm(TRM_WEEKLY_PROFILE)],
     ['mlp', createModel('mlp', {})],
     ['random_forest', createModel('random_forest', {})],
     ['xgboost', createModel('xgboost', { earlyStoppingRounds: 0, nRounds: 150 })],
@@ -86,9 +130,50 @@ async function quality(): Promise<void> {
   }
 }
 
+/**
+ * The TRM part of a real-corpus weekly run: the TRM fitted alone, with a weekly profile, on
+ * the final window of the signal and strategy tasks (the window every weekly run trains its
+ * champion on), timed, with accuracy and macro-F1 on the window's test year. --profiles picks
+ * which: "weekly" and "paperward" (hidden 256, nSup 16 in the same time; trmProfiles.ts).
+ */
+async function weeklyWall(): Promise<void> {
+  if (!existsSync(MARKET)) {
+    console.log(`(weekly TRM wall time skipped: ${MARKET} not found)`);
+    return;
+  }
+  const list = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback).split(',');
+  const which = list('--profiles', 'weekly,paperward');
+  const tasks = list('--tasks', 'signal,strategy') as ('signal' | 'strategy')[];
+  const profiles: [string, Partial<TrmConfig>][] = [
+    ['weekly', TRM_WEEKLY_PROFILE],
+    ['paperward', PAPERWARD_PROFILE],
+  ];
+  const b = await datasetsFromSource(new CsvFolderSource(MARKET, 'csv'), { asOf: '2026-12-31', tasks });
+  console.log(`\n## TRM fit alone on the real final windows (the weekly run's TRM work per task), load average ${load()}`);
+  console.log('| task | profile | train rows | seconds wall (CPU) | accuracy | macro-F1 | mean halting step |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const task of tasks) {
+    const ds = b.datasets[task]!;
+    const p = windowProblem(ds, datasetConfig({}));
+    for (const [name, profile] of profiles.filter(([n]) => which.includes(n))) {
+      const m = new Trm(profile);
+      const t = performance.now();
+      const c = process.cpuUsage();
+      await m.fit(p.train.X, p.train.y, p.train.w, { nClasses: p.K, seed: 1, pnl: p.train.pnl });
+      const s = (performance.now() - t) / 1000;
+      const cu = process.cpuUsage(c);
+      const cpu = (cu.user + cu.system) / 1e6;
+      const pred = m.predictDetailed(p.test.X);
+      const r = evaluatePerRegime(pred.proba, p.test.y, Int8Array.from(p.test.rows, (i) => ds.regime[i]), p.K);
+      const halt = pred.haltingStep.reduce((a, v) => a + v, 0) / pred.haltingStep.length;
+      console.log(`| ${task} | ${name} ${JSON.stringify(profile)} | ${p.train.y.length} | ${s.toFixed(1)} (${cpu.toFixed(1)}) | ${r.all!.accuracy.toFixed(3)} | ${r.all!.macro_f1.toFixed(3)} | ${halt.toFixed(1)} |`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
-  const backend = await initTfBackend();
-  await throughput(backend);
+  if (!args.includes('--skip-throughput')) await throughput();
+  if (!args.includes('--skip-wall')) await weeklyWall();
   if (!args.includes('--skip-quality')) await quality();
 }
 

@@ -1,11 +1,33 @@
 """PyTorch CPU twin of the TRM for `npm run bench:trm`: same architecture (shared post-norm
 residual SiLU MLP, n latent steps, T-1 no-grad cycles + 1 with grad, deep supervision with
-one AdamW step per supervision step), timed on the same shapes. Benchmark-only."""
-import json, sys, time
+one AdamW step per supervision step), timed on the same shapes. Benchmark-only.
+Reports which BLAS library, kernel (core) and thread count it ran with: Debian's torch calls
+OpenBLAS, whose own thread pool ignores torch.set_num_threads, so it is limited here too.
+Samples per second of wall time and of this process's CPU time (on a shared machine the
+latter is the steadier measure of what one core does)."""
+import ctypes, json, statistics, sys, time
 import torch
 
 torch.manual_seed(0)
-torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
+THREADS = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+REPEATS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+torch.set_num_threads(THREADS)
+blas = {"torch_blas": "unknown"}
+for line in torch.__config__.show().splitlines():
+    if "BLAS_INFO" in line:
+        blas["torch_blas"] = line.split("BLAS_INFO=")[1].split(",")[0]
+try:
+    from threadpoolctl import threadpool_info, threadpool_limits
+    threadpool_limits(limits=THREADS)
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            blas.update(library=pool.get("internal_api"), version=pool.get("version"), core=pool.get("architecture"), threads=pool.get("num_threads"), path=pool.get("filepath"))
+            lib = ctypes.CDLL(pool["filepath"])
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            blas["corename"] = lib.openblas_get_corename().decode()
+            blas["threads"] = lib.openblas_get_num_threads()
+except ImportError:
+    blas["threadpoolctl"] = "not installed"
 spec = json.loads(sys.argv[1])
 D, K, N, NSUP, n, T, B = spec["inputDim"], spec["classes"], spec["rows"], spec["nSup"], spec["n"], spec["T"], spec["batch"]
 
@@ -36,12 +58,11 @@ class TRM(torch.nn.Module):
         y, z = self.latent(xe, y, z)
         return y.detach(), z.detach(), self.out(y), self.q(y)
 
-out = {}
-for H in spec["hidden"]:
+def train_once(H):
     m = TRM(H)
     opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=0.01)
     X = torch.randn(N, D); Y = torch.randint(0, K, (N,))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for s in range(0, N, B):
         x, yb = X[s:s + B], Y[s:s + B]
         y, z = m.y0.expand(len(x), H), m.z0.expand(len(x), H)
@@ -49,12 +70,16 @@ for H in spec["hidden"]:
             y, z, logits, q = m.deep(x, y, z)
             loss = torch.nn.functional.cross_entropy(logits, yb) + 0.5 * torch.nn.functional.binary_cross_entropy_with_logits(q.squeeze(-1), (logits.argmax(-1) == yb).float())
             opt.zero_grad(); loss.backward(); opt.step()
-    train = N / (time.perf_counter() - t)
-    t = time.perf_counter()
+    train, train_cpu = N / (time.perf_counter() - t), N / (time.process_time() - c)
+    t, c = time.perf_counter(), time.process_time()
     with torch.no_grad():
         y, z = m.y0.expand(N, H), m.z0.expand(N, H)
         for _ in range(NSUP):
             y, z, logits, q = m.deep(X, y, z)
-    infer = N / (time.perf_counter() - t)
-    out[str(H)] = {"train": train, "infer": infer}
+    return train, N / (time.perf_counter() - t), train_cpu, N / (time.process_time() - c)
+
+out = {"blas": blas}
+for H in spec["hidden"]:
+    runs = [train_once(H) for _ in range(REPEATS)]
+    out[str(H)] = {k: statistics.median(r[i] for r in runs) for i, k in enumerate(["train", "infer", "trainCpu", "inferCpu"])}
 print(json.dumps(out))

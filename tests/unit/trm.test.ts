@@ -8,6 +8,7 @@ import { datasetsFromSource } from '../../src/datasets/datasetFromSource';
 import type { Matrix } from '../../src/models/classifier';
 import { modelFromJSON } from '../../src/models/modelKinds';
 import { initTfBackend, tf } from '../../src/models/tf/backend';
+import { TrmEngine } from '../../src/models/trm/engine/trmEngine';
 import { Trm } from '../../src/models/trm/trm';
 import { classWeights, DEFAULT_TRM_LOSS, profitWeight, trmLoss } from '../../src/models/trm/trmLoss';
 import { gradCycle, gradsByParam, initialState, latentRecursion, noGradCycles, PARAM_NAMES, toVariables, type ParamValues } from '../../src/models/trm/trmNetwork';
@@ -127,10 +128,24 @@ describe('TRM training', () => {
     const m = new Trm({ ...SMALL, epochs: 10 });
     const before = tf.memory().numTensors;
     const counts: number[] = [];
-    const report = await m.fit(train.X, train.y, undefined, { nClasses: 3, seed: 3, onProgress: () => void counts.push(tf.memory().numTensors) });
+    const bytes: number[] = [];
+    const engines = TrmEngine.constructed;
+    const report = await m.fit(train.X, train.y, undefined, {
+      nClasses: 3,
+      seed: 3,
+      onProgress: () => {
+        counts.push(tf.memory().numTensors);
+        bytes.push(m.trainingMemoryBytes);
+      },
+    });
     expect(tf.memory().numTensors).toBe(before);
-    // Same number of live tensors at every batch boundary: nothing accumulates across epochs.
+    // Same number of live tensors and the same engine memory at every batch boundary: nothing
+    // accumulates across epochs (the engine lays its memory out once per fit).
     expect(new Set(counts).size).toBe(1);
+    expect(bytes[0]).toBeGreaterThan(0);
+    expect(new Set(bytes).size).toBe(1);
+    expect(m.trainingMemoryBytes).toBe(0);
+    expect(TrmEngine.constructed - engines).toBe(1);
     expect(accuracyOf(m, test.X, test.y)).toBeGreaterThan(0.75);
     expect(report.history).toHaveLength(10);
     for (const h of report.history!) for (const k of ['loss', 'task', 'halt', 'profit', 'meanSupervisionSteps']) expect(Number.isFinite(h[k]), k).toBe(true);

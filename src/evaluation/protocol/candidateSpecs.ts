@@ -1,16 +1,15 @@
 import type { DatasetConfig } from '../../datasets/config';
-import { initTfBackend } from '../../models/tf/backend';
 import { Trm } from '../../models/trm/trm';
-import { TRM_PROFILES } from '../../models/trm/trmProfiles';
+import { TRM_WEEKLY_PROFILE } from '../../models/trm/trmProfiles';
 import { candidateHash, META_KIND } from './candidates';
 import type { CandidateSpec } from './fitCandidate';
 
 /**
- * The run's candidates: each requested kind with its parameters (the TRM's profile for this
- * backend, then the run's overrides). Fixed once in the plan so every fold fits the same thing.
+ * The run's candidates: each requested kind with its parameters (the TRM's weekly profile,
+ * then the run's overrides). Fixed once in the plan so every fold fits the same thing.
  */
 export async function runCandidates(kinds: string[], overrides: Record<string, Record<string, unknown>>): Promise<CandidateSpec[]> {
-  const profile = kinds.includes(Trm.NAME) ? TRM_PROFILES[await initTfBackend()] : {};
+  const profile = kinds.includes(Trm.NAME) ? TRM_WEEKLY_PROFILE : {};
   return kinds.map((kind) => ({ kind, params: { ...(kind === Trm.NAME ? profile : {}), ...(overrides[kind] ?? {}) } }));
 }
 

@@ -1,6 +1,3 @@
-import { tf } from '../tf/backend';
-import { variableFrom } from './trmNetwork';
-
 export interface AdamWConfig {
   learningRate: number;
   weightDecay: number;
@@ -11,54 +8,47 @@ export interface AdamWConfig {
 }
 
 /**
- * AdamW (decoupled weight decay, Loshchilov & Hutter) with linear warm-up. tfjs ships Adam but
- * not AdamW, and its optimizers cannot change the learning rate per step.
- * Decay applies to matrices only, never to biases or norm gains.
+ * AdamW (decoupled weight decay, Loshchilov & Hutter) with linear warm-up, over the engine's
+ * flat parameter block. Decay applies to matrices only (`matrixRanges`), never to biases or
+ * norm gains.
  */
 export class AdamW {
-  private m = new Map<string, tf.Variable>();
-  private v = new Map<string, tf.Variable>();
-  step = 0;
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  private readonly decays: Uint8Array;
+  steps = 0;
 
   constructor(
-    private readonly vars: Record<string, tf.Variable>,
+    size: number,
+    matrixRanges: [number, number][],
     private readonly cfg: AdamWConfig,
   ) {
-    for (const [name, p] of Object.entries(vars)) {
-      this.m.set(name, variableFrom(tf.zerosLike(p), false));
-      this.v.set(name, variableFrom(tf.zerosLike(p), false));
-    }
+    this.m = new Float32Array(size);
+    this.v = new Float32Array(size);
+    this.decays = new Uint8Array(size);
+    for (const [a, b] of matrixRanges) this.decays.fill(1, a, b);
   }
 
   currentLearningRate(): number {
-    const warm = this.cfg.warmupSteps > 0 ? Math.min(1, (this.step + 1) / this.cfg.warmupSteps) : 1;
+    const warm = this.cfg.warmupSteps > 0 ? Math.min(1, (this.steps + 1) / this.cfg.warmupSteps) : 1;
     return this.cfg.learningRate * warm;
   }
 
-  /** grads keyed like the vars passed to the constructor. */
-  apply(grads: Record<string, tf.Tensor>): void {
+  /** One step: params -= lr * (m_hat / (sqrt(v_hat) + eps) + decay * param). */
+  apply(params: Float32Array, grads: Float32Array): void {
     const lr = this.currentLearningRate();
-    this.step += 1;
+    this.steps += 1;
     const { beta1: b1, beta2: b2, eps, weightDecay } = this.cfg;
-    const c1 = 1 - b1 ** this.step;
-    const c2 = 1 - b2 ** this.step;
-    tf.tidy(() => {
-      for (const [name, p] of Object.entries(this.vars)) {
-        const g = grads[name];
-        if (!g) continue;
-        const m = this.m.get(name)!;
-        const v = this.v.get(name)!;
-        m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
-        v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));
-        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
-        const decay = p.shape.length >= 2 ? tf.mul(p, weightDecay) : tf.zerosLike(p);
-        p.assign(tf.sub(p, tf.mul(tf.add(update, decay), lr)));
-      }
-    });
-  }
-
-  dispose(): void {
-    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+    const c1 = 1 - b1 ** this.steps;
+    const c2 = 1 - b2 ** this.steps;
+    const { m, v, decays } = this;
+    for (let i = 0; i < params.length; i++) {
+      const g = grads[i];
+      const mi = (m[i] = m[i] * b1 + g * (1 - b1));
+      const vi = (v[i] = v[i] * b2 + g * g * (1 - b2));
+      const update = mi / c1 / (Math.sqrt(vi / c2) + eps);
+      params[i] -= (update + decays[i] * params[i] * weightDecay) * lr;
+    }
   }
 }
 
@@ -67,35 +57,21 @@ export class AdamW {
  * up as min(decay, (1 + t) / (10 + t)) so a short run is not dominated by its random init.
  */
 export class WeightEma {
-  private shadow = new Map<string, tf.Variable>();
+  readonly shadow: Float32Array;
   private t = 0;
 
   constructor(
-    private readonly vars: Record<string, tf.Variable>,
+    private readonly params: Float32Array,
     private readonly decay: number,
   ) {
-    for (const [name, p] of Object.entries(vars)) this.shadow.set(name, variableFrom(tf.clone(p), false));
+    this.shadow = Float32Array.from(params);
   }
 
-  update(): void {
+  /** Moves the average one step towards the current weights. */
+  step(): void {
     this.t += 1;
     const d = Math.min(this.decay, (1 + this.t) / (10 + this.t));
-    tf.tidy(() => {
-      for (const [name, p] of Object.entries(this.vars)) {
-        const s = this.shadow.get(name)!;
-        s.assign(tf.add(tf.mul(s, d), tf.mul(p, 1 - d)));
-      }
-    });
-  }
-
-  /** Current averaged values as plain arrays (a checkpoint). */
-  values(): Record<string, { shape: number[]; values: Float32Array }> {
-    const out: Record<string, { shape: number[]; values: Float32Array }> = {};
-    for (const [name, s] of this.shadow) out[name] = { shape: [...s.shape], values: Float32Array.from(s.dataSync()) };
-    return out;
-  }
-
-  dispose(): void {
-    for (const s of this.shadow.values()) s.dispose();
+    const { shadow, params } = this;
+    for (let i = 0; i < shadow.length; i++) shadow[i] = shadow[i] * d + params[i] * (1 - d);
   }
 }

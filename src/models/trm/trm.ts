@@ -1,11 +1,12 @@
 import { ModelArtifactError } from '../../errors';
 import { Rng } from '../../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
-import { initTfBackend, tf } from '../tf/backend';
 import { probaAccuracy, probaLogLoss } from '../probabilityScores';
 import { AdamW, WeightEma } from './adamw';
-import { classWeights, DEFAULT_TRM_LOSS, trmLoss, type TrmLossConfig } from './trmLoss';
-import { gradCycle, gradsByParam, initialState, initialValues, noGradCycles, PARAM_NAMES, toTensors, toVariables, type ParamName, type ParamValues, type TrmArchitecture, type TrmParams, type TrmState } from './trmNetwork';
+import { lossAndGradient, type BatchTargets } from './engine/lossGradient';
+import { ENGINE_NAME, TrmEngine, type EngineShape } from './engine/trmEngine';
+import { classWeights, DEFAULT_TRM_LOSS, type TrmLossConfig } from './trmLoss';
+import { initialValues, PARAM_NAMES, type ParamValues, type TrmArchitecture } from './trmNetwork';
 
 export interface TrmConfig extends TrmArchitecture, TrmLossConfig {
   /** Deep supervision: at most this many supervision steps per sample. */
@@ -89,15 +90,27 @@ export class Trm implements Classifier {
     return this.cfg.T * (this.cfg.n + 1) * 2;
   }
 
+  /** Memory of the engine training right now (0 outside fit): fixed for the whole fit. */
+  get trainingMemoryBytes(): number {
+    return this.training?.memoryBytes ?? 0;
+  }
+
+  private training: TrmEngine | null = null;
+
+  private engineShape(): EngineShape {
+    const c = this.cfg;
+    return { inputDim: this.cols, classes: this.classes, hidden: c.hidden, ffn: Math.max(1, Math.round(c.hidden * c.mlpRatio)), n: c.n, T: c.T };
+  }
+
   async fit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, opts: FitOptions): Promise<FitReport> {
     checkFitInputs(this.name, X, y, weights, opts.nClasses);
     if (opts.pnl && opts.pnl.length !== X.rows * opts.nClasses) throw new RangeError(`trm: pnl has ${opts.pnl.length} values, expected rows x classes = ${X.rows * opts.nClasses}`);
-    this.backend = await initTfBackend();
     const c = this.cfg;
     const K = opts.nClasses;
     const n = X.rows;
     this.cols = X.cols;
     this.classes = K;
+    this.backend = ENGINE_NAME;
     const rng = new Rng(opts.seed ?? c.seed);
     const init = initialValues(X.cols, K, c, rng.int(2 ** 31));
     this.y0 = init.y0;
@@ -106,25 +119,24 @@ export class Trm implements Classifier {
     const cw = classWeights(y, w, K, c.classWeighting);
     this.classWeightValues = Array.from(cw);
 
-    const vars = toVariables(init.params);
-    const opt = new AdamW(vars, { learningRate: c.learningRate, weightDecay: c.weightDecay, warmupSteps: c.warmupSteps, beta1: 0.9, beta2: 0.95, eps: 1e-8 });
-    const ema = new WeightEma(vars, c.emaDecay);
-    const y0 = tf.tensor1d(this.y0);
-    const z0 = tf.tensor1d(this.z0);
-    const varList = PARAM_NAMES.map((k) => vars[k]);
+    const engine = new TrmEngine(this.engineShape(), Math.min(c.batchSize, n), true);
+    engine.setParams(init.params);
+    const opt = new AdamW(engine.params.length, engine.matrixRanges, { learningRate: c.learningRate, weightDecay: c.weightDecay, warmupSteps: c.warmupSteps, beta1: 0.9, beta2: 0.95, eps: 1e-8 });
+    const ema = new WeightEma(engine.params, c.emaDecay);
     const val = opts.validation && opts.validation.X.rows > 0 && c.patience > 0 ? opts.validation : null;
     const history: Record<string, number>[] = [];
     let best: { score: number; epoch: number; weights: ParamValues | null } = { score: Infinity, epoch: 0, weights: null };
     let epoch = 0;
     let batchesDone = 0;
     const batchesPerEpoch = Math.ceil(n / c.batchSize);
+    this.training = engine;
     try {
       for (epoch = 1; epoch <= c.epochs; epoch++) {
         const perm = rng.permutation(n);
         const sums = { total: 0, task: 0, halt: 0, profit: 0, rows: 0, steps: 0 };
         for (let s = 0; s < n; s += c.batchSize) {
           const idx = perm.subarray(s, Math.min(n, s + c.batchSize));
-          this.trainBatch(vars, varList, opt, ema, y0, z0, X, y, w, cw, opts.pnl ?? null, idx, rng, sums);
+          this.trainBatch(engine, opt, ema, X, y, w, cw, opts.pnl ?? null, idx, rng, sums);
           batchesDone++;
           await opts.onProgress?.({ step: batchesDone, total: batchesPerEpoch * c.epochs, metric: sums.rows > 0 ? sums.total / sums.rows : undefined });
           throwIfAborted(opts.signal, this.name);
@@ -138,7 +150,7 @@ export class Trm implements Classifier {
           meanSupervisionSteps: sums.steps / n,
         };
         if (val) {
-          this.weights = ema.values() as ParamValues;
+          this.weights = engine.paramValues(ema.shadow);
           const pred = this.predictDetailed(val.X);
           row.valLogLoss = probaLogLoss(pred.proba, val.y, K);
           row.valAccuracy = probaAccuracy(pred.proba, val.y, K);
@@ -148,27 +160,20 @@ export class Trm implements Classifier {
           if (epoch - best.epoch >= c.patience) break;
         } else history.push(row);
       }
-      this.weights = best.weights ?? (ema.values() as ParamValues);
+      this.weights = best.weights ?? engine.paramValues(ema.shadow);
     } finally {
-      for (const v of varList) v.dispose();
-      opt.dispose();
-      ema.dispose();
-      y0.dispose();
-      z0.dispose();
+      this.training = null;
     }
-    const notes = [`tfjs backend ${this.backend}`, `effective depth ${this.effectiveDepth}`, `class weights (${c.classWeighting}) ${this.classWeightValues.map((v) => v.toFixed(3)).join(', ')}`];
+    const notes = [`engine ${this.backend}`, `effective depth ${this.effectiveDepth}`, `class weights (${c.classWeighting}) ${this.classWeightValues.map((v) => v.toFixed(3)).join(', ')}`];
     if (best.weights) notes.push(`early stopping: best epoch ${best.epoch} of ${history.length}, validation log loss ${best.score.toFixed(4)}`);
     return { iterations: history.length, trainLoss: history.at(-1)?.loss, notes, history, ...(best.weights ? { bestIteration: best.epoch } : {}) };
   }
 
   /** One minibatch of deep supervision: up to nSup optimiser steps, halted samples drop out. */
   private trainBatch(
-    vars: Record<ParamName, tf.Variable>,
-    varList: tf.Variable[],
+    engine: TrmEngine,
     opt: AdamW,
     ema: WeightEma,
-    y0: tf.Tensor1D,
-    z0: tf.Tensor1D,
     X: Matrix,
     y: Int32Array,
     w: Float64Array,
@@ -181,178 +186,105 @@ export class Trm implements Classifier {
     const c = this.cfg;
     const K = this.classes;
     const B = idx.length;
-    const xb = new Float32Array(B * X.cols);
-    const oh = new Float32Array(B * K);
-    const wb = new Float32Array(B);
-    const lw = new Float32Array(B);
-    const pb = pnl ? new Float32Array(B * K) : null;
+    const D = X.cols;
+    const targets: BatchTargets = { labels: new Int32Array(B), weights: new Float32Array(B), labelWeights: new Float32Array(B), pnl: pnl ? new Float32Array(B * K) : null };
     // Exploration: some samples must think a random minimum number of steps before halting.
     const minSteps = new Int32Array(B);
     idx.forEach((i, r) => {
-      for (let j = 0; j < X.cols; j++) xb[r * X.cols + j] = X.data[i * X.cols + j];
-      oh[r * K + y[i]] = 1;
-      wb[r] = w[i];
-      lw[r] = cw[y[i]];
-      if (pb && pnl) for (let k = 0; k < K; k++) pb[r * K + k] = pnl[i * K + k];
+      for (let j = 0; j < D; j++) engine.x[r * D + j] = X.data[i * D + j];
+      targets.labels[r] = y[i];
+      targets.weights[r] = w[i];
+      targets.labelWeights[r] = cw[y[i]];
+      if (targets.pnl && pnl) for (let k = 0; k < K; k++) targets.pnl[r * K + k] = pnl[i * K + k];
       minSteps[r] = rng.next() < c.haltExploration ? 2 + rng.int(Math.max(1, c.nSup - 1)) : 1;
     });
-    const full = {
-      x: tf.tensor2d(xb, [B, X.cols]),
-      onehot: tf.tensor2d(oh, [B, K]),
-      weights: tf.tensor1d(wb),
-      labelWeights: tf.tensor1d(lw),
-      pnl: pb ? tf.tensor2d(pb, [B, K]) : null,
-    };
+    engine.startRows(B, this.y0, this.z0);
     let active = Int32Array.from({ length: B }, (_, r) => r);
-    let state: TrmState = initialState(y0, z0, B);
-    try {
-      for (let step = 1; step <= c.nSup && active.length > 0; step++) {
-        const A = active.length;
-        const ai = tf.tensor1d(active, 'int32');
-        const sub = {
-          x: tf.gather(full.x, ai) as tf.Tensor2D,
-          onehot: tf.gather(full.onehot, ai) as tf.Tensor2D,
-          weights: tf.gather(full.weights, ai) as tf.Tensor1D,
-          labelWeights: tf.gather(full.labelWeights, ai) as tf.Tensor1D,
-          pnl: full.pnl ? (tf.gather(full.pnl, ai) as tf.Tensor2D) : null,
-        };
-        ai.dispose();
-        const carried = noGradCycles(vars, sub.x, state, c);
-        let next: TrmState | null = null;
-        let q: tf.Tensor2D | null = null;
-        let parts: number[] = [];
-        const { value, grads } = tf.variableGrads(() => {
-          const out = gradCycle(vars, sub.x, carried, c);
-          const L = trmLoss({ logits: out.logits, q: out.q, onehot: sub.onehot, weights: sub.weights, labelWeights: sub.labelWeights, pnl: sub.pnl }, c);
-          next = { y: tf.keep(out.state.y), z: tf.keep(out.state.z) };
-          q = tf.keep(out.q);
-          parts = [L.task.dataSync()[0], L.halt.dataSync()[0], L.profit.dataSync()[0]];
-          return L.total;
-        }, varList);
-        opt.apply(gradsByParam(vars, grads as Record<string, tf.Tensor>));
-        ema.update();
-        const total = value.dataSync()[0];
-        value.dispose();
-        for (const g of Object.values(grads)) g.dispose();
-        tf.dispose([carried.y, carried.z, state.y, state.z]);
-        tf.dispose(Object.values(sub).filter((t) => t !== null) as tf.Tensor[]);
-        sums.total += total * A;
-        sums.task += parts[0] * A;
-        sums.halt += parts[1] * A;
-        sums.profit += parts[2] * A;
-        sums.rows += A;
-        sums.steps += A;
-        // Halting: a sample stops when Q > 0 (after its exploration minimum); (y, z) are detached.
-        const qv = (q as unknown as tf.Tensor2D).dataSync();
-        (q as unknown as tf.Tensor2D).dispose();
-        const keep: number[] = [];
-        const keepActive: number[] = [];
-        for (let r = 0; r < A; r++) {
-          if (step < c.nSup && (qv[r] <= 0 || step < minSteps[active[r]])) {
-            keep.push(r);
-            keepActive.push(active[r]);
-          }
-        }
-        const nx = next as unknown as TrmState;
-        if (keep.length === A) state = nx;
-        else {
-          const ki = tf.tensor1d(Int32Array.from(keep), 'int32');
-          state = { y: tf.gather(nx.y, ki) as tf.Tensor2D, z: tf.gather(nx.z, ki) as tf.Tensor2D };
-          tf.dispose([ki, nx.y, nx.z]);
-        }
-        active = Int32Array.from(keepActive);
-      }
-    } finally {
-      tf.dispose([state.y, state.z]);
-      tf.dispose(Object.values(full).filter((t) => t !== null) as tf.Tensor[]);
+    const Kh = engine.Kh;
+    for (let step = 1; step <= c.nSup && active.length > 0; step++) {
+      const A = active.length;
+      engine.supervisionStep(true);
+      const L = lossAndGradient(engine.head, engine.dhead, Kh, K, active, targets, c);
+      engine.backward();
+      opt.apply(engine.params, engine.grads);
+      ema.step();
+      engine.repack();
+      sums.total += L.total * A;
+      sums.task += L.task * A;
+      sums.halt += L.halt * A;
+      sums.profit += L.profit * A;
+      sums.rows += A;
+      sums.steps += A;
+      // Halting: a sample stops when Q > 0 (after its exploration minimum); (y, z) are detached.
+      const keep: number[] = [];
+      for (let r = 0; r < A; r++) if (step < c.nSup && (engine.head[r * Kh + K] <= 0 || step < minSteps[active[r]])) keep.push(r);
+      engine.keepRows(keep);
+      active = Int32Array.from(keep, (r) => active[r]);
     }
+  }
+
+  /** An engine holding the fitted (EMA) weights, laid out for `rows` rows. */
+  private inferenceEngine(rows: number): TrmEngine {
+    if (!this.weights) throw new ModelArtifactError('trm: model is not fitted');
+    const engine = new TrmEngine(this.engineShape(), Math.max(1, rows), false);
+    engine.setParams(this.weights);
+    return engine;
   }
 
   /**
    * Inference with halting: every sample runs supervision steps until its Q > 0 or nSup, and
    * its prediction is the output of that step.
    */
-  predictDetailed(X: Matrix, override?: Partial<Pick<TrmConfig, keyof TrmArchitecture | 'nSup'>>): TrmPrediction {
+  predictDetailed(X: Matrix, override?: Partial<Pick<TrmConfig, 'n' | 'T' | 'nSup'>>): TrmPrediction {
     if (!this.weights) throw new ModelArtifactError('trm: model is not fitted');
     checkPredictInputs(this.name, X, this.cols);
     const arch = { ...this.cfg, ...override };
     const K = this.classes;
+    const D = this.cols;
     const proba = new Float64Array(X.rows * K);
     const haltProbability = new Float64Array(X.rows);
     const haltingStep = new Int32Array(X.rows);
-    const params = toTensors(this.weights);
-    const y0 = tf.tensor1d(this.y0);
-    const z0 = tf.tensor1d(this.z0);
-    try {
-      const CHUNK = 1024;
-      for (let s0 = 0; s0 < X.rows; s0 += CHUNK) {
-        const rows = Math.min(CHUNK, X.rows - s0);
-        const xs = tf.tensor2d(Float32Array.from(X.data.subarray(s0 * X.cols, (s0 + rows) * X.cols)), [rows, X.cols]);
-        let active = Int32Array.from({ length: rows }, (_, r) => r);
-        let x = xs;
-        let state = initialState(y0, z0, rows);
-        for (let step = 1; step <= arch.nSup && active.length > 0; step++) {
-          const carried = noGradCycles(params, x, state, arch);
-          const out = tf.tidy(() => {
-            const o = gradCycle(params, x, carried, arch);
-            return { y: o.state.y, z: o.state.z, p: tf.softmax(o.logits), q: o.q };
-          });
-          tf.dispose([carried.y, carried.z, state.y, state.z]);
-          const p = out.p.dataSync();
-          const q = out.q.dataSync();
-          const keep: number[] = [];
-          for (let r = 0; r < active.length; r++) {
-            const row = s0 + active[r];
-            if (q[r] > 0 || step === arch.nSup) {
-              for (let k = 0; k < K; k++) proba[row * K + k] = p[r * K + k];
-              haltProbability[row] = 1 / (1 + Math.exp(-q[r]));
-              haltingStep[row] = step;
-            } else keep.push(r);
-          }
-          tf.dispose([out.p, out.q]);
-          if (keep.length === 0) {
-            tf.dispose([out.y, out.z]);
-            state = { y: tf.zeros([0, arch.hidden]), z: tf.zeros([0, arch.hidden]) };
-            active = new Int32Array(0);
-            break;
-          }
-          const ki = tf.tensor1d(Int32Array.from(keep), 'int32');
-          const nextX = keep.length === active.length ? x : (tf.gather(x, ki) as tf.Tensor2D);
-          state = keep.length === active.length ? { y: out.y, z: out.z } : { y: tf.gather(out.y, ki) as tf.Tensor2D, z: tf.gather(out.z, ki) as tf.Tensor2D };
-          if (keep.length !== active.length) {
-            tf.dispose([out.y, out.z]);
-            if (x !== xs) x.dispose();
-          }
-          ki.dispose();
-          x = nextX;
-          active = Int32Array.from(keep, (r) => active[r]);
+    const CHUNK = 1024;
+    const engine = this.inferenceEngine(Math.min(CHUNK, X.rows));
+    const Kh = engine.Kh;
+    for (let s0 = 0; s0 < X.rows; s0 += CHUNK) {
+      const rows = Math.min(CHUNK, X.rows - s0);
+      for (let i = 0; i < rows * D; i++) engine.x[i] = X.data[s0 * D + i];
+      engine.startRows(rows, this.y0, this.z0);
+      let active = Int32Array.from({ length: rows }, (_, r) => r);
+      for (let step = 1; step <= arch.nSup && active.length > 0; step++) {
+        engine.supervisionStep(false, arch);
+        const keep: number[] = [];
+        for (let r = 0; r < active.length; r++) {
+          const q = engine.head[r * Kh + K];
+          if (q > 0 || step === arch.nSup) {
+            softmaxInto(engine.head, r * Kh, K, proba, (s0 + active[r]) * K);
+            haltProbability[s0 + active[r]] = 1 / (1 + Math.exp(-q));
+            haltingStep[s0 + active[r]] = step;
+          } else keep.push(r);
         }
-        tf.dispose([state.y, state.z]);
-        if (x !== xs) x.dispose();
-        xs.dispose();
+        engine.keepRows(keep);
+        active = Int32Array.from(keep, (r) => active[r]);
       }
-    } finally {
-      tf.dispose(Object.values(params));
-      tf.dispose([y0, z0]);
     }
     return { proba, haltProbability, haltingStep };
   }
 
   /** Raw forward pass of one supervision step from the initial state (for architecture tests). */
-  forwardOnce(X: Matrix, override?: Partial<TrmArchitecture>): { logits: Float32Array; q: Float32Array; qShape: number[] } {
-    if (!this.weights) throw new ModelArtifactError('trm: model is not fitted');
+  forwardOnce(X: Matrix, override?: Partial<Pick<TrmArchitecture, 'n' | 'T'>>): { logits: Float32Array; q: Float32Array; qShape: number[] } {
     const arch = { ...this.cfg, ...override };
-    const params = toTensors(this.weights);
-    try {
-      return tf.tidy(() => {
-        const x = tf.tensor2d(Float32Array.from(X.data), [X.rows, X.cols]);
-        const s = initialState(tf.tensor1d(this.y0), tf.tensor1d(this.z0), X.rows);
-        const out = gradCycle(params, x, noGradCycles(params, x, s, arch), arch);
-        return { logits: Float32Array.from(out.logits.dataSync()), q: Float32Array.from(out.q.dataSync()), qShape: out.q.shape };
-      });
-    } finally {
-      tf.dispose(Object.values(params));
+    const engine = this.inferenceEngine(X.rows);
+    const K = this.classes;
+    for (let i = 0; i < X.rows * X.cols; i++) engine.x[i] = X.data[i];
+    engine.startRows(X.rows, this.y0, this.z0);
+    engine.supervisionStep(false, arch);
+    const logits = new Float32Array(X.rows * K);
+    const q = new Float32Array(X.rows);
+    for (let r = 0; r < X.rows; r++) {
+      for (let k = 0; k < K; k++) logits[r * K + k] = engine.head[r * engine.Kh + k];
+      q[r] = engine.head[r * engine.Kh + K];
     }
+    return { logits, q, qShape: [X.rows, 1] };
   }
 
   /** Seeded, untrained weights (tests inspect the architecture without a training run). */
@@ -420,4 +352,12 @@ export class Trm implements Classifier {
   }
 }
 
-export type { TrmParams };
+
+/** Softmax of `K` logits at src[from..] into out[to..] (float64, max-shifted). */
+function softmaxInto(src: Float32Array, from: number, K: number, out: Float64Array, to: number): void {
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) max = Math.max(max, src[from + k]);
+  let sum = 0;
+  for (let k = 0; k < K; k++) sum += Math.exp(src[from + k] - max);
+  for (let k = 0; k < K; k++) out[to + k] = Math.exp(src[from + k] - max) / sum;
+}

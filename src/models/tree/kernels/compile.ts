@@ -12,22 +12,30 @@ export interface TreeKernelExports {
   classHistogram(column: number, order: number, start: number, end: number, y: number, w: number, lo: number, nb: number, K: number, hist: number, rows: number): void;
 }
 
-let compiled: Promise<WebAssembly.Module> | null = null;
+const compiledByUrl = new Map<string, Promise<WebAssembly.Module>>();
 
-/** Compiles treeKernels.wat once per process (~20 ms); the text stays the only source. */
-export function compileTreeKernels(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    const wabt = await wabtInit();
-    const source = readFileSync(new URL('./treeKernels.wat', import.meta.url), 'utf8');
-    const parsed = wabt.parseWat('treeKernels.wat', source, { simd: true, bulk_memory: true });
-    try {
-      parsed.validate();
-      return new WebAssembly.Module(parsed.toBinary({}).buffer);
-    } finally {
-      parsed.destroy();
-    }
-  })();
+/** Compiles a hand-written .wat file once per process (~20 ms); the text stays the only source. */
+export function compileWat(url: URL): Promise<WebAssembly.Module> {
+  let compiled = compiledByUrl.get(url.href);
+  if (!compiled) {
+    compiled = (async () => {
+      const wabt = await wabtInit();
+      const name = url.pathname.split('/').pop()!;
+      const parsed = wabt.parseWat(name, readFileSync(url, 'utf8'), { simd: true, bulk_memory: true });
+      try {
+        parsed.validate();
+        return new WebAssembly.Module(parsed.toBinary({}).buffer);
+      } finally {
+        parsed.destroy();
+      }
+    })();
+    compiledByUrl.set(url.href, compiled);
+  }
   return compiled;
+}
+
+export function compileTreeKernels(): Promise<WebAssembly.Module> {
+  return compileWat(new URL('./treeKernels.wat', import.meta.url));
 }
 
 /** A fresh instance: its own memory, so concurrent fits in one worker never share buffers. */
