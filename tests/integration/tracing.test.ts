@@ -45,7 +45,8 @@ describe('OpenTelemetry traces over OTLP/HTTP (real worker process, Temporal, Po
 
     const start = await waitFor('the client StartWorkflow span', async () => receiver.spans.find((s) => s.name === 'StartWorkflow:weeklyRetrain'), 20_000);
     const inTrace = () => receiver.spans.filter((s) => s.traceId === start.traceId);
-    await waitFor('workflow and activity spans in the same trace', async () => inTrace().some((s) => s.name === 'RunWorkflow:weeklyRetrain') && inTrace().some((s) => s.name === 'RunActivity:fitFold'), 30_000);
+    const count = (name: string) => inTrace().filter((s) => s.name === name).length;
+    await waitFor('workflow and activity spans in the same trace', async () => inTrace().some((s) => s.name === 'RunWorkflow:weeklyRetrain') && count('RunActivity:fitFold') > 0 && count('RunActivity:fitFold') === count('StartActivity:fitFold'), 30_000);
 
     const names = new Set(inTrace().map((s) => s.name));
     expect(names).toContain('RunWorkflow:weeklyRetrain');
@@ -54,6 +55,10 @@ describe('OpenTelemetry traces over OTLP/HTTP (real worker process, Temporal, Po
     expect(inTrace().every((s) => s.service === 'retrain-under-test')).toBe(true);
     // The workflow's span hangs under the client's: the trace starts where the run was started.
     expect(inTrace().find((s) => s.name === 'RunWorkflow:weeklyRetrain')!.parentSpanId).toBe(start.spanId);
+    // Each scheduled fit ran under its own scheduling span (workflow -> worker propagation).
+    const scheduled = inTrace().filter((s) => s.name === 'StartActivity:fitFold');
+    const ran = inTrace().filter((s) => s.name === 'RunActivity:fitFold');
+    expect(ran.map((s) => s.parentSpanId).sort()).toEqual(scheduled.map((s) => s.spanId).sort());
     expect(stdout).toContain(workflowId);
   }, 180_000);
 });
