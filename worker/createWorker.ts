@@ -5,6 +5,7 @@ import type { Db } from '../src/db/client';
 import type { Logger } from '../src/logger';
 import { initTfBackend } from '../src/models/tf/backend';
 import { workerBuildId } from '../src/temporal/buildId';
+import { processTracing } from '../src/ops/tracing';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -45,6 +46,8 @@ export async function createRetrainWorker(o: WorkerOptions): Promise<Worker> {
     o.logger.debug({ backend }, 'tfjs ready');
   }
   const buildId = o.buildId ?? workerBuildId();
+  // With OTEL_EXPORTER_OTLP_ENDPOINT: workflow and activity spans, joined to the client's trace.
+  const tracing = await processTracing();
   const deps = { db: o.db, logger: o.logger, reportsDir: o.reportsDir, buildId, notifyWebhookUrl: o.notifyWebhookUrl };
   return Worker.create({
     connection: o.connection,
@@ -54,5 +57,6 @@ export async function createRetrainWorker(o: WorkerOptions): Promise<Worker> {
     ...(o.role !== 'activities' ? { workflowsPath: WORKFLOWS_PATH } : {}),
     ...(o.role !== 'workflows' ? { activities: createActivities(deps), maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities, maxHeartbeatThrottleInterval: '2s' } : {}),
     ...(o.identity ? { identity: o.identity } : {}),
+    ...(tracing ? { interceptors: tracing.worker, sinks: tracing.sinks } : {}),
   });
 }

@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '../config';
 import { openDatabase, type Database } from '../db/client';
 import { createLogger, type Logger } from '../logger';
 import { connectClient } from '../temporal/connection';
+import { flushTracing } from '../ops/tracing';
 
 export interface CliContext {
   config: AppConfig;
@@ -41,5 +42,6 @@ export async function withClient<T>(ctx: CliContext, fn: (client: Client) => Pro
     return await fn(client);
   } finally {
     await client.connection.close();
+    await flushTracing(); // a short command's StartWorkflow span, before the process exits
   }
 }

@@ -11,6 +11,7 @@ import type { TaskName } from '../../workflows/types';
 import { formatRunSummary } from './runSummary';
 import { demoRunConfig } from '../pipeline/demoRun';
 import { connectClient, connectWorker } from '../temporal/connection';
+import { closeTracing } from '../ops/tracing';
 import { startTrainingWorkers } from './trainingWorkers';
 import { setUpProcessMetrics } from '../ops/processMetrics';
 import { freeLocalPort } from '../util/freePort';
@@ -123,6 +124,7 @@ export async function runDev(ctx: CliContext, o: DevOptions): Promise<void> {
     cleanups.push(() => connection.close());
     const client = await connectClient(temporal, address);
     cleanups.push(() => client.connection.close());
+    cleanups.push(() => closeTracing()); // runs after the worker stopped: its last spans too
     // The training workers first: they take longer to start (tfjs) than this process's workflow bundle.
     // With METRICS_PORT, each training worker exports its runtime metrics on an internal port and this endpoint merges them.
     const count = config.worker.maxConcurrentActivities;

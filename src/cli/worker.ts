@@ -6,6 +6,7 @@ import { deploymentsSupported, rollOut } from '../temporal/versioning';
 import { createRetrainWorker, type WorkerRole } from '../../worker/createWorker';
 import { describeConfig } from '../config';
 import { setUpProcessMetrics } from '../ops/processMetrics';
+import { closeTracing } from '../ops/tracing';
 import { commandLine, embeddedDir, type CliContext } from './context';
 
 /** A long-running worker against an existing Temporal cluster and Postgres. */
@@ -61,6 +62,7 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
     await client.connection.close();
     await metrics?.close();
     await connection.close();
+    await closeTracing(); // the last spans, sent before exit
     await db.close();
     logger.info('worker stopped');
   }
