@@ -29,13 +29,15 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcpProxy';
 
 /**
  * A strategy run whose random forests are slow enough to interrupt (many trees, a checkpoint
- * every second): one walk-forward fold, the final window and the refit, each a forest.
+ * every second): one walk-forward fold, the final window and the refit, each a forest. Each
+ * test passes its own `trees`: the fold cache would otherwise hand one test the forests
+ * another already trained, and no checkpoint would ever appear.
  */
-const slowInput = (over: Partial<RetrainInput> = {}): RetrainInput =>
+const slowInput = (over: Partial<RetrainInput> = {}, trees = 6000): RetrainInput =>
   tinyInput({
     asOf: '2011-06-30',
     models: ['random_forest'],
-    config: { ...tinyInput().config, dataset: { split: { foldDays: 2000, minTrainDays: 500 } }, checkpointSeconds: 1, modelParams: { random_forest: { nTrees: 6000, maxDepth: 6, minSamplesLeaf: 1 } } },
+    config: { ...tinyInput().config, dataset: { split: { foldDays: 2000, minTrainDays: 500 } }, checkpointSeconds: 1, modelParams: { random_forest: { nTrees: trees, maxDepth: 6, minSamplesLeaf: 1 } } },
     ...over,
   });
 
@@ -121,7 +123,7 @@ describe('reliability on the real Temporal server and Postgres', () => {
     const worker = await createRetrainWorker({ connection: server.env.nativeConnection, namespace: 'default', taskQueue, db: viaProxy.db, logger, maxConcurrentActivities: 2 });
     const running = worker.run();
     try {
-      const h = await start(taskQueue, slowInput());
+      const h = await start(taskQueue, slowInput({}, 6001));
       const runId = h.firstExecutionRunId;
       await waitFor('a training checkpoint', async () => ((await checkpointOf(runId))?.iteration ?? 0) >= 20);
       proxy.down();
@@ -156,7 +158,7 @@ describe('reliability on the real Temporal server and Postgres', () => {
     });
 
     it('cancelling a run stops training promptly and marks the run cancelled', async () => {
-      const h = await start(taskQueue, slowInput());
+      const h = await start(taskQueue, slowInput({}, 6002));
       const runId = h.firstExecutionRunId;
       const cp = await waitFor('training to run', async () => {
         const c = await checkpointOf(runId);
