@@ -1,5 +1,5 @@
 /**
- * npm run bench:scale -- [--symbols 50,200,500] [--e2e] [--models k1,k2] [--shard 25]
+ * npm run bench:scale -- [--symbols 50,200,500] [--e2e] [--skip-stages] [--trainers N] [--models k1,k2] [--shard 25]
  *
  * The signal task at scale on the seeded synthetic market (30 years, N extra stocks S0001..):
  * per N, the wall time of each stage in this process (ingest into Postgres, panel and features,
@@ -35,6 +35,10 @@ const arg = (name: string, def: string) => (args.includes(name) ? args[args.inde
 const SIZES = arg('--symbols', '50,200,500').split(',').map(Number);
 const MODELS = arg('--models', DEFAULT_MODEL_KINDS.join(',')).split(',');
 const E2E = args.includes('--e2e');
+/** With --e2e: only the whole runs (the per-stage table was measured separately). */
+const SKIP_STAGES = args.includes('--skip-stages');
+/** With --e2e: the production shape, one `--role workflows` worker and this many single-slot trainers (0: one process, default slots). */
+const TRAINERS = Number(arg('--trainers', '0'));
 const SHARD = Number(arg('--shard', '25'));
 const START = '1996-01-02';
 const AS_OF = '2026-02-13';
@@ -94,18 +98,26 @@ async function stages(n: number): Promise<StageRow[]> {
 async function endToEnd(n: number): Promise<string> {
   const [server, db] = await Promise.all([startTestServer(), createTestDb('scale')]);
   const taskQueue = `scale-${randomUUID().slice(0, 6)}`;
-  const worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn' } });
+  const common = { temporalAddress: server.address, databaseUrl: db.url, taskQueue };
+  const workers = TRAINERS
+    ? [
+        startWorkerProcess({ ...common, args: ['--role', 'workflows'], extra: { LOG_LEVEL: 'warn' } }),
+        ...Array.from({ length: TRAINERS }, () => startWorkerProcess({ ...common, args: ['--role', 'activities'], extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '1' } })),
+      ]
+    : [startWorkerProcess({ ...common, extra: { LOG_LEVEL: 'warn' } })];
+  const cpuOf = () => workers.map((w) => cpuSecondsOf(w.child.pid!));
   try {
     const stocks = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
     const t0 = performance.now();
     const h = await startRetrain(server.env.client, { taskQueue, workflowId: `scale-${n}-${randomUUID().slice(0, 6)}`, input: { asOf: AS_OF, tasks: ['signal'], source: { kind: 'synthetic', seed: 42, start: START, stocks: n }, config: { dataset: { signal: { symbols: stocks } } } } });
-    const c0 = cpuSecondsOf(worker.child.pid!);
+    const c0 = cpuOf();
     const r = await h.result();
     const s = (performance.now() - t0) / 1000;
-    const cpu = cpuSecondsOf(worker.child.pid!) - c0;
-    return `N=${n}: whole run ${s.toFixed(0)} s wall (${(s / 60).toFixed(1)} min), worker ${cpu.toFixed(0)} s CPU, worker peak RSS ${mb(peakRssOf(worker.child.pid!))} MB, load average ${loadavg()[0].toFixed(1)}; fits ${JSON.stringify(r.tasks.signal!.assessment.fits)}; ${r.tasks.signal!.decision.reason.slice(0, 100)}`;
+    const cpu = cpuOf().map((v, i) => v - c0[i]);
+    const rss = workers.map((w) => mb(peakRssOf(w.child.pid!)));
+    return `N=${n}: whole run ${s.toFixed(0)} s wall (${(s / 60).toFixed(1)} min), ${workers.length === 1 ? 'one worker process' : `workflow worker + ${TRAINERS} trainers`}: CPU s ${cpu.map((v) => v.toFixed(0)).join(' / ')}, peak RSS MB ${rss.join(' / ')}, load average ${loadavg()[0].toFixed(1)}; fits ${JSON.stringify(r.tasks.signal!.assessment.fits)}; ${r.tasks.signal!.decision.reason.slice(0, 100)}`;
   } finally {
-    await worker.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
     await server.stop();
     await db.drop();
   }
@@ -117,11 +129,14 @@ async function main(): Promise<void> {
   for (const n of SIZES) {
     console.log(`\n## ${n} stocks, ${START}..${AS_OF}`);
     peak = 0;
-    const rows = await stages(n);
-    if (!header) header = `| N | ${rows.map((r) => r[0].replace(/ \(.*\)$/, '')).join(' | ')} | peak RSS MB |`;
-    table.push(`| ${n} | ${rows.map((r) => `${r[1]} (${r[2]})`).join(' | ')} | ${mb(peak)} |`);
+    if (!SKIP_STAGES) {
+      const rows = await stages(n);
+      if (!header) header = `| N | ${rows.map((r) => r[0].replace(/ \(.*\)$/, '')).join(' | ')} | peak RSS MB |`;
+      table.push(`| ${n} | ${rows.map((r) => `${r[1]} (${r[2]})`).join(' | ')} | ${mb(peak)} |`);
+    }
     if (E2E) console.log(`  ${await endToEnd(n)}`);
   }
+  if (SKIP_STAGES) return;
   console.log(`\nseconds per stage, wall (CPU), this process; load average ${loadavg()[0].toFixed(1)}:`);
   console.log([header, header.replace(/[^|]+/g, '---'), ...table].join('\n'));
 }

@@ -7,7 +7,8 @@
  * task, overall and per regime. Prints tables; not a test.
  * Then the TRM's wall time alone on the real signal and strategy final windows (the weekly
  * run's TRM work) with the weekly profile and the paper-ward one of equal time.
- * Options: --skip-throughput --skip-wall --skip-quality --profiles weekly,paperward
+ * Options: --skip-throughput --skip-wall --skip-quality --profiles weekly,previous,paperward
+ * --profile name={json} (repeatable; an extra profile, named in --profiles too)
  * --tasks signal,strategy --threads N --repeats N
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ import { windowProblem } from '../src/evaluation/protocol/windowProblem';
 import { createModel } from '../src/models/modelKinds';
 import { ENGINE_NAME } from '../src/models/trm/engine/trmEngine';
 import { Trm, type TrmConfig } from '../src/models/trm/trm';
-import { PAPERWARD_PROFILE, TRM_WEEKLY_PROFILE } from '../src/models/trm/trmProfiles';
+import { PAPERWARD_PROFILE, TRM_PREVIOUS_WEEKLY_PROFILE, TRM_WEEKLY_PROFILE } from '../src/models/trm/trmProfiles';
 import { REGIMES } from '../src/regimes/regimes';
 import { Rng } from '../src/util/rng';
 
@@ -134,7 +135,7 @@ async function quality(): Promise<void> {
  * The TRM part of a real-corpus weekly run: the TRM fitted alone, with a weekly profile, on
  * the final window of the signal and strategy tasks (the window every weekly run trains its
  * champion on), timed, with accuracy and macro-F1 on the window's test year. --profiles picks
- * which: "weekly" and "paperward" (hidden 256, nSup 16 in the same time; trmProfiles.ts).
+ * which: "weekly", "previous" (the weekly profile before 2026-11-24) and "paperward" (trmProfiles.ts).
  */
 async function weeklyWall(): Promise<void> {
   if (!existsSync(MARKET)) {
@@ -142,11 +143,13 @@ async function weeklyWall(): Promise<void> {
     return;
   }
   const list = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback).split(',');
-  const which = list('--profiles', 'weekly,paperward');
+  const which = list('--profiles', 'weekly,previous,paperward');
   const tasks = list('--tasks', 'signal,strategy') as ('signal' | 'strategy')[];
   const profiles: [string, Partial<TrmConfig>][] = [
     ['weekly', TRM_WEEKLY_PROFILE],
+    ['previous', TRM_PREVIOUS_WEEKLY_PROFILE],
     ['paperward', PAPERWARD_PROFILE],
+    ...extraProfiles(),
   ];
   const b = await datasetsFromSource(new CsvFolderSource(MARKET, 'csv'), { asOf: '2026-12-31', tasks });
   console.log(`\n## TRM fit alone on the real final windows (the weekly run's TRM work per task), load average ${load()}`);
@@ -169,6 +172,19 @@ async function weeklyWall(): Promise<void> {
       console.log(`| ${task} | ${name} ${JSON.stringify(profile)} | ${p.train.y.length} | ${s.toFixed(1)} (${cpu.toFixed(1)}) | ${r.all!.accuracy.toFixed(3)} | ${r.all!.macro_f1.toFixed(3)} | ${halt.toFixed(1)} |`);
     }
   }
+}
+
+/** `--profile name={"hidden":64,...}` (repeatable): more profiles to time beside the two named ones (also add the name to --profiles). */
+function extraProfiles(): [string, Partial<TrmConfig>][] {
+  const out: [string, Partial<TrmConfig>][] = [];
+  args.forEach((a, i) => {
+    if (a !== '--profile') return;
+    const v = args[i + 1] ?? '';
+    const eq = v.indexOf('=');
+    if (eq < 1) throw new Error(`--profile expects name={json}, got "${v}"`);
+    out.push([v.slice(0, eq), JSON.parse(v.slice(eq + 1)) as Partial<TrmConfig>]);
+  });
+  return out;
 }
 
 async function main(): Promise<void> {

@@ -1,11 +1,13 @@
 /**
- * npm run bench:weekly -- [--csv-dir DIR] [--cash-rate-file FILE] [--models k1,k2] [--first D] [--second D]
+ * npm run bench:weekly -- [--csv-dir DIR] [--cash-rate-file FILE] [--models k1,k2] [--first D] [--second D] [--trainers N]
  *
  * A default weekly run on the real corpus, protocol included, as the Saturday schedule would
  * run it: a real Temporal dev server, Postgres and one worker process (2 activity slots), both
  * tasks, default models. First from cold (as of --first), then the week after (as of
  * --second), which reuses the stored folds. Prints each run's wall time and what dominated it
- * (activity time summed by stage, and the slowest steps).
+ * (activity time summed by stage, and the slowest steps). With --trainers N: the production
+ * shape instead (README, "Running at scale"): one `worker --role workflows` and N
+ * `worker --role activities` processes with one slot each; CPU is summed over them.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -23,19 +25,30 @@ const arg = (name: string, def: string) => (args.includes(name) ? args[args.inde
 const DIR = resolve(arg('--csv-dir', process.env.MARKET_DATA_DIR ?? '../shared/data/market'));
 const RATES = resolve(arg('--cash-rate-file', '../shared/data/rates/DTB3.csv'));
 const MODELS = args.includes('--models') ? arg('--models', '').split(',') : undefined;
+const TRAINERS = Number(arg('--trainers', '0'));
 
 async function main(): Promise<void> {
   if (!existsSync(DIR)) throw new Error(`no market data at ${DIR} (--csv-dir)`);
   const [server, db] = await Promise.all([startTestServer(), createTestDb('weekly')]);
   const taskQueue = `weekly-${randomUUID().slice(0, 6)}`;
-  const worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '2' } });
+  const common = { temporalAddress: server.address, databaseUrl: db.url, taskQueue };
+  // One process with 2 activity slots (training is synchronous JS, so ~1 core), or the
+  // production shape: a workflow worker and N single-slot trainers.
+  const workers = TRAINERS
+    ? [
+        startWorkerProcess({ ...common, args: ['--role', 'workflows'], extra: { LOG_LEVEL: 'warn' } }),
+        ...Array.from({ length: TRAINERS }, () => startWorkerProcess({ ...common, args: ['--role', 'activities'], extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '1' } })),
+      ]
+    : [startWorkerProcess({ ...common, extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '2' } })];
+  const workerCpu = () => workers.reduce((a, w) => a + cpuSecondsOf(w.child.pid!), 0);
+  console.log(TRAINERS ? `workers: one --role workflows, ${TRAINERS} --role activities (1 slot each)` : 'workers: one process, 2 activity slots');
   try {
     for (const [label, asOf] of [
       ['cold', arg('--first', '2026-02-06')],
       ['the week after', arg('--second', '2026-02-13')],
     ]) {
       const t0 = performance.now();
-      const c0 = cpuSecondsOf(worker.child.pid!);
+      const c0 = workerCpu();
       const h = await startRetrain(server.env.client, {
         taskQueue,
         workflowId: `weekly-${asOf}-${randomUUID().slice(0, 6)}`,
@@ -43,8 +56,8 @@ async function main(): Promise<void> {
       });
       const r = await h.result();
       const seconds = (performance.now() - t0) / 1000;
-      const cpu = cpuSecondsOf(worker.child.pid!) - c0;
-      console.log(`\n## ${label}: as of ${asOf}, ${(seconds / 60).toFixed(1)} min wall (${seconds.toFixed(0)} s), worker ${cpu.toFixed(0)} s CPU (${(cpu / seconds).toFixed(2)} cores busy on average), load average ${loadavg()[0].toFixed(1)}`);
+      const cpu = workerCpu() - c0;
+      console.log(`\n## ${label}: as of ${asOf}, ${(seconds / 60).toFixed(1)} min wall (${seconds.toFixed(0)} s), workers ${cpu.toFixed(0)} s CPU (${(cpu / seconds).toFixed(2)} cores busy on average), load average ${loadavg()[0].toFixed(1)}`);
       for (const [task, o] of Object.entries(r.tasks)) console.log(`  ${task}: ${o!.assessment.folds} folds; fits ${JSON.stringify(o!.assessment.fits)}; ${o!.decision.reason.slice(0, 160)}`);
       const steps = (await getRun(db.db, r.runId))!.steps;
       const dur = (s: (typeof steps)[number]) => (s.finishedAt ? (s.finishedAt.getTime() - s.startedAt.getTime()) / 1000 : 0);
@@ -54,11 +67,11 @@ async function main(): Promise<void> {
         const key = parts[0] === 'fit' || parts[0] === 'refit' ? `${parts[0]}:${parts[1]}:${parts[2]}` : s.step;
         byStage.set(key, (byStage.get(key) ?? 0) + dur(s));
       }
-      console.log('  activity seconds by stage (summed over parallel activities; 2 slots):');
+      console.log('  activity seconds by stage (summed over parallel activities):');
       for (const [k, v] of [...byStage].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${k.padEnd(36)} ${v.toFixed(1).padStart(8)}`);
     }
   } finally {
-    await worker.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
     await server.stop();
     await db.drop();
   }

@@ -74,6 +74,8 @@ export const DatasetConfigSchema = z.object({
       holdoutDays: z.number().int().min(20).default(252),
       /** Early stopping uses the last this-many days of a training window (purged), never a test fold. */
       innerValDays: z.number().int().min(20).default(126),
+      /** At most this many of those validation rows (a uniform, seeded draw): a large universe has tens of thousands. */
+      maxValidationRows: z.number().int().min(100).default(16_000),
       /** Use only the newest this-many training days (a drift re-run adapts to the recent market); null = all history. */
       trainWindowDays: z.number().int().min(20).nullable().default(null),
     })

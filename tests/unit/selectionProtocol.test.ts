@@ -33,8 +33,12 @@ describe('the selection protocol on a planted edge and on its placebo', () => {
   }, 120_000);
 
   it('promotes a genuinely predictable signal, and refuses the same data with its labels permuted in blocks', async () => {
-    const real = await runSelectionProtocol(planted, cfg);
+    const progress: string[] = [];
+    const real = await runSelectionProtocol(planted, cfg, { onProgress: (w) => progress.push(w) });
     expect(real.decision.promoted).toBe(true);
+    // The activity heartbeats between the walk-forward meta-learner's windows (one fit each).
+    const windows = real.document.folds.length;
+    expect(progress.filter((w) => /^meta-learner window \d+ of \d+$/.test(w))).toEqual(Array.from({ length: windows }, (_, k) => `meta-learner window ${k + 1} of ${windows}`));
     expect(real.decision.pValue!).toBeLessThanOrEqual(0.05);
     expect(real.document.folds.length).toBeGreaterThanOrEqual(3);
     // Every candidate and baseline is scored on the same pooled out-of-sample rows.

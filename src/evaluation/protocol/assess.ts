@@ -93,7 +93,7 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     o.onProgress?.('meta-learner');
     const windows = [...cvFolds, plan.final].map((f, j) => ({ fold: f, rows: j < cvFolds.length ? members[0].cv[j].rows : members[0].final.rows, proba: members.map((m) => (j < cvFolds.length ? m.cv[j].proba : m.final.proba)) }));
     const params = { ...DEFAULT_META, ...o.meta };
-    const metaProba = await metaOutOfSample(ds, windows, plan.gap, o.dataset, params);
+    const metaProba = await metaOutOfSample(ds, windows, plan.gap, o.dataset, params, o.onProgress);
     predictors.push({
       key: META_KIND,
       kind: META_KIND,
@@ -146,6 +146,7 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     benchmarks = Object.fromEntries(Object.entries(strategyBenchmarks(ds, market, cvFolds, o.backtest)).map(([k, b]) => [k, backtestSummary(b)]));
   } else {
     predictors.forEach((p, i) => {
+      o.onProgress?.(`long-short book and tracking of ${p.key}`);
       const ls = longShortOos(ds, p.cv, o.backtest.costBps);
       const tracking = p.role === 'baseline' ? null : symbolTracking(ds, p.cv, p.foldOf, o.sectors ?? {}, SECTOR_SYMBOLS);
       run[i] = { excess: ls.returns, summary: { days: ls.returns.length, mean: ls.mean, sharpe: ls.sharpe, turnover: ls.turnover, flatDays: ls.flatDays }, signal: { ...icOos(ds, p.cv), tracking } };

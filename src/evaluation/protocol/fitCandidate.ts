@@ -7,6 +7,7 @@ import { ModelPipeline } from '../../models/pipeline';
 import { createModel, earlyStoppingOf } from '../../models/modelKinds';
 import type { RegimeMixReport } from '../../sampling/balancedSampler';
 import { innerSplit, type FoldSpec } from '../../sampling/folds';
+import { capValidationRows } from '../../sampling/validationRows';
 import { trainingSet } from '../../sampling/trainingSet';
 import { classPnl } from './classPnl';
 
@@ -53,7 +54,7 @@ function matrix(ds: Dataset, s: Standardizer, idx: ArrayLike<number>): Matrix {
  * The one training procedure, for every fold, the final window and the refit alike, so what
  * the walk-forward evaluation measures is what gets deployed: a regime-balanced, weighted
  * sample of the window; a standardiser fitted on the window's rows; models that early-stop do
- * so on the window's last `innerValDays` (purged), then are refitted on the whole window for
+ * so on the window's last `innerValDays` (purged; at most `maxValidationRows` of them), then are refitted on the whole window for
  * the best iteration count. The seed depends only on the configuration, never on the fold.
  */
 export async function fitCandidate(ds: Dataset, fold: FoldSpec, spec: CandidateSpec, s: ProtocolSettings, hooks: FitHooks = {}): Promise<{ pipeline: ModelPipeline; summary: FitSummary }> {
@@ -73,7 +74,7 @@ export async function fitCandidate(ds: Dataset, fold: FoldSpec, spec: CandidateS
     const inner = innerSplit(fold.train, s.dataset.split.innerValDays, s.gap);
     if (inner) {
       const fit = trainingSet(ds, inner.fit, s.dataset, seed);
-      const valRows = rowsBetween(ds, inner.validation.from, inner.validation.to);
+      const valRows = capValidationRows(rowsBetween(ds, inner.validation.from, inner.validation.to), s.dataset.split.maxValidationRows, seed);
       const probe = createModel(spec.kind, params);
       const r = await probe.fit(matrix(ds, standardizer, fit.sample), Int32Array.from(fit.sample, (i) => ds.y[i]), fit.weight, {
         ...base,

@@ -34,14 +34,18 @@ function sideBySide(proba: Float64Array[], K: number, pick: (k: number) => numbe
  */
 export async function fitMetaOnHistory(ds: Dataset, history: MemberFold[], decisionDay: number, gap: number, cfg: DatasetConfig, params: Partial<MetaParams> = {}): Promise<MetaLearner | null> {
   const K = ds.classNames.length;
-  const picks: { f: number; r: number }[] = [];
-  history.forEach((h, f) => h.rows.forEach((i, r) => {
-    if (ds.t[i] <= decisionDay - gap - 1) picks.push({ f, r });
-  }));
-  if (picks.length < 50) return null;
   // A large universe pools millions of out-of-sample rows: the newest MAX_META_ROWS are plenty
-  // for a combiner with a few dozen inputs, and they are the most relevant.
-  if (picks.length > MAX_META_ROWS) picks.splice(0, picks.length - MAX_META_ROWS);
+  // for a combiner with a few dozen inputs, and they are the most relevant. Windows and their
+  // rows are time-ordered, so walk back from the newest and stop there.
+  const newest: { f: number; r: number }[] = [];
+  for (let f = history.length - 1; f >= 0 && newest.length < MAX_META_ROWS; f--) {
+    const rows = history[f].rows;
+    for (let r = rows.length - 1; r >= 0 && newest.length < MAX_META_ROWS; r--) {
+      if (ds.t[rows[r]] <= decisionDay - gap - 1) newest.push({ f, r });
+    }
+  }
+  if (newest.length < 50) return null;
+  const picks = newest.reverse();
   const M = history[0].proba.length;
   const X = new Float64Array(picks.length * M * K);
   picks.forEach((p, k) => {
@@ -56,10 +60,19 @@ export async function fitMetaOnHistory(ds: Dataset, history: MemberFold[], decis
 }
 
 /** Meta-learner predictions on each window from the folds before it; the first fold averages the members. */
-export async function metaOutOfSample(ds: Dataset, folds: MemberFold[], gap: number, cfg: DatasetConfig, params: Partial<MetaParams> = {}): Promise<Float64Array[]> {
+export async function metaOutOfSample(
+  ds: Dataset,
+  folds: MemberFold[],
+  gap: number,
+  cfg: DatasetConfig,
+  params: Partial<MetaParams> = {},
+  onProgress?: (what: string) => void,
+): Promise<Float64Array[]> {
   const K = ds.classNames.length;
   const out: Float64Array[] = [];
   for (let k = 0; k < folds.length; k++) {
+    // One meta-learner per window: the activity heartbeats between them (a large universe makes each take seconds).
+    onProgress?.(`meta-learner window ${k + 1} of ${folds.length}`);
     const f = folds[k];
     const n = f.rows.length;
     const meta = f.fold.test ? await fitMetaOnHistory(ds, folds.slice(0, k), f.fold.test.from, gap, cfg, params) : null;
