@@ -12,8 +12,7 @@ import type { TrmConfig } from './trm';
  *   signal (16,000 rows)  previous 128/nSup 8/6 ep  75.6 s 0.390 0.355 | this 11.5 s 0.402 0.371
  *   strategy (5,291 rows) previous                  25.0 s 0.372 0.168 | this  3.7 s 0.377 0.174
  *   (hidden 64/nSup 8: 22.4 s 0.358 signal; hidden 128/nSup 4: 37.4 s 0.333; 3 epochs: 38.3 s 0.319)
- * and on every walk-forward window by `evaluate` (README, "Tiny Recursive Model"). The smaller
- * profile is no worse on either task and 6.5x cheaper; the halting head does not stop before
+ * The smaller profile is no worse on either task and 6.5x cheaper; the halting head does not stop before
  * nSup on these tasks, so nSup sets the steps. The paper-ward profile (hidden 256, nSup 16,
  * 2 epochs in the former time) lost 0.107 macro-F1 on signal. Explicit `modelParams.trm` wins.
  */
