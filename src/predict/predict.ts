@@ -12,6 +12,7 @@ import { EnsemblePipeline } from '../models/ensemblePipeline';
 import { ModelPipeline } from '../models/pipeline';
 import { currentTfBackend, initTfBackend } from '../models/tf/backend';
 import { Trm } from '../models/trm/trm';
+import { ENGINE_NAME } from '../models/trm/engine/trmEngine';
 import { parseRunConfig } from '../pipeline/runConfig';
 import type { TaskName } from '../pipeline/tasks';
 import { labelRegimes } from '../regimes/regimeLabeler';
@@ -149,7 +150,8 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
         recursion_cycles: trm ? trm.cfg.T : null,
         latent_steps: trm ? trm.cfg.n : null,
         effective_depth: trm ? trm.effectiveDepth : null,
-        backend: backend ?? currentTfBackend(),
+        // What computes this prediction: a TRM runs on its own engine, never on tfjs.
+        backend: trm ? ENGINE_NAME : (backend ?? currentTfBackend()),
       },
     });
   });
