@@ -27,7 +27,7 @@ import { upsertRunStart } from '../src/store/runStore';
 import { startRetrain } from '../src/temporal/startRetrain';
 import { createTestDb } from '../tests/helpers/postgres';
 import { startTestServer } from '../tests/helpers/temporal';
-import { startWorkerProcess } from '../tests/helpers/workerProcess';
+import { startWorkerProcesses } from '../tests/helpers/workerProcess';
 import { cpuSecondsOf, peakRssOf } from './procStats';
 
 const args = process.argv.slice(2);
@@ -98,13 +98,7 @@ async function stages(n: number): Promise<StageRow[]> {
 async function endToEnd(n: number): Promise<string> {
   const [server, db] = await Promise.all([startTestServer(), createTestDb('scale')]);
   const taskQueue = `scale-${randomUUID().slice(0, 6)}`;
-  const common = { temporalAddress: server.address, databaseUrl: db.url, taskQueue };
-  const workers = TRAINERS
-    ? [
-        startWorkerProcess({ ...common, args: ['--role', 'workflows'], extra: { LOG_LEVEL: 'warn' } }),
-        ...Array.from({ length: TRAINERS }, () => startWorkerProcess({ ...common, args: ['--role', 'activities'], extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '1' } })),
-      ]
-    : [startWorkerProcess({ ...common, extra: { LOG_LEVEL: 'warn' } })];
+  const workers = startWorkerProcesses({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn' } }, { trainers: TRAINERS });
   const cpuOf = () => workers.map((w) => cpuSecondsOf(w.child.pid!));
   try {
     const stocks = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);

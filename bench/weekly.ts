@@ -18,7 +18,7 @@ import { cpuSecondsOf } from './procStats';
 import { startRetrain } from '../src/temporal/startRetrain';
 import { createTestDb } from '../tests/helpers/postgres';
 import { startTestServer } from '../tests/helpers/temporal';
-import { startWorkerProcess } from '../tests/helpers/workerProcess';
+import { startWorkerProcesses } from '../tests/helpers/workerProcess';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
@@ -31,15 +31,7 @@ async function main(): Promise<void> {
   if (!existsSync(DIR)) throw new Error(`no market data at ${DIR} (--csv-dir)`);
   const [server, db] = await Promise.all([startTestServer(), createTestDb('weekly')]);
   const taskQueue = `weekly-${randomUUID().slice(0, 6)}`;
-  const common = { temporalAddress: server.address, databaseUrl: db.url, taskQueue };
-  // One process with 2 activity slots (training is synchronous JS, so ~1 core), or the
-  // production shape: a workflow worker and N single-slot trainers.
-  const workers = TRAINERS
-    ? [
-        startWorkerProcess({ ...common, args: ['--role', 'workflows'], extra: { LOG_LEVEL: 'warn' } }),
-        ...Array.from({ length: TRAINERS }, () => startWorkerProcess({ ...common, args: ['--role', 'activities'], extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '1' } })),
-      ]
-    : [startWorkerProcess({ ...common, extra: { LOG_LEVEL: 'warn', WORKER_MAX_CONCURRENT_ACTIVITIES: '2' } })];
+  const workers = startWorkerProcesses({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn' } }, { trainers: TRAINERS, slots: 2 });
   const workerCpu = () => workers.reduce((a, w) => a + cpuSecondsOf(w.child.pid!), 0);
   console.log(TRAINERS ? `workers: one --role workflows, ${TRAINERS} --role activities (1 slot each)` : 'workers: one process, 2 activity slots');
   try {

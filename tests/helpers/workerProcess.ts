@@ -41,6 +41,19 @@ export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: 
   };
 }
 
+/**
+ * The workers of a benchmark run: one process with `slots` activity slots (its default when
+ * unset; training is synchronous JavaScript, so ~1 core), or with `trainers` > 0 the
+ * production shape: one `--role workflows` worker and that many single-slot trainers.
+ */
+export function startWorkerProcesses(env: { temporalAddress: string; databaseUrl: string; taskQueue: string; extra?: Record<string, string> }, o: { trainers: number; slots?: number }): WorkerProcess[] {
+  if (o.trainers <= 0) return [startWorkerProcess({ ...env, extra: { ...env.extra, ...(o.slots ? { WORKER_MAX_CONCURRENT_ACTIVITIES: String(o.slots) } : {}) } })];
+  return [
+    startWorkerProcess({ ...env, args: ['--role', 'workflows'] }),
+    ...Array.from({ length: o.trainers }, () => startWorkerProcess({ ...env, args: ['--role', 'activities'], extra: { ...env.extra, WORKER_MAX_CONCURRENT_ACTIVITIES: '1' } })),
+  ];
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
