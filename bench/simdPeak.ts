@@ -8,10 +8,9 @@
  * only; the kernel it used is printed). The last column, peak / torch, bounds what any
  * WebAssembly GEMM — and so the TRM's inference, which is GEMM — can reach against PyTorch here.
  */
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { compileWat } from '../src/models/tree/kernels/compile';
+import { runPythonPeer } from './pythonPeer';
 
 const cpuSeconds = (fn: () => void) => {
   const c = process.cpuUsage();
@@ -58,10 +57,7 @@ async function engineGemm(M: number, K: number, N: number): Promise<number> {
 }
 
 function torchGemm(shapes: number[][]): { blas: Record<string, unknown>; gflops: number[] } | null {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('/usr/bin/python3', [resolve('bench/simd_peak_torch.py'), JSON.stringify(shapes)], { encoding: 'utf8', env });
+  const r = runPythonPeer('bench/simd_peak_torch.py', [JSON.stringify(shapes)]);
   if (r.status !== 0) {
     console.log(`(PyTorch side skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`);
     return null;

@@ -1,20 +1,11 @@
 """One-thread torch.mm GFLOPS on the shapes of `npm run bench:simd` (benchmark only): OpenBLAS with
 its native kernel (the caller unsets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for this process only)."""
-import ctypes, json, sys, time
+import json, sys, time
 import torch
+from blas_info import limit_blas
 
 torch.set_num_threads(1)
-info = {}
-try:
-    from threadpoolctl import threadpool_info, threadpool_limits
-    threadpool_limits(limits=1)
-    for pool in threadpool_info():
-        if pool.get("user_api") == "blas":
-            lib = ctypes.CDLL(pool["filepath"])
-            lib.openblas_get_corename.restype = ctypes.c_char_p
-            info = {"library": pool.get("internal_api"), "version": pool.get("version"), "corename": lib.openblas_get_corename().decode(), "threads": lib.openblas_get_num_threads()}
-except ImportError:
-    info = {"threadpoolctl": "not installed"}
+info = limit_blas(1)
 out = []
 for M, K, N in json.loads(sys.argv[1]):
     a, b = torch.randn(M, K), torch.randn(K, N)

@@ -11,7 +11,7 @@
  * --profile name={json} (repeatable; an extra profile, named in --profiles too)
  * --tasks signal,strategy --threads N --repeats N
  */
-import { spawnSync } from 'node:child_process';
+import { runPythonPeer } from './pythonPeer';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -51,12 +51,7 @@ async function throughput(): Promise<void> {
   let torch: Record<string, Rates> = {};
   console.log(`load average before (1 / 5 / 15 min): ${load()}`);
   if (existsSync('/usr/bin/python3')) {
-    // Debian's OpenBLAS with its native kernel for this CPU: the two variables that pin it to
-    // Haswell with a small L2 are unset for the PyTorch child only (not for this process).
-    const env = { ...process.env };
-    delete env.OPENBLAS_CORETYPE;
-    delete env.OPENBLAS_L2_SIZE;
-    const r = spawnSync('/usr/bin/python3', [resolve('bench/trm_torch.py'), JSON.stringify({ ...SHAPE, hidden }), String(threads), String(repeats)], { encoding: 'utf8', env });
+    const r = runPythonPeer('bench/trm_torch.py', [JSON.stringify({ ...SHAPE, hidden }), String(threads), String(repeats)]);
     if (r.status === 0) {
       const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!);
       console.log(`PyTorch BLAS: ${JSON.stringify(parsed.blas)}`);

@@ -5,8 +5,9 @@ Reports which BLAS library, kernel (core) and thread count it ran with: Debian's
 OpenBLAS, whose own thread pool ignores torch.set_num_threads, so it is limited here too.
 Samples per second of wall time and of this process's CPU time (on a shared machine the
 latter is the steadier measure of what one core does)."""
-import ctypes, json, statistics, sys, time
+import json, statistics, sys, time
 import torch
+from blas_info import limit_blas
 
 torch.manual_seed(0)
 THREADS = int(sys.argv[2]) if len(sys.argv) > 2 else 1
@@ -16,18 +17,7 @@ blas = {"torch_blas": "unknown"}
 for line in torch.__config__.show().splitlines():
     if "BLAS_INFO" in line:
         blas["torch_blas"] = line.split("BLAS_INFO=")[1].split(",")[0]
-try:
-    from threadpoolctl import threadpool_info, threadpool_limits
-    threadpool_limits(limits=THREADS)
-    for pool in threadpool_info():
-        if pool.get("user_api") == "blas":
-            blas.update(library=pool.get("internal_api"), version=pool.get("version"), core=pool.get("architecture"), threads=pool.get("num_threads"), path=pool.get("filepath"))
-            lib = ctypes.CDLL(pool["filepath"])
-            lib.openblas_get_corename.restype = ctypes.c_char_p
-            blas["corename"] = lib.openblas_get_corename().decode()
-            blas["threads"] = lib.openblas_get_num_threads()
-except ImportError:
-    blas["threadpoolctl"] = "not installed"
+blas.update(limit_blas(THREADS))
 spec = json.loads(sys.argv[1])
 D, K, N, NSUP, n, T, B = spec["inputDim"], spec["classes"], spec["rows"], spec["nSup"], spec["n"], spec["T"], spec["batch"]
 
