@@ -8,15 +8,6 @@ import { Rng } from '../util/rng';
  */
 export function capValidationRows(rows: Int32Array, max: number, seed: number): Int32Array {
   if (rows.length <= max) return rows;
-  // Partial Fisher-Yates over positions: the first `max` slots end up a uniform sample.
-  const pos = Int32Array.from({ length: rows.length }, (_, i) => i);
-  const rng = new Rng(seed ^ 0x5bd1e995);
-  for (let i = 0; i < max; i++) {
-    const j = i + rng.int(rows.length - i);
-    const t = pos[i];
-    pos[i] = pos[j];
-    pos[j] = t;
-  }
-  const keep = pos.subarray(0, max).sort();
+  const keep = new Rng(seed ^ 0x5bd1e995).permutation(rows.length).subarray(0, max).sort();
   return Int32Array.from(keep, (p) => rows[p]);
 }
