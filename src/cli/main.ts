@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { RetrainInput, TaskName } from '../../workflows/types';
 import { startRetrain } from '../temporal/startRetrain';
-import { registerEvaluateCommands } from './evaluateCommand';
+import { registerEvaluateCommand } from './evaluateCommand';
+import { registerAuditCommands } from './auditCommands';
 import { registerModelCommands } from './modelsCommand';
 import { backfillSchedule, deleteSchedule, describeSchedule, ensureWeeklySchedule, pauseSchedule, triggerSchedule, unpauseSchedule } from '../../schedules/weeklySchedule';
 import { getRun, listRuns } from '../store/runStore';
@@ -147,7 +148,8 @@ program
   });
 
 registerModelCommands(program);
-registerEvaluateCommands(program);
+registerEvaluateCommand(program);
+registerAuditCommands(program);
 
 const sched = program.command('schedule').description('the weekly Temporal Schedule');
 const scheduleSettings = () => {

@@ -8,7 +8,7 @@ export function formatRunSummary(r: RetrainResult): string {
     lines.push(`  ${task}: ${o.decision.reason}`);
     const fits = o.assessment.fits;
     lines.push(`    walk-forward: ${o.assessment.folds} folds over ${o.dataset.firstDay}..${o.dataset.lastLabelledDay} (${o.dataset.rows} rows); fits ${fits.fitted} trained, ${fits.reused} reused, ${fits.repredicted} re-predicted`);
-    lines.push(`    selected ${o.assessment.selected ?? '(none)'} vs best baseline ${o.assessment.bestBaseline}: one-sided p = ${o.decision.pValue === null ? 'n/a' : o.decision.pValue.toFixed(3)} (corrected for the number of candidates)`);
+    lines.push(`    selected ${o.assessment.selected ?? '(none)'} vs ${o.assessment.bestBaseline}${o.assessment.task === 'strategy' ? ' and its static twin' : ''}: one-sided p = ${o.decision.pValue === null ? 'n/a' : o.decision.pValue.toFixed(3)} (worst leg, corrected for the number of candidates)`);
     for (const f of o.refits) lines.push(`    refit ${f.kind}: trained ${f.trainedFrom}..${f.trainedThrough} (${f.modelId})`);
     const drift = o.monitor.flaggedFeatures.length ? `DRIFT in ${o.monitor.flaggedFeatures.join(', ')}` : 'no drift';
     const acc = o.monitor.championRecentAccuracy === null ? '' : `; champion accuracy while live ${pct(o.monitor.championRecentAccuracy)}`;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_PLANTED_EDGE } from '../data/sources/plantedSignal';
 import type { SourceSpec } from '../data/sources/types';
 
 /** `--source synthetic|csv|online` with `--csv-dir` (or MARKET_DATA_DIR), `--cash-rate-file` (or CASH_RATE_FILE), `--seed` and `--planted`, as a source spec. */
@@ -11,9 +12,15 @@ export function sourceOption(o: { source?: string; csvDir?: string; seed?: strin
   }
   if (o.source === 'online') return { kind: 'online' };
   if (o.source !== undefined && o.source !== 'synthetic') throw new InvalidArgumentError(`--source must be synthetic, csv or online, got "${o.source}"`);
-  const planted = o.planted === undefined ? undefined : Number(o.planted);
-  if (planted !== undefined && !(planted > 0 && planted < 1)) throw new InvalidArgumentError(`--planted must be a number between 0 and 1, got "${o.planted}"`);
+  const planted = o.planted === undefined ? undefined : plantedEdge(o.planted);
   return { kind: 'synthetic', seed: o.seed ? Number(o.seed) : 42, ...(planted ? { planted } : {}) };
+}
+
+/** One planted edge size, checked against the generator's one limit. */
+export function plantedEdge(text: string): number {
+  const e = Number(text);
+  if (!(e > 0 && e <= MAX_PLANTED_EDGE)) throw new InvalidArgumentError(`--planted must be a number in (0, ${MAX_PLANTED_EDGE}], got "${text}"`);
+  return e;
 }
 
 /** The options every command that reads market data takes (keep them the same everywhere). */
@@ -23,6 +30,6 @@ export function withSourceOptions(cmd: Command, defaultSource: 'synthetic' | 'cs
     .option('--csv-dir <dir>', 'folder of <SYMBOL>.csv files (default MARKET_DATA_DIR)')
     .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
     .option('--seed <n>', 'synthetic market seed')
-    .option('--planted <edge>', 'synthetic market with a planted, provable edge of this size (e.g. 0.03): each stock\'s volume hints at its return two days later')
+    .option('--planted <edge>', `synthetic market with a planted, provable edge of this daily size, 0 < edge <= ${MAX_PLANTED_EDGE} (e.g. 0.01): each series' volume hints at its return two days later`)
     .option('--symbols <list>', 'signal symbols: A,B,C | @FILE (one per line, # comments) | all (every <SYMBOL>.csv)');
 }

@@ -12,7 +12,7 @@ import { labelStrategies } from '../labels/strategyLabeler';
 import { crisisOf } from '../regimes/crisisArchive';
 import type { DatasetConfig } from './config';
 import { dayNumber, type Dataset, type Task } from './dataset';
-import { permuteTargetsInBlocks } from '../evaluation/placebo';
+import { shiftTargets } from '../evaluation/placebo';
 import { canonicalJson } from '../util/hash';
 import { concatTyped, dailyReturns, signalFeatureShard, usableRows, type FeatureShard, type SymbolRows } from './featureShard';
 
@@ -161,5 +161,5 @@ function assembleRows(panel: Panel, dayRegime: Int8Array, cfg: DatasetConfig, pa
     replayRows,
     symbolReturns: task === 'signal' ? concatTyped(Float64Array, perSymbol.map((p) => p.returns)) : new Float64Array(0),
   };
-  return cfg.placebo ? permuteTargetsInBlocks(ds, cfg.placebo.block, cfg.placebo.seed) : ds;
+  return cfg.placebo ? shiftTargets(ds, cfg.placebo.seed, cfg.placebo.minShiftDays) : ds;
 }

@@ -36,7 +36,8 @@ export const DatasetConfigSchema = z.object({
         .default(DEFAULT_STRATEGIES),
       /** `dominated`: drop allocations inside the others' convex hull (labels cannot reach them). */
       prune: z.enum(['dominated', 'none']).default('dominated'),
-      horizon: z.number().int().min(1).max(60).default(5),
+      /** Sessions a decision is held and its label scores (1: re-decided every day; measured in the README). */
+      horizon: z.number().int().min(1).max(60).default(1),
       objective: z.enum(['return', 'risk_adjusted']).default('risk_adjusted'),
       lambda: z.number().nonnegative().default(1),
       /** Annual cash yield used when no cash-rate series (DTB3) was ingested. */
@@ -90,8 +91,8 @@ export const DatasetConfigSchema = z.object({
   /** Multiply regime weights by each row's average label uniqueness (overlapping horizons). */
   uniquenessWeights: z.boolean().default(true),
   includeCrisisArchive: z.boolean().default(true),
-  /** Audits only: permute each symbol's targets in blocks of `block` rows (a run on noise, which the gate must refuse). */
-  placebo: z.object({ seed: z.number().int(), block: z.number().int().min(1) }).nullable().default(null),
+  /** Audits only: rotate every target against the features by a seeded circular offset of at least `minShiftDays` (src/evaluation/placebo.ts): a run the gate must refuse at its stated rate. */
+  placebo: z.object({ seed: z.number().int(), minShiftDays: z.number().int().min(1).default(252) }).nullable().default(null),
 });
 
 export type DatasetConfig = z.infer<typeof DatasetConfigSchema>;

@@ -5,7 +5,11 @@ export interface ClassificationMetrics {
   accuracy: number;
   balanced_accuracy: number;
   macro_f1: number;
+  /** Cohen's kappa: 0 for any prediction independent of the truth, whatever its class mix. */
+  kappa: number;
   log_loss: number;
+  /** Multi-class Brier score (mean squared error of the probability rows; NaN without probabilities). */
+  brier: number;
   ece: number;
   classes_predicted: number;
   /** Share of rows given the most frequently predicted class (1.0 = always the same answer). */
@@ -58,17 +62,24 @@ export function predictionMetrics(pred: ArrayLike<number>, proba: Float64Array |
   const n = y.length;
   if (n === 0) return null; // "no samples", never 0.0
   let ll = 0;
-  if (proba) for (let i = 0; i < n; i++) ll -= Math.log(Math.min(1, Math.max(1e-15, proba[i * K + y[i]])));
+  let brier = 0;
+  if (proba)
+    for (let i = 0; i < n; i++) {
+      ll -= Math.log(Math.min(1, Math.max(1e-15, proba[i * K + y[i]])));
+      for (let k = 0; k < K; k++) brier += (proba[i * K + k] - (k === y[i] ? 1 : 0)) ** 2;
+    }
   const cm = confusionMatrix(pred, y, K);
   let correct = 0;
   let recallSum = 0;
   let presentClasses = 0;
   let f1Sum = 0;
   let f1Classes = 0;
+  let chance = 0;
   for (let k = 0; k < K; k++) {
     correct += cm[k][k];
     const support = cm[k].reduce((a, b) => a + b, 0);
     const predicted = cm.reduce((a, row) => a + row[k], 0);
+    chance += (support / n) * (predicted / n);
     if (support > 0) {
       recallSum += cm[k][k] / support;
       presentClasses++;
@@ -85,7 +96,9 @@ export function predictionMetrics(pred: ArrayLike<number>, proba: Float64Array |
     accuracy: correct / n,
     balanced_accuracy: presentClasses > 0 ? recallSum / presentClasses : 0,
     macro_f1: f1Classes > 0 ? f1Sum / f1Classes : 0,
+    kappa: chance < 1 ? (correct / n - chance) / (1 - chance) : 0,
     log_loss: proba ? ll / n : NaN,
+    brier: proba ? brier / n : NaN,
     ece: proba ? expectedCalibrationError(proba, y, K) : NaN,
     classes_predicted: new Set(Array.from(pred)).size,
     max_pred_share: Math.max(...cm.map((_, k) => cm.reduce((a, row) => a + row[k], 0))) / n,

@@ -37,7 +37,7 @@ export function predictionsPerRegime(pred: Int32Array, proba: Float64Array | nul
 /** Flat rows for the metrics table (confusion matrices are kept in the step summary). */
 export function metricRows(m: RegimeMetrics): { regime: RegimeKey; name: string; value: number | null }[] {
   const rows: { regime: RegimeKey; name: string; value: number | null }[] = [];
-  const names = ['samples', 'accuracy', 'balanced_accuracy', 'macro_f1', 'log_loss', 'ece', 'classes_predicted', 'max_pred_share'] as const;
+  const names = ['samples', 'accuracy', 'balanced_accuracy', 'macro_f1', 'kappa', 'log_loss', 'brier', 'ece', 'classes_predicted', 'max_pred_share'] as const;
   for (const [regime, v] of Object.entries(m) as [RegimeKey, ClassificationMetrics | null][]) {
     for (const name of names) rows.push({ regime, name, value: v ? v[name] : name === 'samples' ? 0 : null });
   }
@@ -60,7 +60,9 @@ export function fromMetricRows(rows: { regime: string; name: string; value: numb
       accuracy: get('accuracy'),
       balanced_accuracy: get('balanced_accuracy'),
       macro_f1: get('macro_f1'),
+      kappa: get('kappa'),
       log_loss: get('log_loss'),
+      brier: get('brier'),
       ece: get('ece'),
       classes_predicted: get('classes_predicted'),
       max_pred_share: get('max_pred_share'),

@@ -1,20 +1,24 @@
-import type { RegimeMetrics } from './perRegime';
+import type { Estimate } from './protocol/decisionEvidence';
+import type { StrategyBenchmark } from './protocol/strategyEvaluation';
 
 export interface GateConfig {
-  primaryMetric: 'macro_f1' | 'balanced_accuracy' | 'accuracy';
-  /** One-sided significance level for "beats the best baseline" (multiple-testing corrected) and "beats the champion". */
+  /** Classification metric reported beside the decision value as a diagnostic; it never decides. */
+  primaryMetric: 'macro_f1' | 'balanced_accuracy' | 'accuracy' | 'kappa';
+  /** One-sided significance level of every test the gate makes (each leg corrected for the candidates). */
   alpha: number;
-  /** Strategy task: minimum deflated Sharpe ratio of the walk-forward backtest. */
+  /** Minimum deflated information ratio (DSR of the active daily return) given the registry's trials. */
   minDsr: number;
-  /** A regime with fewer pooled rows than this gets an inconclusive stress check. */
+  /** A regime with fewer days than this gets an inconclusive stress check. */
   minRegimeSamples: number;
-  /** Challenger may be at most this much worse than the comparator on crash / recovery. */
+  /** On crash / recovery days a challenger may trail the champion's configuration by at most this (annualised return), at 95% confidence. */
   stressTolerance: number;
-  /** Sanity: minimum distinct classes predicted (capped at the classes labels can reach). */
-  minClassesPredicted: number;
   /** Strategy task: challenger's backtest max drawdown may exceed the champion's by at most this. */
   drawdownTolerance: number;
   bootstrapReps: number;
+  /** Strategy task: the benchmark declared before the run, which a policy must beat (besides its static twin). */
+  benchmark: StrategyBenchmark;
+  /** Signal task: the baseline book and IC a signal must beat; `flat` is no position (IC 0, return 0). */
+  signalBaseline: 'flat' | 'label_persistence';
 }
 
 export const DEFAULT_GATE: GateConfig = {
@@ -23,38 +27,38 @@ export const DEFAULT_GATE: GateConfig = {
   minDsr: 0.95,
   minRegimeSamples: 50,
   stressTolerance: 0.02,
-  minClassesPredicted: 3,
   drawdownTolerance: 0.05,
   bootstrapReps: 1000,
+  benchmark: 'sixty_forty',
+  signalBaseline: 'flat',
 };
 
-/** A paired comparison on the pooled out-of-sample rows. */
-export interface Comparison {
-  /** Observed difference of the primary metric (challenger minus the other). */
-  diff: number;
-  ci: [number, number];
-  /** One-sided p-value of "challenger is better". */
-  pValue: number;
+/** One leg of the decision value: the selected policy against one reference. */
+export interface LegEvidence extends Estimate {
+  name: 'benchmark' | 'twin' | 'ic' | 'long_short';
+  reference: string;
+  unit: 'return' | 'ic';
+  /** p corrected for the number of candidates (single-step SPA); the gate reads this one. */
+  pAdjusted: number;
 }
 
 /** Everything the gate weighs, computed by the walk-forward assessment. */
 export interface Evidence {
   task: string;
-  selected: { key: string; metrics: RegimeMetrics; maxDrawdown: number | null; dsr: number | null } | null;
-  reachableClasses: number;
-  baseline: { key: string; primary: number };
-  /** Selected vs best baseline; pValue corrected for choosing the best of `candidates`. */
-  vsBaseline: (Comparison & { pValueUncorrected: number }) | null;
+  /** The declared reference (strategy benchmark or signal baseline): what answers when nothing is promoted. */
+  reference: string;
+  selected: { key: string; legs: LegEvidence[]; finite: boolean; dsr: number | null; maxDrawdown: number | null } | null;
   candidates: number;
   champion: {
     key: string;
     /** Same configuration as the selected candidate: deploying it again is a refresh. */
     sameConfig: boolean;
-    metrics: RegimeMetrics;
-    maxDrawdown: number | null;
+    /** Its own legs against the references (uncorrected: its configuration was chosen in an earlier run). */
+    legs: LegEvidence[];
     dsr: number | null;
-    vsBaseline: Comparison;
-    vsChampion: Comparison | null;
+    maxDrawdown: number | null;
+    /** Challenger's daily value minus the champion configuration's, overall and on stress days. */
+    vsChampion: { overall: Estimate; stress: Record<'crash' | 'recovery', Estimate | null> } | null;
   } | null;
   /** True when a champion exists but its configuration could not be evaluated on this dataset. */
   championIncomparable: boolean;
@@ -74,93 +78,104 @@ export interface GateDecision {
   promoted: boolean;
   reason: string;
   checks: GateCheck[];
+  /** The gate's p-value: the largest corrected p over the legs (every leg must pass). */
   pValue: number | null;
+  /** The same before the correction for the number of candidates (what a placebo audit plots). */
+  pValueUncorrected: number | null;
 }
 
-const f4 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(4));
 const pfmt = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+const f4 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(4));
+const signed = (v: number, unit: 'return' | 'ic') => (unit === 'return' ? `${v >= 0 ? '+' : ''}${pct(v)}/yr` : `${v >= 0 ? '+' : ''}${v.toFixed(4)}`);
+const range = (ci: [number, number], unit: 'return' | 'ic') => (unit === 'return' ? `${pct(ci[0])}..${pct(ci[1])}` : `${ci[0].toFixed(4)}..${ci[1].toFixed(4)}`);
 
-function sanityChecks(m: RegimeMetrics, reachable: number, cfg: GateConfig): GateCheck[] {
-  const all = m.all;
-  const finite = !!all && [all.accuracy, all.macro_f1, all.log_loss, all.balanced_accuracy].every(Number.isFinite);
-  const minClasses = Math.min(cfg.minClassesPredicted, reachable);
-  const used = all?.classes_predicted ?? 0;
-  const maxShare = all?.max_pred_share ?? 1;
-  return [
-    { name: 'sanity_finite_metrics', passed: finite, detail: finite ? 'all metrics finite' : 'missing or non-finite metrics' },
-    { name: 'sanity_classes_used', passed: used >= minClasses, detail: `predicts ${used} classes (need >= ${minClasses} of the ${reachable} the labels reach)`, challenger: used },
-    { name: 'sanity_not_degenerate', passed: maxShare < 0.95, detail: `largest predicted class share ${pct(maxShare)} (must be < 95%)`, challenger: maxShare },
-  ];
+const LEG_CHECK: Record<LegEvidence['name'], string> = { benchmark: 'beats_benchmark', twin: 'beats_static_twin', ic: 'ic_beats_baseline', long_short: 'long_short_beats_baseline' };
+const LEG_WHAT: Record<LegEvidence['name'], string> = { benchmark: 'net return over', twin: 'net return over', ic: 'daily IC over', long_short: 'long-short return over' };
+
+/** The worst leg decides: the largest p over the legs (an intersection-union test keeps the level). */
+export function worstLeg(legs: { pAdjusted: number; pValue: number }[]): { corrected: number; uncorrected: number } {
+  return { corrected: Math.max(...legs.map((l) => l.pAdjusted)), uncorrected: Math.max(...legs.map((l) => l.pValue)) };
 }
 
-function stressChecks(c: RegimeMetrics, other: RegimeMetrics, otherName: string, cfg: GateConfig): GateCheck[] {
-  const m = cfg.primaryMetric;
+function legCheck(key: string, l: LegEvidence, candidates: number, alpha: number): GateCheck {
+  return {
+    name: LEG_CHECK[l.name],
+    passed: l.pAdjusted <= alpha,
+    detail: `${key} ${LEG_WHAT[l.name]} ${l.reference}: ${signed(l.diff, l.unit)} (95% CI ${range(l.ci, l.unit)}, ${l.n} days), p = ${pfmt(l.pAdjusted)} corrected for ${candidates} candidate${candidates === 1 ? '' : 's'} (uncorrected ${pfmt(l.pValue)}; need <= ${alpha})`,
+    challenger: l.diff,
+  };
+}
+
+function stressChecks(vs: NonNullable<NonNullable<Evidence['champion']>['vsChampion']>, cfg: GateConfig): GateCheck[] {
   return (['crash', 'recovery'] as const).map((r) => {
-    const n = Math.min(c[r]?.samples ?? 0, other[r]?.samples ?? 0);
-    const cr = c[r]?.[m] ?? null;
-    const hr = other[r]?.[m] ?? null;
-    if (cr === null || hr === null || n < cfg.minRegimeSamples) {
-      return { name: `stress_${r}`, passed: null, detail: `inconclusive: ${n} ${r} rows (need ${cfg.minRegimeSamples})`, challenger: cr, champion: hr };
-    }
-    return { name: `stress_${r}`, passed: cr >= hr - cfg.stressTolerance, detail: `${f4(cr)} vs ${otherName} ${f4(hr)} on ${n} ${r} rows (tolerance ${cfg.stressTolerance})`, challenger: cr, champion: hr };
+    const e = vs.stress[r];
+    if (!e || e.n < cfg.minRegimeSamples) return { name: `stress_${r}`, passed: null, detail: `inconclusive: ${e?.n ?? 0} ${r} days (need ${cfg.minRegimeSamples})` };
+    return {
+      name: `stress_${r}`,
+      passed: e.ci[1] >= -cfg.stressTolerance,
+      detail: `vs the champion's configuration on ${e.n} ${r} days: ${signed(e.diff, 'return')} (95% CI ${range(e.ci, 'return')}); refused only when surely worse by more than ${pct(cfg.stressTolerance)}/yr`,
+      challenger: e.diff,
+    };
   });
 }
 
 /**
- * The promotion decision. A configuration becomes (or stays) champion only on evidence:
- * it beats the best baseline with a one-sided p <= alpha after correcting for the number of
- * candidates it was chosen from, its strategy backtest has a deflated Sharpe ratio >= minDsr,
- * it is sane, and a challenger must also beat the champion's configuration on the same
- * folds with p <= alpha. The first run of a lineage is no exception. When the challenger fails
- * but the champion's configuration still proves its skill, the champion is refreshed (its
- * refit on the newest data is deployed); when nothing proves skill, nothing is deployed.
+ * The promotion decision, on what the policy earns. A configuration becomes (or stays) champion
+ * only when its walk-forward decisions beat every declared reference — strategy: the benchmark
+ * and its own static twin (so timing, not a different average risk, is what is promoted);
+ * signal: the baseline's daily IC and long-short book — each by a one-sided p <= alpha
+ * corrected for the number of candidates it was chosen from, with a deflated information ratio
+ * >= minDsr given every configuration the registry has seen. A challenger must also beat the
+ * champion's configuration on the same folds, and not be surely worse on crash and recovery
+ * days. When the challenger fails but the champion's configuration still proves its value, the
+ * champion is refreshed; when nothing proves it, nothing is deployed and the reference answers.
  */
 export function decidePromotion(e: Evidence, cfg: GateConfig): GateDecision {
-  if (!e.selected || !e.vsBaseline) {
-    return { action: e.champion ? 'keep' : 'none', promoted: false, reason: 'no candidate was evaluated', checks: [], pValue: null };
+  if (!e.selected) {
+    return { action: e.champion ? 'keep' : 'none', promoted: false, reason: 'no candidate was evaluated', checks: [], pValue: null, pValueUncorrected: null };
   }
-  const checks: GateCheck[] = sanityChecks(e.selected.metrics, e.reachableClasses, cfg);
-  const vb = e.vsBaseline;
-  checks.push({
-    name: 'beats_baseline',
-    passed: vb.pValue <= cfg.alpha,
-    detail: `${e.selected.key} vs ${e.baseline.key}: ${cfg.primaryMetric} ${vb.diff >= 0 ? '+' : ''}${f4(vb.diff)} (95% CI ${f4(vb.ci[0])}..${f4(vb.ci[1])}), p = ${pfmt(vb.pValue)} corrected for ${e.candidates} candidate${e.candidates === 1 ? "" : "s"} (uncorrected ${pfmt(vb.pValueUncorrected)}; need <= ${cfg.alpha})`,
-    challenger: vb.diff,
-  });
-  if (e.task === 'strategy') {
-    const d = e.selected.dsr;
-    checks.push({ name: 'deflated_sharpe', passed: d !== null && d >= cfg.minDsr, detail: `deflated Sharpe ratio ${f4(d)} (need >= ${cfg.minDsr})`, challenger: d });
-  }
+  const s = e.selected;
+  const checks: GateCheck[] = [{ name: 'sanity_finite_values', passed: s.finite, detail: s.finite ? 'every daily value finite' : 'missing or non-finite daily values' }];
+  checks.push(...s.legs.map((l) => legCheck(s.key, l, e.candidates, cfg.alpha)));
+  checks.push({ name: 'deflated_information_ratio', passed: s.dsr !== null && s.dsr >= cfg.minDsr, detail: `deflated information ratio of the active daily return ${f4(s.dsr)} (need >= ${cfg.minDsr})`, challenger: s.dsr });
+  const p = worstLeg(s.legs);
   const ch = e.champion;
   if (ch && !ch.sameConfig) {
     const vc = ch.vsChampion;
     checks.push(
       vc
-        ? { name: 'beats_champion', passed: vc.pValue <= cfg.alpha, detail: `vs the champion's configuration on the same folds: ${vc.diff >= 0 ? '+' : ''}${f4(vc.diff)} (95% CI ${f4(vc.ci[0])}..${f4(vc.ci[1])}), p = ${pfmt(vc.pValue)}`, challenger: vc.diff }
+        ? { name: 'beats_champion', passed: vc.overall.pValue <= cfg.alpha, detail: `vs the champion's configuration on the same folds: ${signed(vc.overall.diff, 'return')} (95% CI ${range(vc.overall.ci, 'return')}, ${vc.overall.n} days), p = ${pfmt(vc.overall.pValue)}`, challenger: vc.overall.diff }
         : { name: 'beats_champion', passed: false, detail: 'the champion configuration has no comparable predictions' },
     );
-    checks.push(...stressChecks(e.selected.metrics, ch.metrics, 'champion', cfg));
-    if (e.selected.maxDrawdown !== null && ch.maxDrawdown !== null) {
-      checks.push({ name: 'backtest_drawdown', passed: e.selected.maxDrawdown <= ch.maxDrawdown + cfg.drawdownTolerance, detail: `max drawdown ${pct(e.selected.maxDrawdown)} vs champion ${pct(ch.maxDrawdown)} (tolerance ${pct(cfg.drawdownTolerance)})`, challenger: e.selected.maxDrawdown, champion: ch.maxDrawdown });
+    if (vc) checks.push(...stressChecks(vc, cfg));
+    if (s.maxDrawdown !== null && ch.maxDrawdown !== null) {
+      checks.push({ name: 'backtest_drawdown', passed: s.maxDrawdown <= ch.maxDrawdown + cfg.drawdownTolerance, detail: `max drawdown ${pct(s.maxDrawdown)} vs champion ${pct(ch.maxDrawdown)} (tolerance ${pct(cfg.drawdownTolerance)})`, challenger: s.maxDrawdown, champion: ch.maxDrawdown });
     }
   } else if (!ch) {
-    if (e.championIncomparable) checks.push({ name: 'champion_comparable', passed: null, detail: 'the champion uses other features or classes: judged against baselines only' });
-    else checks.push({ name: 'no_champion', passed: null, detail: 'no champion in this lineage yet: the candidate must still beat the best baseline' });
+    if (e.championIncomparable) checks.push({ name: 'champion_comparable', passed: null, detail: 'the champion uses other features or classes: judged against the references only' });
+    else checks.push({ name: 'no_champion', passed: null, detail: `no champion in this lineage yet: the candidate must still beat ${e.reference}` });
   }
   const failed = checks.filter((c) => c.passed === false);
+  const refs = s.legs.map((l) => l.reference).filter((r, i, a) => a.indexOf(r) === i).join(' and ');
   if (failed.length === 0) {
     const action = ch?.sameConfig ? 'refresh' : 'promote';
-    const what = action === 'refresh' ? `the champion's configuration (${e.selected.key}) still beats ${e.baseline.key} (p = ${pfmt(vb.pValue)}): refitted on the newest data and redeployed` : ch ? `${e.selected.key} beats ${e.baseline.key} (p = ${pfmt(vb.pValue)}) and the champion (p = ${pfmt(ch.vsChampion!.pValue)}): promoted` : `${e.selected.key} beats ${e.baseline.key} (p = ${pfmt(vb.pValue)}): promoted as the first champion`;
-    return { action, promoted: true, reason: what, checks, pValue: vb.pValue };
+    const what =
+      action === 'refresh'
+        ? `the champion's configuration (${s.key}) still beats ${refs} (p = ${pfmt(p.corrected)}): refitted on the newest data and redeployed`
+        : ch
+          ? `${s.key} beats ${refs} (p = ${pfmt(p.corrected)}) and the champion (p = ${pfmt(ch.vsChampion!.overall.pValue)}): promoted`
+          : `${s.key} beats ${refs} (p = ${pfmt(p.corrected)}): promoted as the first champion`;
+    return { action, promoted: true, reason: what, checks, pValue: p.corrected, pValueUncorrected: p.uncorrected };
   }
   const why = failed.map((f) => `${f.name} (${f.detail})`).join('; ');
+  const base = { checks, pValue: p.corrected, pValueUncorrected: p.uncorrected };
   if (ch) {
-    const keepsSkill = ch.vsBaseline.pValue <= cfg.alpha && (e.task !== 'strategy' || (ch.dsr !== null && ch.dsr >= cfg.minDsr));
+    const keepsSkill = ch.legs.length > 0 && ch.legs.every((l) => l.pValue <= cfg.alpha) && ch.dsr !== null && ch.dsr >= cfg.minDsr;
     if (keepsSkill && !ch.sameConfig) {
-      return { action: 'refresh', promoted: true, reason: `challenger refused: ${why}. The champion's configuration still beats ${e.baseline.key} (p = ${pfmt(ch.vsBaseline.pValue)}): refitted on the newest data and redeployed`, checks, pValue: vb.pValue };
+      return { action: 'refresh', promoted: true, reason: `challenger refused: ${why}. The champion's configuration still beats ${refs} (p = ${pfmt(worstLeg(ch.legs.map((l) => ({ ...l, pAdjusted: l.pValue }))).corrected)}): refitted on the newest data and redeployed`, ...base };
     }
-    return { action: 'keep', promoted: false, reason: `refused: ${why}. Champion unchanged${keepsSkill ? '' : ` (its configuration no longer beats ${e.baseline.key}: p = ${pfmt(ch.vsBaseline.pValue)})`}`, checks, pValue: vb.pValue };
+    return { action: 'keep', promoted: false, reason: `refused: ${why}. Champion unchanged${keepsSkill ? '' : ` (its configuration no longer beats ${refs}: p = ${pfmt(Math.max(...ch.legs.map((l) => l.pValue), 1e-9))})`}`, ...base };
   }
-  return { action: 'none', promoted: false, reason: `no candidate proves skill: ${why}. No champion; predictions come from the best baseline (${e.baseline.key})`, checks, pValue: vb.pValue };
+  return { action: 'none', promoted: false, reason: `no candidate proves skill: ${why}. No champion; predictions come from ${e.reference}`, ...base };
 }

@@ -91,9 +91,9 @@ export function informationCoefficient(rows: { day: ArrayLike<number>; score: Ar
 export interface LongShortResult {
   /** Calendar position of each return's day (close d−1 -> close d). */
   day: Int32Array;
-  /** Net daily long-short return: mean of longs − mean of shorts − costs; 0 on flat days. */
+  /** Net daily long-short return of the held tranches, after costs. */
   returns: Float64Array;
-  /** Days on which one side was empty, so the book was flat. */
+  /** Decision days on which one side was empty, so that day's tranche stayed flat. */
   flatDays: number;
   /** Mean daily traded notional (sum of |Δw| over both sides). */
   turnover: number;
@@ -105,56 +105,73 @@ export interface LongShortResult {
 }
 
 /**
- * Daily long-short return of a signal, traded honestly: predictions made at close t (from data
- * up to t) execute at close t+1 and earn close t+1 -> close t+2 (the backtest's next-close
- * convention); the book is rebalanced daily and held one day, so returns never overlap (unlike
- * the h-day forward windows of the labels, whose overlap would inflate a Sharpe ratio).
- * Equal weights: +1/n_buy on each symbol predicted buy, −1/n_sell on each predicted sell; a
- * day with either side empty is flat (0), so the book never turns into a directional market
- * bet. `dailyReturns[s][d]` is symbol s's return on calendar day d (close d−1 -> close d); a
- * symbol with no return that day is left out of its side.
+ * Daily long-short return of a signal, traded as its labels score it: the book decided at close t
+ * (equal weights, +1/n_buy on each symbol predicted buy, −1/n_sell on each predicted sell; flat
+ * when either side is empty, so it never turns into a directional market bet) executes `lag`
+ * sessions later and is held for `hold` sessions as one of `hold` overlapping tranches of 1/hold
+ * of the capital (src/evaluation/tranches.ts). So the book of day t earns return days
+ * t+lag+1 .. t+lag+hold, the window its label's forward return covers. Costs are charged on the
+ * change of the held weights. `dailyReturns[s][d]` is symbol s's return on calendar day d
+ * (close d−1 -> close d); a held symbol with no return that day earns nothing.
  */
 export function dailyLongShort(
   rows: { day: ArrayLike<number>; symbol: ArrayLike<number>; prediction: ArrayLike<number> },
   dailyReturns: ArrayLike<number>[],
-  opts: { buy: number; sell: number; costBps?: number },
+  opts: { buy: number; sell: number; costBps?: number; lag: number; hold: number },
 ): LongShortResult {
+  const { lag, hold } = opts;
+  if (!(Number.isInteger(lag) && lag >= 0)) throw new RangeError(`dailyLongShort: lag must be a non-negative integer, got ${lag}`);
+  if (!(Number.isInteger(hold) && hold >= 1)) throw new RangeError(`dailyLongShort: hold must be a positive integer, got ${hold}`);
   const costRate = (opts.costBps ?? 0) / 1e4;
+  const S = dailyReturns.length;
   const calendar = Math.min(...dailyReturns.map((r) => r.length));
-  const decisions = new Map<number, { longs: number[]; shorts: number[] }>();
+  const books = new Map<number, { longs: number[]; shorts: number[] }>();
   for (let i = 0; i < rows.day.length; i++) {
     const t = rows.day[i];
     const s = rows.symbol[i];
-    if (!(s >= 0 && s < dailyReturns.length)) throw new RangeError(`dailyLongShort: row ${i} symbol ${s} has no return series`);
-    const g = decisions.get(t) ?? { longs: [], shorts: [] };
+    if (!(s >= 0 && s < S)) throw new RangeError(`dailyLongShort: row ${i} symbol ${s} has no return series`);
+    const g = books.get(t) ?? { longs: [], shorts: [] };
     if (rows.prediction[i] === opts.buy) g.longs.push(s);
     else if (rows.prediction[i] === opts.sell) g.shorts.push(s);
-    decisions.set(t, g);
+    books.set(t, g);
+  }
+  const decisionDays = [...books.keys()].sort((a, b) => a - b);
+  let flatDays = 0;
+  // One tranche per decision day: its weights, already divided by `hold`.
+  const tranche = new Map<number, [number, number][]>();
+  for (const t of decisionDays) {
+    const g = books.get(t)!;
+    if (g.longs.length === 0 || g.shorts.length === 0) {
+      flatDays++;
+      continue;
+    }
+    tranche.set(t, [...g.longs.map((s) => [s, 1 / g.longs.length / hold] as [number, number]), ...g.shorts.map((s) => [s, -1 / g.shorts.length / hold] as [number, number])]);
   }
   const days: number[] = [];
   const returns: number[] = [];
-  let flatDays = 0;
   let turnoverSum = 0;
-  let prevWeights = new Map<number, number>();
-  for (const t of [...decisions.keys()].sort((a, b) => a - b)) {
-    const d = t + 2;
-    if (d >= calendar) continue;
-    const g = decisions.get(t)!;
-    const longs = g.longs.filter((s) => Number.isFinite(dailyReturns[s][d]));
-    const shorts = g.shorts.filter((s) => Number.isFinite(dailyReturns[s][d]));
-    const weights = new Map<number, number>();
-    if (longs.length > 0 && shorts.length > 0) {
-      for (const s of longs) weights.set(s, (weights.get(s) ?? 0) + 1 / longs.length);
-      for (const s of shorts) weights.set(s, (weights.get(s) ?? 0) - 1 / shorts.length);
-    } else flatDays++;
-    let traded = 0;
-    for (const s of new Set([...weights.keys(), ...prevWeights.keys()])) traded += Math.abs((weights.get(s) ?? 0) - (prevWeights.get(s) ?? 0));
-    let r = 0;
-    for (const [s, w] of weights) r += w * dailyReturns[s][d];
-    days.push(d);
-    returns.push(r - costRate * traded);
-    turnoverSum += traded;
-    prevWeights = weights;
+  if (decisionDays.length > 0) {
+    const held = new Float64Array(S);
+    const before = new Float64Array(S);
+    const first = decisionDays[0] + lag + 1;
+    const last = Math.min(calendar - 1, decisionDays[decisionDays.length - 1] + lag + hold);
+    for (let d = first; d <= last; d++) {
+      before.set(held);
+      // Return day d holds the tranches decided on days d−lag−hold .. d−lag−1.
+      for (const [s, w] of tranche.get(d - lag - 1) ?? []) held[s] += w;
+      for (const [s, w] of tranche.get(d - lag - 1 - hold) ?? []) held[s] -= w;
+      let traded = 0;
+      let r = 0;
+      for (let s = 0; s < S; s++) {
+        if (Math.abs(held[s]) < 1e-15) held[s] = 0;
+        traded += Math.abs(held[s] - before[s]);
+        const x = dailyReturns[s][d];
+        if (held[s] !== 0 && Number.isFinite(x)) r += held[s] * x;
+      }
+      days.push(d);
+      returns.push(r - costRate * traded);
+      turnoverSum += traded;
+    }
   }
   const m = sampleMoments(returns);
   return {

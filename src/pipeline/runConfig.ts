@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { IngestConfigSchema } from '../data/checkPolicy';
 import { DatasetConfigSchema } from '../datasets/config';
 import { DEFAULT_GATE } from '../evaluation/promotionGate';
+import { STRATEGY_BENCHMARKS } from '../evaluation/protocol/strategyEvaluation';
+import { MAX_PLANTED_EDGE } from '../data/sources/plantedSignal';
 import { DEFAULT_CALIBRATED_DRIFT } from '../monitoring/calibratedDrift';
 import { InvalidConfigError } from '../errors';
 import { DEFAULT_MODEL_KINDS, MODEL_KINDS } from '../models/modelKinds';
@@ -17,8 +19,8 @@ const SourceSchema = z.discriminatedUnion('kind', [
     feed: z.string().min(1).optional(),
     /** Extra generated stocks S0001..SN (scale tests); default none. */
     stocks: z.number().int().min(0).max(10_000).optional(),
-    /** Plant a predictable, volume-revealed edge of this daily size (tests of the gate). */
-    planted: z.number().min(0).max(0.05).optional(),
+    /** Plant a predictable, volume-revealed edge of this daily size (tests and audits of the gate). */
+    planted: z.number().gt(0).max(MAX_PLANTED_EDGE).optional(),
   }),
   z.object({ kind: z.literal('csv'), dir: z.string().min(1), files: z.record(z.string(), z.string()).optional(), feed: z.string().min(1).optional(), cashRateFile: z.string().min(1).optional() }),
   z.object({ kind: z.literal('online'), provider: z.literal('yahoo').optional(), start: z.string().refine(isIsoDate).optional(), feed: z.string().min(1).optional() }),
@@ -45,16 +47,21 @@ export const RunConfigSchema = z.object({
       modelParams: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
       gate: z
         .object({
-          primaryMetric: z.enum(['macro_f1', 'balanced_accuracy', 'accuracy']).default(DEFAULT_GATE.primaryMetric),
-          /** One-sided significance for "beats the best baseline" (corrected for the candidates) and "beats the champion". */
+          /** The classification metric reported as a diagnostic beside the decision value (never decisive). */
+          primaryMetric: z.enum(['macro_f1', 'balanced_accuracy', 'accuracy', 'kappa']).default(DEFAULT_GATE.primaryMetric),
+          /** One-sided significance of every leg (each corrected for the candidates) and of "beats the champion". */
           alpha: z.number().gt(0).max(1).default(DEFAULT_GATE.alpha),
-          /** Strategy task: deflated Sharpe ratio of the walk-forward backtest must reach this. */
+          /** Deflated information ratio (DSR of the active daily return, the registry's trials) must reach this. */
           minDsr: z.number().min(0).max(1).default(DEFAULT_GATE.minDsr),
-          /** Fewer rows than this in a regime makes its stress check inconclusive (never "passed"). */
+          /** Fewer days than this in a regime makes its stress check inconclusive (never "passed"). */
           minRegimeSamples: z.number().int().min(1).default(DEFAULT_GATE.minRegimeSamples),
+          /** Annualised return a challenger may surely trail the champion's configuration by on crash / recovery days. */
           stressTolerance: z.number().nonnegative().default(DEFAULT_GATE.stressTolerance),
-          minClassesPredicted: z.number().int().min(1).default(DEFAULT_GATE.minClassesPredicted),
           drawdownTolerance: z.number().nonnegative().default(DEFAULT_GATE.drawdownTolerance),
+          /** Strategy task: the benchmark declared before the run (a policy must beat it and its own static twin). */
+          benchmark: z.enum(STRATEGY_BENCHMARKS).default(DEFAULT_GATE.benchmark),
+          /** Signal task: the baseline whose IC and long-short book a signal must beat (`flat`: no position). */
+          signalBaseline: z.enum(['flat', 'label_persistence']).default(DEFAULT_GATE.signalBaseline),
           /** Stationary-bootstrap resamples behind every p-value and CI. */
           bootstrapReps: z.number().int().min(100).default(DEFAULT_GATE.bootstrapReps),
           /** `required`: a verdict that would move the live champion waits for `models approve` / `models reject`. */

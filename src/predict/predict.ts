@@ -3,10 +3,14 @@ import { MARKET_INPUTS } from '../data/universe';
 import type { Db } from '../db/client';
 import { buildDataset } from '../datasets/buildDataset';
 import { InsufficientDataError, NotFoundError } from '../errors';
-import { classFrequencies, majorityOf } from '../evaluation/baselines';
 import { featureRow, taskFeatures } from '../features/featureRows';
 import { featureSources, type MarketFeatureInputs } from '../features/marketFeatures';
 import { buildPanel, type Panel } from '../features/panel';
+import { laggedDailyCashRate } from '../data/rates';
+import type { Bar } from '../data/bars';
+import { backtestLegs } from '../datasets/backtestLegs';
+import { loadCashRates } from '../store/cashRateStore';
+import { referenceAnswer } from './referenceAnswer';
 import { applyStandardizer } from '../features/standardize';
 import { EnsemblePipeline } from '../models/ensemblePipeline';
 import { ModelPipeline } from '../models/pipeline';
@@ -27,8 +31,11 @@ export interface Prediction {
   as_of: string;
   task: string;
   symbol: string;
+  /** Index of the class answered; −1 when the answer is a reference allocation that is not one of the classes. */
   strategy_id: number;
   strategy_name: string;
+  /** Strategy task: the risky weights to hold (cash is the rest); null for signal. */
+  allocation: { SPY: number; TLT: number; cash: number } | null;
   confidence: number;
   probabilities: Record<string, number>;
   raw_features: Record<string, number>;
@@ -80,7 +87,8 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   // Serve with what the model was trained with: the dataset's symbols and market-feature inputs.
   const summary = (await datasetMeta(db, datasetId))?.summary as { symbols?: string[]; marketInputs?: MarketFeatureInputs } | undefined;
   if (!summary?.symbols || !summary.marketInputs) throw new NotFoundError(`dataset ${datasetId} of run ${runId} is gone or predates this version: run a retrain`);
-  const panel = buildPanel(await loadBars(db, feed, [...MARKET_INPUTS, ...summary.symbols], o.asOf ?? '9999-12-31'), { maxStaleDays: dsCfg.maxStaleDays });
+  const bars = await loadBars(db, feed, [...MARKET_INPUTS, ...summary.symbols], o.asOf ?? '9999-12-31');
+  const panel = buildPanel(bars, { maxStaleDays: dsCfg.maxStaleDays });
   const t = panel.dates.length - 1;
   if (t < 0) throw new InsufficientDataError(`no bars on or before ${o.asOf} in feed ${feed}`);
   const day = panel.dates[t];
@@ -91,7 +99,7 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   if (model && model.pipeline.featureNames.join('|') !== features.names.join('|')) {
     throw new InsufficientDataError(`the champion's ${model.pipeline.featureNames.length} inputs are not the features built now (${features.names.length}): it was trained on another feature set`);
   }
-  const answer = base ? baselineAnswer(panel, o.task, dsCfg, base.name, t) : null;
+  const answer = base ? await referenceAt(db, { panel, bars }, o.task, dsCfg, feed, base.name, t) : null;
   const sources = featureSources(summary.marketInputs);
   const out: Prediction[] = [];
   features.symbols.forEach((_, s) => {
@@ -124,14 +132,20 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
     }
     let best = 0;
     for (let k = 1; k < proba.length; k++) if (proba[k] > proba[best]) best = k;
+    // A reference allocation outside the classes (e.g. 60/40 when no class holds it) is answered by its weights.
+    const offClass = !model && answer!.allocation && proba.every((p) => p === 0);
+    if (offClass) best = -1;
+    const def = dsCfg.strategy.strategies.find((x) => x.name === classNames[best]);
+    const allocation = o.task !== 'strategy' ? null : offClass ? answer!.allocation! : def ? { SPY: def.spy, TLT: def.tlt } : null;
     out.push({
       timestamp: now,
       as_of: day,
       task: o.task,
       symbol: features.symbols[s],
       strategy_id: best,
-      strategy_name: classNames[best],
-      confidence: proba[best],
+      strategy_name: offClass ? answer!.allocation!.name : classNames[best],
+      allocation: allocation ? { SPY: allocation.SPY, TLT: allocation.TLT, cash: 1 - allocation.SPY - allocation.TLT } : null,
+      confidence: offClass ? 1 : proba[best],
       probabilities: Object.fromEntries(classNames.map((c, k) => [c, proba[k]])),
       raw_features: Object.fromEntries(features.names.map((n, j) => [n, row[j]])),
       normalized_features: normalized ? Object.fromEntries(features.names.map((n, j) => [n, normalized![j]])) : null,
@@ -158,29 +172,11 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   return out;
 }
 
-/**
- * The best baseline's answer at calendar day t, from labels known by then: the class
- * frequencies of every label whose window has closed (class prior / majority), or each
- * symbol's newest such label (label persistence).
- */
-function baselineAnswer(panel: Panel, task: TaskName, cfg: ReturnType<typeof parseRunConfig>['config']['dataset'], name: string, t: number) {
-  const ds = buildDataset(panel, labelRegimes(panel, cfg.regimeThresholds).regime, task, cfg);
-  const K = ds.classNames.length;
-  const known: number[] = [];
-  for (let i = 0; i < ds.rows; i++) if (ds.t[i] + ds.executionLag + ds.horizon <= t) known.push(i);
-  if (known.length === 0) throw new InsufficientDataError('no label is known yet: the baseline cannot answer');
-  const prior = classFrequencies(known.map((i) => ds.y[i]), K);
-  const majority = majorityOf(prior);
-  const oneHot = (k: number) => Float64Array.from({ length: K }, (_, j) => (j === k ? 1 : 0));
-  return {
-    classNames: ds.classNames,
-    probaFor(symbol: string): Float64Array {
-      if (name === 'class_prior') return Float64Array.from(prior);
-      if (name === 'label_persistence') {
-        const s = ds.symbols.indexOf(symbol);
-        for (let k = known.length - 1; k >= 0; k--) if (ds.symbol[known[k]] === s) return oneHot(ds.y[known[k]]);
-      }
-      return oneHot(majority);
-    },
-  };
+/** The declared reference at calendar day t, from bars up to t, built as its decision's run built its dataset. */
+async function referenceAt(db: Db, m: { panel: Panel; bars: Map<string, Bar[]> }, task: TaskName, cfg: ReturnType<typeof parseRunConfig>['config']['dataset'], feed: string, name: string, t: number) {
+  const { panel } = m;
+  const rates = await loadCashRates(db, feed, panel.dates[t]);
+  const cash = rates ? laggedDailyCashRate(rates, panel.dates) : undefined;
+  const legs = backtestLegs(m.bars, panel.dates, cfg.maxStaleDays);
+  return referenceAnswer(buildDataset(panel, labelRegimes(panel, cfg.regimeThresholds).regime, task, cfg, { cash, legs }), name, t);
 }

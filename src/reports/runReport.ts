@@ -42,12 +42,15 @@ function verdictBox(t: TaskReport, doc: Doc): string {
   const cls = action === 'promote' || action === 'refresh' ? 'promoted' : action === 'keep' ? 'kept' : 'none';
   const title = { promote: 'PROMOTED', refresh: 'CHAMPION REFRESHED', keep: 'CHAMPION KEPT', none: 'NO CHAMPION' }[action as 'promote'];
   const st = doc.stats;
+  const leg = (l: { name: string; reference: string; unit: string; diff: number; ci: [number, number]; pValue: number; pAdjusted: number; n: number }) =>
+    `${esc(l.name === 'twin' ? 'vs its static twin' : `${l.name.replace('_', '-')} vs ${l.reference}`)}: ${l.unit === 'return' ? `${pct(l.diff)}/yr (95% CI ${pct(l.ci[0])}..${pct(l.ci[1])})` : `${num(l.diff, 4)} (95% CI ${num(l.ci[0], 4)}..${num(l.ci[1], 4)})`} over ${l.n} days, one-sided p = ${pv(l.pAdjusted)} corrected for ${st.candidates} candidates (uncorrected ${pv(l.pValue)})`;
   const facts = [
-    `selected ${esc(doc.selected ?? '—')} of ${st.candidates} candidates vs best baseline ${esc(doc.bestBaseline)}`,
-    st.vsBaseline ? `${esc(st.primaryMetric)} difference ${num(st.vsBaseline.diff, 4)} (95% CI ${num(st.vsBaseline.ci[0], 4)}..${num(st.vsBaseline.ci[1], 4)}), one-sided p = ${pv(st.vsBaseline.pValue)} corrected for ${st.candidates} candidates (uncorrected ${pv(st.vsBaseline.pValueUncorrected)})` : '',
-    st.vsChampion ? `vs the champion's configuration: ${num(st.vsChampion.diff, 4)} (95% CI ${num(st.vsChampion.ci[0], 4)}..${num(st.vsChampion.ci[1], 4)}), p = ${pv(st.vsChampion.pValue)}` : '',
-    st.dsr ? `deflated Sharpe ratio ${num(st.dsr.dsr)} (${st.dsr.trials} trials in the registry)` : '',
-    st.pbo ? `probability of backtest overfitting ${num(st.pbo.pbo)} (${st.pbo.partitions} partitions)` : '',
+    `decides on ${esc(st.decidesOn)}; ${esc(st.holding)}`,
+    `selected ${esc(doc.selected ?? '—')} of ${st.candidates} candidates (${esc(st.selection)})`,
+    ...(st.legs ?? []).map(leg),
+    st.vsChampion ? `vs the champion's configuration: ${pct(st.vsChampion.overall.diff)}/yr (95% CI ${pct(st.vsChampion.overall.ci[0])}..${pct(st.vsChampion.overall.ci[1])}, ${st.vsChampion.overall.n} days), p = ${pv(st.vsChampion.overall.pValue)}` : '',
+    st.dsr ? `deflated information ratio ${num(st.dsr.dsr)} (${st.dsr.trials} trials in the registry)` : '',
+    st.pbo ? `probability of backtest overfitting ${num(st.pbo.pbo)} (${st.pbo.partitions} partitions, ${esc(st.pbo.criterion)})` : '',
     `${st.bootstrap.resamples} stationary-bootstrap resamples over ${st.bootstrap.days} days (mean block ${st.bootstrap.meanBlockDays} days)`,
     placeboLine(t.placebo),
   ].filter(Boolean);
@@ -62,31 +65,39 @@ function verdictBox(t: TaskReport, doc: Doc): string {
 /** How often this gate promoted noise on this task and feed, when an audit was recorded. */
 function placeboLine(a: TaskReport['placebo']): string {
   if (!a) return 'placebo audit: none recorded for this task and feed (<code>audit placebo --record</code>)';
-  return `placebo audit (${esc(a.createdAt.toISOString().slice(0, 10))}, as of ${esc(a.asOf)}, ${a.models.length} model kinds): ${a.promotions} of ${a.trials} runs on block-permuted labels promoted, false-promotion rate ${pct(a.promotions / a.trials)} (95% CI ${pct(a.ciLow)}..${pct(a.ciHigh)})`;
+  return `placebo audit (${esc(a.createdAt.toISOString().slice(0, 10))}, as of ${esc(a.asOf)}, ${a.models.length} model kinds): ${a.promotions} of ${a.trials} runs with targets rotated in time promoted, false-promotion rate ${pct(a.promotions / a.trials)} (95% CI ${pct(a.ciLow)}..${pct(a.ciHigh)})`;
 }
 
+type LegValue = { name: string; reference: string; unit: string; diff: number; ci: [number, number]; pValue: number; pAdjusted: number | null; n: number };
+const legsOf = (e: Entry): LegValue[] => ((e as { value?: { comparisons?: LegValue[] } }).value?.comparisons ?? []);
+const legText = (l: LegValue) =>
+  l.unit === 'return' ? `${pct(l.diff)}/yr <span class="muted">(${pct(l.ci[0])}..${pct(l.ci[1])})</span>` : `${num(l.diff, 4)} <span class="muted">(${num(l.ci[0], 4)}..${num(l.ci[1], 4)})</span>`;
+
+/** Every predictor on the same days: the decision value first (what the gate reads), then the classifier diagnostics. */
 function evidenceTable(doc: Doc, task: string): string {
   const rows = [...doc.candidates, ...doc.baselines] as Entry[];
+  const legNames = legsOf(rows[0]).map((l) => (l.name === 'twin' ? 'vs static twin' : `${l.name.replace('_', '-')} vs ${l.reference}`));
   const money = (e: Entry) => {
     if ('backtest' in e && e.backtest) {
-      const b = e.backtest as { cagr: number; sharpe: number; sortino: number; maxDrawdown: number; regret: number };
-      return `<td>${pct(b.cagr)}</td><td>${num(b.sharpe, 2)}</td><td>${num(b.sortino, 2)}</td><td>${pct(b.maxDrawdown)}</td><td>${num(b.regret, 4)}</td>`;
+      const b = e.backtest as { cagr: number; sharpe: number; maxDrawdown: number; regret: number; turnover: number };
+      return `<td>${pct(b.cagr)}</td><td>${num(b.sharpe, 2)}</td><td>${pct(b.maxDrawdown)}</td><td>${num(b.turnover, 3)}</td><td>${num(b.regret, 4)}</td>`;
     }
-    const ls = (e as { longShort?: { sharpe: number; mean: number } }).longShort;
+    const ls = (e as { longShort?: { sharpe: number } }).longShort;
     const sig = (e as { signal?: { ic?: { mean: number; ci95: [number, number] }; rankIc?: { mean: number } } | null }).signal;
     return `<td>${sig?.ic ? `${num(sig.ic.mean, 4)} (${num(sig.ic.ci95[0], 4)}..${num(sig.ic.ci95[1], 4)})` : '—'}</td><td>${num(sig?.rankIc?.mean, 4)}</td><td>${num(ls?.sharpe, 2)}</td>`;
   };
-  const moneyHead = task === 'strategy' ? '<th>CAGR</th><th>excess Sharpe</th><th>Sortino</th><th>max drawdown</th><th>regret vs oracle</th>' : '<th>IC (95% CI)</th><th>rank IC</th><th>long-short Sharpe</th>';
-  return `<table><tr><th>predictor</th><th>n</th><th>${esc(doc.stats.primaryMetric)}</th><th>vs ${esc(doc.bestBaseline)} (95% CI), p</th><th>accuracy</th><th>final window ${esc(doc.stats.primaryMetric)} (n)</th><th>DSR</th>${moneyHead}</tr>${rows
+  const moneyHead = task === 'strategy' ? '<th>CAGR</th><th>excess Sharpe</th><th>max drawdown</th><th>turnover/day</th><th>regret vs oracle</th>' : '<th>IC (95% CI, Newey–West)</th><th>rank IC</th><th>long-short Sharpe</th>';
+  const metric = doc.stats.primaryMetric;
+  return `<table><tr><th>predictor</th>${legNames.map((n) => `<th>${esc(n)} (95% CI), p corrected / uncorrected, days</th>`).join('')}<th>deflated IR</th><th>n rows</th><th>${esc(metric)}</th><th>kappa (95% CI)</th><th>Brier skill</th><th>final window ${esc(metric)} (n)</th>${moneyHead}</tr>${rows
     .map((e) => {
-      const m = e.metrics.all as { n: number; macro_f1?: number; accuracy?: number; balanced_accuracy?: number };
-      const primary = (m as Record<string, number | undefined>)[doc.stats.primaryMetric];
-      const f = e.final?.all as { n: number; macro_f1?: number } | undefined;
-      const fPrimary = f ? (f as Record<string, number | undefined>)[doc.stats.primaryMetric] : undefined;
-      const ciTxt = e.ci ? `${num(e.ci.diff, 4)} (${num(e.ci.ci[0], 4)}..${num(e.ci.ci[1], 4)}), p ${pv(e.ci.pValue)}` : 'reference';
-      return `<tr><td>${esc(e.key)}${e.role === 'baseline' ? ' <span class="muted">(baseline)</span>' : e.key === doc.selected ? ' <b>(selected)</b>' : ''}</td><td>${m.n}</td><td>${num(primary, 4)}</td><td>${ciTxt}</td><td>${num(m.accuracy)}</td><td>${num(fPrimary, 4)} (${f?.n ?? 0})</td><td>${num(e.dsr?.dsr)}</td>${money(e)}</tr>`;
+      const m = e.metrics.all as { n: number } & Record<string, number | undefined>;
+      const f = e.final?.all as ({ n: number } & Record<string, number | undefined>) | undefined;
+      const k = (e as { kappa?: { value: number; ci: [number, number] } }).kappa;
+      const bss = (e as { brierSkill?: number | null }).brierSkill;
+      const legs = legsOf(e).map((l) => `<td>${legText(l)}, p ${l.pAdjusted === null ? '—' : pv(l.pAdjusted)} / ${pv(l.pValue)}, ${l.n}</td>`).join('');
+      return `<tr><td>${esc(e.key)}${e.role === 'baseline' ? ' <span class="muted">(baseline)</span>' : e.key === doc.selected ? ' <b>(selected)</b>' : ''}</td>${legs}<td>${num(e.dsr?.dsr)}</td><td>${m.n}</td><td>${num(m[metric], 4)}</td><td>${k ? `${num(k.value, 3)} (${num(k.ci[0], 3)}..${num(k.ci[1], 3)})` : '—'}</td><td>${num(bss, 4)}</td><td>${num(f?.[metric], 4)} (${f?.n ?? 0})</td>${money(e)}</tr>`;
     })
-    .join('')}</table>`;
+    .join('')}</table><p class="muted">The gate reads only the decision-value columns (each predictor's daily advantage, annualised for returns, with a paired stationary-bootstrap 95% CI); ${esc(metric)}, kappa (0 = no skill whatever the class mix) and Brier skill (vs the class-prior guess) are diagnostics.</p>`;
 }
 
 function renderTask(t: TaskReport): string {
@@ -94,17 +105,23 @@ function renderTask(t: TaskReport): string {
   if (!doc) return `<h2>Task: ${esc(t.task)}</h2><p class="bad">No assessment recorded (the run stopped before evaluation).</p>`;
   const regimes = ['all', ...REGIMES];
   const entries = [...doc.candidates, ...doc.baselines] as Entry[];
-  const cell = (e: Entry, regime: string) => {
-    const m = (regime === 'all' ? e.metrics.all : (e.metrics.byRegime as Record<string, { n: number }>)[regime]) as Record<string, number> & { n: number };
-    return m && m.n > 0 ? (m[doc.stats.primaryMetric] ?? null) : null;
+  // The active leg (net return over the declared reference) per regime, annualised, with its days.
+  const active = legsOf(entries[0]).find((l) => l.unit === 'return');
+  const byRegime = (e: Entry, regime: string) => {
+    if (regime === 'all') return legsOf(e).find((l) => l.unit === 'return') ?? null;
+    return ((e as { value?: { byRegime?: Record<string, Record<string, LegValue | null>> } }).value?.byRegime?.[regime]?.[active?.name ?? ''] ?? null) as LegValue | null;
   };
-  const nOf = (regime: string) => ((regime === 'all' ? entries[0].metrics.all : (entries[0].metrics.byRegime as Record<string, { n: number }>)[regime]) as { n: number }).n;
-  const heat = heatmap(
-    entries.map((e) => `${e.key}${e.role === 'baseline' ? ' (baseline)' : ''}`),
-    regimes.map((r) => `${r} (n=${nOf(r)})`),
-    (ri, ci) => cell(entries[ri], regimes[ci]),
-    `${doc.stats.primaryMetric} per predictor and regime (pooled walk-forward)`,
-  );
+  const heat = active
+    ? `${heatmap(
+        entries.map((e) => `${e.key}${e.role === 'baseline' ? ' (baseline)' : ''}`),
+        regimes.map((r) => `${r} (${byRegime(entries[0], r)?.n ?? 0} days)`),
+        (ri, ci) => byRegime(entries[ri], regimes[ci])?.diff ?? null,
+        `${active.name === 'benchmark' ? `net return over ${active.reference}` : `long-short return over ${active.reference}`} per predictor and regime, annualised (pooled walk-forward)`,
+        { signed: true },
+      )}<table><tr><th>predictor</th>${regimes.map((r) => `<th>${esc(r)}</th>`).join('')}</tr>${entries
+        .map((e) => `<tr><td>${esc(e.key)}</td>${regimes.map((r) => { const v = byRegime(e, r); return `<td>${v ? `${legText(v)}, ${v.n} days` : '—'}</td>`; }).join('')}</tr>`)
+        .join('')}</table>`
+    : '';
   const folds = `<table><tr><th>fold</th><th>role</th><th>train</th><th>evaluated on</th><th>rows</th></tr>${doc.folds
     .map((f) => `<tr><td>${f.index}</td><td>${f.role === 'final' ? 'final (reported only)' : 'walk-forward'}</td><td>${esc(f.train.join(' .. '))}</td><td>${esc(f.test.join(' .. '))}</td><td>${f.rows}</td></tr>`)
     .join('')}</table><p class="muted">purge ${doc.purgeDays} days (execution lag + label horizon) and embargo ${doc.embargoDays} days between every training window and the window it is evaluated on.</p>`;
@@ -119,7 +136,7 @@ function renderTask(t: TaskReport): string {
       'equity curves',
     )}<table><tr><th>benchmark</th><th>CAGR</th><th>excess Sharpe</th><th>max drawdown</th></tr>${Object.entries(bench)
       .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${pct(v.cagr)}</td><td>${num(v.sharpe, 2)}</td><td>${pct(v.maxDrawdown)}</td></tr>`)
-      .join('')}</table><p class="muted">Conventions: decision at close t, executed at ${esc(b0.execution === 'next_open' ? "the next day's open" : 'the next close')}; costs ${b0.costBps} bps on traded risky notional (cash leg free); Sharpe and Sortino on excess returns over the cash rate (${esc(b0.cashRateSource)}).${b0.priceOnly.length ? ` <span class="inc">Price-only legs (dividends missing, returns understated): ${esc(b0.priceOnly.join(', '))}.</span>` : ' All legs total-return.'}</p>`;
+      .join('')}</table><p class="muted">Conventions: decision at close t, executed at ${esc(b0.execution === 'next_open' ? "the next day's open" : 'the next close')}; ${esc((b0 as { holding?: string }).holding ?? '')}; every benchmark and each policy's static twin (its average weights, held the same way) on the same days; costs ${b0.costBps} bps on traded risky notional (cash leg free); Sharpe and Sortino on excess returns over the cash rate (${esc(b0.cashRateSource)}).${b0.priceOnly.length ? ` <span class="inc">Price-only legs (dividends missing, returns understated): ${esc(b0.priceOnly.join(', '))}.</span>` : ' All legs total-return.'}</p>`;
   }
   const tracking = (doc.candidates.find((c) => c.key === doc.selected) as { signal?: { tracking?: { symbols: { symbol: string; sector: string; n: number; accuracy: number; macro_f1: number; ic: number; longShort: number; collapsed: boolean }[]; sectors: { sector: string; symbols: number; n: number; accuracy: number; macro_f1: number; ic: number; longShort: number }[] } | null } } | undefined)?.signal?.tracking;
   const perSymbol = tracking

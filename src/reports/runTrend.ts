@@ -63,7 +63,7 @@ const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '-
 
 /** The trend as a tab-separated table with a header line. */
 export function trendTable(points: TrendPoint[]): string {
-  const head = ['as_of', 'run', 'status', 'seconds', 'verdict', 'champion', 'metric', 'value', 'lead_vs_baseline', 'lead_ci', 'drift_flagged'];
+  const head = ['as_of', 'run', 'status', 'seconds', 'verdict', 'champion', 'metric', 'value', 'value_vs_reference', 'value_ci', 'drift_flagged'];
   const lines = points.map((p) => {
     const metric = p.primaryMetric ?? 'macro_f1';
     const value = p.metrics ? p.metrics[metric as keyof NonNullable<TrendPoint['metrics']>] : null;

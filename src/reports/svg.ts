@@ -5,8 +5,13 @@ export function esc(s: unknown): string {
 }
 
 /** White -> green scale for a value in [0, 1]; grey for "no samples". */
-function heat(v: number | null): string {
+/** Cell colour: green shades for a [0, 1] metric, or red below and green above 0 for a signed value scaled by `span`. */
+function heat(v: number | null, span?: number): string {
   if (v === null || !Number.isFinite(v)) return '#e5e7eb';
+  if (span !== undefined) {
+    const u = Math.max(-1, Math.min(1, v / (span || 1)));
+    return u >= 0 ? `rgb(${Math.round(255 - 200 * u)},${Math.round(255 - 80 * u)},${Math.round(255 - 200 * u)})` : `rgb(255,${Math.round(255 + 180 * u)},${Math.round(255 + 180 * u)})`;
+  }
   const t = Math.max(0, Math.min(1, v));
   const r = Math.round(255 - 200 * t);
   const g = Math.round(255 - 80 * t);
@@ -15,7 +20,7 @@ function heat(v: number | null): string {
 }
 
 /** Rows x columns grid of values in [0, 1] with labels; null cells read "no samples". */
-export function heatmap(rows: string[], cols: string[], value: (r: number, c: number) => number | null, title: string): string {
+export function heatmap(rows: string[], cols: string[], value: (r: number, c: number) => number | null, title: string, opts: { signed?: boolean } = {}): string {
   const cw = 92;
   const ch = 26;
   const left = 150;
@@ -23,11 +28,16 @@ export function heatmap(rows: string[], cols: string[], value: (r: number, c: nu
   const w = left + cols.length * cw + 10;
   const h = top + rows.length * ch + 10;
   const cells: string[] = [];
+  let span: number | undefined;
+  if (opts.signed) {
+    span = 0;
+    rows.forEach((_, r) => cols.forEach((__, c) => (span = Math.max(span!, Math.abs(value(r, c) ?? 0)))));
+  }
   rows.forEach((rn, r) => {
     cells.push(`<text x="${left - 8}" y="${top + r * ch + 17}" text-anchor="end">${esc(rn)}</text>`);
     cols.forEach((_, c) => {
       const v = value(r, c);
-      cells.push(`<rect x="${left + c * cw}" y="${top + r * ch}" width="${cw - 2}" height="${ch - 2}" fill="${heat(v)}"><title>${esc(rn)} / ${esc(cols[c])}: ${v === null ? 'no samples' : v.toFixed(4)}</title></rect>`);
+      cells.push(`<rect x="${left + c * cw}" y="${top + r * ch}" width="${cw - 2}" height="${ch - 2}" fill="${heat(v, span)}"><title>${esc(rn)} / ${esc(cols[c])}: ${v === null ? 'no samples' : v.toFixed(4)}</title></rect>`);
       cells.push(`<text x="${left + c * cw + cw / 2 - 1}" y="${top + r * ch + 17}" text-anchor="middle">${v === null ? 'no samples' : v.toFixed(3)}</text>`);
     });
   });

@@ -60,7 +60,7 @@ export function renderTrendPage(task: string, lineage: string, points: TrendPoin
         { name: 'CI low', values: points.map((p) => p.lead?.lo ?? null), dashed: true },
         { name: 'CI high', values: points.map((p) => p.lead?.hi ?? null), dashed: true },
       ],
-      "Champion's lead over the best baseline (primary metric, bootstrap CI)",
+      "Champion's decision value: annualised net return over the declared reference (bootstrap CI)",
       (v) => v.toFixed(3),
     ),
     runChart(points, [{ name: 'flagged features', values: points.map((p) => (p.drift.features ? p.drift.flagged : null)) }], 'Drift: features flagged', (v) => v.toFixed(0)),
@@ -78,7 +78,7 @@ export function renderTrendPage(task: string, lineage: string, points: TrendPoin
 <h1>Trend of task ${esc(task)}, lineage ${esc(lineage)}</h1>
 <p>${points.length} runs, ${promotions} promotions (green dashed lines), from ${esc(points[0]?.asOf ?? '—')} to ${esc(points.at(-1)?.asOf ?? '—')}.</p>
 <div class="grid">${charts.join('')}</div>
-<h2>Runs</h2><table><tr><th>as of</th><th>run</th><th>status</th><th>seconds</th><th>verdict</th><th>champion</th><th>macro F1</th><th>balanced acc.</th><th>accuracy</th><th>lead over best baseline [CI]</th><th>drift flagged</th></tr>
+<h2>Runs</h2><table><tr><th>as of</th><th>run</th><th>status</th><th>seconds</th><th>verdict</th><th>champion</th><th>macro F1</th><th>balanced acc.</th><th>accuracy</th><th>net return over the reference, annualised [CI]</th><th>drift flagged</th></tr>
 ${rows}</table>
 <p class="muted">Champion: the configuration that is champion once the run has decided. Its metrics are pooled over that run's out-of-sample walk-forward windows.</p>
 </body></html>`;

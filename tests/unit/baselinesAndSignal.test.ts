@@ -104,7 +104,7 @@ describe('signal metrics', () => {
     expect(none.ic.ci95[1]).toBeGreaterThan(0);
   });
 
-  it('long-short: a call at close t earns day t+2, flat when a side is empty, costs on traded notional', () => {
+  it('long-short: a call at close t earns day t+lag+1 onward for the held sessions, flat when a side is empty, costs on traded notional', () => {
     // 3 symbols, returns on calendar days 0..5.
     const R = [
       [0, 0.01, 0.02, 0.03, 0.04, 0.05],
@@ -112,7 +112,7 @@ describe('signal metrics', () => {
       [0, 0.1, 0.1, 0.1, 0.1, 0.1],
     ];
     const rows = { day: [0, 0, 0, 1, 1, 2, 2], symbol: [0, 1, 2, 0, 2, 0, 1], prediction: [2, 0, 1, 2, 2, 0, 2] };
-    const ls = dailyLongShort(rows, R, { buy: 2, sell: 0, costBps: 10 });
+    const ls = dailyLongShort(rows, R, { buy: 2, sell: 0, costBps: 10, lag: 1, hold: 1 });
     expect(Array.from(ls.day)).toEqual([2, 3, 4]);
     // day 2: long 0, short 1 -> 0.02 − (−0.02) = 0.04, traded 2; day 3: no shorts -> flat, traded 2;
     // day 4: long 1, short 0 -> −0.04 − 0.04 = −0.08, traded 2.
@@ -121,6 +121,15 @@ describe('signal metrics', () => {
     expect(ls.returns[2]).toBeCloseTo(-0.08 - 0.002, 12);
     expect(ls.flatDays).toBe(1);
     expect(ls.turnover).toBeCloseTo(2, 12);
+    // The configured lag and the label's horizon: executed two sessions later, held as two half tranches.
+    const held = dailyLongShort(rows, R, { buy: 2, sell: 0, costBps: 10, lag: 2, hold: 2 });
+    expect(Array.from(held.day)).toEqual([3, 4, 5]);
+    // day 3: half of day 0's book (long 0, short 1); day 4: the same half plus day 1's flat half; day 5: half of day 2's (long 1, short 0).
+    expect(held.returns[0]).toBeCloseTo(0.5 * 0.03 + 0.5 * 0.03 - 0.001, 12);
+    expect(held.returns[1]).toBeCloseTo(0.5 * 0.04 + 0.5 * 0.04, 12);
+    expect(held.returns[2]).toBeCloseTo(-0.5 * 0.05 - 0.5 * 0.05 - 0.002, 12);
+    expect(held.turnover).toBeCloseTo(1, 12);
+    expect(() => dailyLongShort(rows, R, { buy: 2, sell: 0, lag: 1, hold: 0 })).toThrow(/hold must be a positive integer/);
   });
 
   it('long-short: knowing day t+1 returns at close t is worthless once execution waits a day', () => {
@@ -138,10 +147,12 @@ describe('signal metrics', () => {
         rows.prediction.push(next[s] >= sorted[7] ? 2 : next[s] <= sorted[2] ? 0 : 1);
       }
     }
-    const ls = dailyLongShort(rows, R, { buy: 2, sell: 0 });
+    const ls = dailyLongShort(rows, R, { buy: 2, sell: 0, lag: 1, hold: 1 });
     expect(Math.abs(ls.sharpe)).toBeLessThan(0.7);
     // The same peek one day further ahead would be worth a fortune: the lag is what removes it.
     const peek = { ...rows, day: rows.day.map((t) => t - 1) };
-    expect(dailyLongShort(peek, R, { buy: 2, sell: 0 }).sharpe).toBeGreaterThan(20);
+    expect(dailyLongShort(peek, R, { buy: 2, sell: 0, lag: 1, hold: 1 }).sharpe).toBeGreaterThan(20);
+    // So would executing at the close it decided on (lag 0).
+    expect(dailyLongShort(rows, R, { buy: 2, sell: 0, lag: 0, hold: 1 }).sharpe).toBeGreaterThan(20);
   });
 });

@@ -1,22 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { RegimeMetrics } from '../../src/evaluation/perRegime';
-import { decidePromotion, DEFAULT_GATE, type Evidence } from '../../src/evaluation/promotionGate';
+import { decidePromotion, DEFAULT_GATE, type Evidence, type LegEvidence } from '../../src/evaluation/promotionGate';
 import { resolveLineage } from '../../src/registry/lineage';
 
-function metrics(f1: number, crashN = 200, crashF1 = f1): RegimeMetrics {
-  const m = (n: number, v: number) => ({ samples: n, accuracy: 0.5, balanced_accuracy: 0.5, macro_f1: v, log_loss: 1, ece: 0.1, classes_predicted: 4, max_pred_share: 0.4, confusion: [] });
-  return { all: m(2000, f1), low_volatility: m(500, f1), normal: m(800, f1), high_volatility: m(300, f1), crash: crashN ? m(crashN, crashF1) : null, recovery: m(200, f1) };
-}
-
-const cmp = (diff: number, p: number) => ({ diff, ci: [diff - 0.02, diff + 0.02] as [number, number], pValue: p });
+const leg = (name: LegEvidence['name'], diff: number, p: number, pUncorrected = p): LegEvidence => ({
+  name,
+  reference: name === 'twin' ? 'its static twin' : name === 'benchmark' ? 'sixty_forty' : 'flat',
+  unit: name === 'ic' ? 'ic' : 'return',
+  diff,
+  ci: [diff - 0.02, diff + 0.02],
+  pValue: pUncorrected,
+  pAdjusted: p,
+  n: 4000,
+});
+const est = (diff: number, p: number, n = 4000) => ({ diff, ci: [diff - 0.03, diff + 0.03] as [number, number], pValue: p, n });
 
 function evidence(o: Partial<Evidence> = {}): Evidence {
   return {
-    task: 'signal',
-    selected: { key: 'random_forest', metrics: metrics(0.4), maxDrawdown: null, dsr: null },
-    reachableClasses: 3,
-    baseline: { key: 'label_persistence', primary: 0.35 },
-    vsBaseline: { ...cmp(0.05, 0.01), pValueUncorrected: 0.004 },
+    task: 'strategy',
+    reference: 'sixty_forty',
+    selected: { key: 'random_forest', legs: [leg('benchmark', 0.03, 0.01, 0.004), leg('twin', 0.02, 0.02, 0.01)], finite: true, dsr: 0.99, maxDrawdown: 0.2 },
     candidates: 9,
     champion: null,
     championIncomparable: false,
@@ -24,73 +26,81 @@ function evidence(o: Partial<Evidence> = {}): Evidence {
   };
 }
 
-describe('promotion gate', () => {
-  it('promotes a first model only when it beats the best baseline, corrected for the number of candidates', () => {
+const champion = (vs: { diff: number; p: number } | null, championLegP: number, extra: Partial<NonNullable<Evidence['champion']>> = {}): NonNullable<Evidence['champion']> => ({
+  key: 'logistic',
+  sameConfig: false,
+  legs: [leg('benchmark', 0.02, championLegP), leg('twin', 0.01, championLegP)],
+  dsr: 0.98,
+  maxDrawdown: 0.2,
+  vsChampion: vs ? { overall: est(vs.diff, vs.p), stress: { crash: est(0, 0.5, 200), recovery: est(0, 0.5, 180) } } : null,
+  ...extra,
+});
+
+describe('promotion gate on decision value', () => {
+  it('promotes a first policy only when every leg beats its reference, corrected for the candidates; the worst leg decides', () => {
     const ok = decidePromotion(evidence(), DEFAULT_GATE);
-    expect(ok).toMatchObject({ action: 'promote', promoted: true });
-    expect(ok.reason).toMatch(/random_forest beats label_persistence \(p = 0\.010\): promoted as the first champion/);
-    const noise = decidePromotion(evidence({ vsBaseline: { ...cmp(0.004, 0.31), pValueUncorrected: 0.06 } }), DEFAULT_GATE);
-    expect(noise).toMatchObject({ action: 'none', promoted: false });
-    expect(noise.reason).toMatch(/beats_baseline \(random_forest vs label_persistence: macro_f1 \+0\.0040 \(95% CI .*\), p = 0\.310 corrected for 9 candidates/);
-    expect(noise.reason).toMatch(/No champion; predictions come from the best baseline \(label_persistence\)/);
+    expect(ok).toMatchObject({ action: 'promote', promoted: true, pValue: 0.02, pValueUncorrected: 0.01 });
+    expect(ok.reason).toMatch(/random_forest beats sixty_forty and its static twin \(p = 0\.020\): promoted as the first champion/);
+    // Beating 60/40 by holding more equity is not timing skill: the static twin is not beaten.
+    const riskOnly = decidePromotion(evidence({ selected: { ...evidence().selected!, legs: [leg('benchmark', 0.04, 0.001), leg('twin', 0.001, 0.41, 0.4)] } }), DEFAULT_GATE);
+    expect(riskOnly).toMatchObject({ action: 'none', promoted: false, pValue: 0.41 });
+    expect(riskOnly.reason).toMatch(/beats_static_twin \(random_forest net return over its static twin: \+0\.1%\/yr \(95% CI .*, 4000 days\), p = 0\.410 corrected for 9 candidates \(uncorrected 0\.400/);
+    expect(riskOnly.reason).toMatch(/No champion; predictions come from sixty_forty/);
   });
 
-  it('the strategy task also needs a deflated Sharpe ratio of at least 0.95', () => {
-    const strat = (dsr: number) => evidence({ task: 'strategy', selected: { key: 'xgboost', metrics: metrics(0.3), maxDrawdown: 0.2, dsr } });
-    expect(decidePromotion(strat(0.97), DEFAULT_GATE).promoted).toBe(true);
-    const low = decidePromotion(strat(0.9), DEFAULT_GATE);
+  it('needs a deflated information ratio of at least minDsr, and finite values', () => {
+    expect(decidePromotion(evidence({ selected: { ...evidence().selected!, dsr: 0.97 } }), DEFAULT_GATE).promoted).toBe(true);
+    const low = decidePromotion(evidence({ selected: { ...evidence().selected!, dsr: 0.9 } }), DEFAULT_GATE);
     expect(low.promoted).toBe(false);
-    expect(low.reason).toMatch(/deflated_sharpe \(deflated Sharpe ratio 0\.9000 \(need >= 0\.95\)\)/);
+    expect(low.reason).toMatch(/deflated_information_ratio \(deflated information ratio of the active daily return 0\.9000 \(need >= 0\.95\)\)/);
+    expect(decidePromotion(evidence({ selected: { ...evidence().selected!, finite: false } }), DEFAULT_GATE).reason).toMatch(/sanity_finite_values/);
   });
 
-  it('a challenger must also beat the champion\'s configuration; otherwise a still-skilled champion is refreshed', () => {
-    const champion = (vsChampion: ReturnType<typeof cmp>, championP: number) => ({ key: 'logistic', sameConfig: false, metrics: metrics(0.38), maxDrawdown: null, dsr: null, vsBaseline: cmp(0.03, championP), vsChampion });
-    const better = decidePromotion(evidence({ champion: champion(cmp(0.02, 0.01), 0.02) }), DEFAULT_GATE);
-    expect(better).toMatchObject({ action: 'promote', promoted: true });
-    const tie = decidePromotion(evidence({ champion: champion(cmp(0.001, 0.45), 0.02) }), DEFAULT_GATE);
+  it('the signal task decides on IC and the long-short book over its baseline', () => {
+    const sig = (icP: number, lsP: number) => evidence({ task: 'signal', reference: 'flat', selected: { key: 'lightgbm', legs: [leg('ic', 0.05, icP), leg('long_short', 0.3, lsP)], finite: true, dsr: 0.99, maxDrawdown: null } });
+    expect(decidePromotion(sig(0.001, 0.01), DEFAULT_GATE).promoted).toBe(true);
+    const d = decidePromotion(sig(0.001, 0.2), DEFAULT_GATE);
+    expect(d.promoted).toBe(false);
+    expect(d.reason).toMatch(/long_short_beats_baseline \(lightgbm long-short return over flat: \+30\.0%\/yr/);
+    expect(d.checks.find((c) => c.name === 'ic_beats_baseline')!.passed).toBe(true);
+  });
+
+  it("a challenger must also beat the champion's configuration; otherwise a still-proven champion is refreshed", () => {
+    expect(decidePromotion(evidence({ champion: champion({ diff: 0.02, p: 0.01 }, 0.02) }), DEFAULT_GATE)).toMatchObject({ action: 'promote', promoted: true });
+    const tie = decidePromotion(evidence({ champion: champion({ diff: 0.001, p: 0.45 }, 0.02) }), DEFAULT_GATE);
     expect(tie.action).toBe('refresh');
-    expect(tie.reason).toMatch(/challenger refused: beats_champion .*p = 0\.450.*still beats label_persistence \(p = 0\.020\): refitted on the newest data/);
-    const stale = decidePromotion(evidence({ champion: champion(cmp(0.001, 0.45), 0.4) }), DEFAULT_GATE);
+    expect(tie.reason).toMatch(/challenger refused: beats_champion .*p = 0\.450.*still beats sixty_forty and its static twin \(p = 0\.020\): refitted on the newest data/);
+    const stale = decidePromotion(evidence({ champion: champion({ diff: 0.001, p: 0.45 }, 0.4) }), DEFAULT_GATE);
     expect(stale).toMatchObject({ action: 'keep', promoted: false });
-    expect(stale.reason).toMatch(/Champion unchanged \(its configuration no longer beats label_persistence: p = 0\.400\)/);
+    expect(stale.reason).toMatch(/Champion unchanged \(its configuration no longer beats sixty_forty and its static twin: p = 0\.400\)/);
   });
 
-  it('the same configuration as the champion, still proving skill, is a refresh', () => {
-    const d = decidePromotion(evidence({ champion: { key: 'random_forest', sameConfig: true, metrics: metrics(0.4), maxDrawdown: null, dsr: null, vsBaseline: cmp(0.05, 0.01), vsChampion: null } }), DEFAULT_GATE);
+  it('the same configuration as the champion, still proving its value, is a refresh', () => {
+    const d = decidePromotion(evidence({ champion: { ...champion(null, 0.01), key: 'random_forest', sameConfig: true } }), DEFAULT_GATE);
     expect(d.action).toBe('refresh');
-    expect(d.reason).toMatch(/the champion's configuration \(random_forest\) still beats label_persistence/);
+    expect(d.reason).toMatch(/the champion's configuration \(random_forest\) still beats sixty_forty and its static twin/);
   });
 
-  it('stress checks with too few rows are inconclusive, never passed; with enough rows they bite', () => {
-    const champ = (crashN: number) => ({ key: 'logistic', sameConfig: false, metrics: metrics(0.38, crashN, 0.45), maxDrawdown: null, dsr: null, vsBaseline: cmp(0.03, 0.02), vsChampion: cmp(0.02, 0.01) });
-    const few = decidePromotion(evidence({ selected: { key: 'rf', metrics: metrics(0.4, 20, 0.2), maxDrawdown: null, dsr: null }, champion: champ(20) }), DEFAULT_GATE);
+  it('stress checks with too few days are inconclusive, never passed; a challenger surely worse on crash days is refused', () => {
+    const withStress = (crash: ReturnType<typeof est> | null) => ({ ...champion({ diff: 0.03, p: 0.01 }, 0.02), vsChampion: { overall: est(0.03, 0.01), stress: { crash, recovery: est(0, 0.5, 180) } } });
+    const few = decidePromotion(evidence({ champion: withStress(est(-0.5, 0.9, 20)) }), DEFAULT_GATE);
     const crash = few.checks.find((c) => c.name === 'stress_crash')!;
     expect(crash.passed).toBeNull();
-    expect(crash.detail).toMatch(/inconclusive: 20 crash rows \(need 50\)/);
-    const many = decidePromotion(evidence({ selected: { key: 'rf', metrics: metrics(0.4, 200, 0.2), maxDrawdown: null, dsr: null }, champion: champ(200) }), DEFAULT_GATE);
-    expect(many.checks.find((c) => c.name === 'stress_crash')!.passed).toBe(false);
-    expect(many.action).toBe('refresh'); // the challenger is refused; the champion's configuration stays (refitted)
+    expect(crash.detail).toMatch(/inconclusive: 20 crash days \(need 50\)/);
+    expect(few.action).toBe('promote');
+    const worse = decidePromotion(evidence({ champion: withStress({ diff: -0.4, ci: [-0.7, -0.1], pValue: 0.99, n: 200 }) }), DEFAULT_GATE);
+    expect(worse.checks.find((c) => c.name === 'stress_crash')!.passed).toBe(false);
+    expect(worse.action).toBe('refresh'); // the challenger is refused; the champion's configuration stays (refitted)
+    const noisy = decidePromotion(evidence({ champion: withStress({ diff: -0.4, ci: [-1.2, 0.3], pValue: 0.8, n: 200 }) }), DEFAULT_GATE);
+    expect(noisy.checks.find((c) => c.name === 'stress_crash')!.passed).toBe(true); // worse on average, not surely
   });
 
-  it('refuses a better classifier whose strategy drawdown is worse beyond the tolerance', () => {
-    const e = (dd: number) =>
-      evidence({
-        task: 'strategy',
-        selected: { key: 'xgboost', metrics: metrics(0.4), maxDrawdown: dd, dsr: 0.99 },
-        champion: { key: 'logistic', sameConfig: false, metrics: metrics(0.38), maxDrawdown: 0.1, dsr: 0.99, vsBaseline: cmp(0.02, 0.01), vsChampion: cmp(0.02, 0.01) },
-      });
+  it('refuses a challenger whose strategy drawdown is worse beyond the tolerance', () => {
+    const e = (dd: number) => evidence({ selected: { ...evidence().selected!, maxDrawdown: dd }, champion: champion({ diff: 0.02, p: 0.01 }, 0.01, { maxDrawdown: 0.1 }) });
     const d = decidePromotion(e(0.2), DEFAULT_GATE);
-    expect(d.promoted).toBe(true); // refused as a challenger, but the champion's configuration is refreshed
     expect(d.action).toBe('refresh');
     expect(d.reason).toMatch(/backtest_drawdown \(max drawdown 20\.0% vs champion 10\.0%/);
     expect(decidePromotion(e(0.14), DEFAULT_GATE).action).toBe('promote');
-  });
-
-  it('sanity: the classes-used rule counts only classes the labels can reach', () => {
-    const narrow = { ...metrics(0.4), all: { ...metrics(0.4).all!, classes_predicted: 2 } };
-    expect(decidePromotion(evidence({ selected: { key: 'rf', metrics: narrow, maxDrawdown: null, dsr: null }, reachableClasses: 2 }), DEFAULT_GATE).promoted).toBe(true);
-    const d = decidePromotion(evidence({ selected: { key: 'rf', metrics: narrow, maxDrawdown: null, dsr: null }, reachableClasses: 5 }), DEFAULT_GATE);
-    expect(d.reason).toMatch(/predicts 2 classes \(need >= 3 of the 5 the labels reach\)/);
   });
 });
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSource } from '../../src/data/sources';
 import { datasetsFromSource } from '../../src/datasets/datasetFromSource';
 import type { Dataset } from '../../src/datasets/dataset';
-import { permuteTargetsInBlocks } from '../../src/evaluation/placebo';
+import { shiftTargets } from '../../src/evaluation/placebo';
 import { protocolFolds } from '../../src/evaluation/protocol/plan';
 import { memoryFoldCache, runFold } from '../../src/evaluation/protocol/runFold';
 import { runSelectionProtocol } from '../../src/evaluation/protocol/selectionProtocol';
@@ -44,22 +44,34 @@ describe('the selection protocol on a planted edge and on its placebo', () => {
     // Every candidate and baseline is scored on the same pooled out-of-sample rows.
     const n = (real.document.candidates[0].metrics.all as { n: number }).n;
     for (const e of [...real.document.candidates, ...real.document.baselines]) expect((e.metrics.all as { n: number }).n).toBe(n);
-    const placebo = await runSelectionProtocol(permuteTargetsInBlocks(planted, 24, 1), cfg);
+    const placebo = await runSelectionProtocol(shiftTargets(planted, 1), cfg);
     expect(placebo.decision.promoted).toBe(false);
-    expect(placebo.decision.reason).toMatch(/beats_baseline \(\w+ vs \w+: macro_f1 .* p = [0-9.]+ corrected for 3 candidates/);
+    expect(placebo.decision.reason).toMatch(/(ic|long_short)_beats_baseline \(\w+ (daily IC|long-short return) over flat: .* p = [0-9.]+ corrected for 3 candidates/);
   }, 240_000);
 
-  it('a placebo moves each symbol\'s targets in whole blocks and keeps every label', () => {
-    const p = permuteTargetsInBlocks(planted, 10, 3);
-    for (let s = 0; s < planted.symbols.length; s++) {
-      const rows = Array.from({ length: planted.rows }, (_, i) => i).filter((i) => planted.symbol[i] === s);
-      const before = rows.map((i) => planted.y[i]).sort();
-      const after = rows.map((i) => p.y[i]).sort();
-      expect(after).toEqual(before);
+  it('a placebo rotates every target against the features by at least the minimum shift, the cross-section together', () => {
+    const p = shiftTargets(planted, 3, 252);
+    expect(p.placebo.offsetDays).toBeGreaterThanOrEqual(252);
+    expect(p.placebo.offsetDays).toBeLessThanOrEqual(p.placebo.span[1] - p.placebo.span[0] + 1 - 252);
+    expect(p.rows).toBe(planted.rows - p.placebo.droppedRows);
+    const [a, b] = p.placebo.span;
+    const rho = (d: number) => a + ((d - a + p.placebo.offsetDays) % (b - a + 1));
+    const rowOf = new Map(Array.from({ length: planted.rows }, (_, i) => [`${planted.t[i]}:${planted.symbol[i]}`, i]));
+    for (let i = 0; i < p.rows; i += 97) {
+      const j = rowOf.get(`${p.t[i]}:${p.symbol[i]}`)!;
+      // Features, day, symbol and regime stay; the label and forward return come from day rho(t).
+      expect(Array.from(p.X.subarray(i * p.cols, (i + 1) * p.cols))).toEqual(Array.from(planted.X.subarray(j * p.cols, (j + 1) * p.cols)));
+      expect(p.regime[i]).toBe(planted.regime[j]);
+      const src = rowOf.get(`${rho(p.t[i])}:${p.symbol[i]}`)!;
+      expect(p.y[i]).toBe(planted.y[src]);
+      expect(p.pnl[i]).toBe(planted.pnl[src]);
     }
-    expect(Array.from(p.y)).not.toEqual(Array.from(planted.y));
-    expect(p.X).toBe(planted.X); // features stay where they are
-    expect(() => permuteTargetsInBlocks(planted, 2, 1)).toThrow(/at least the horizon/);
+    // Each symbol's daily returns move with its labels.
+    const n = planted.dates.length;
+    const d = a + 500;
+    expect(p.symbolReturns[n + d]).toBe(planted.symbolReturns[n + rho(d)]);
+    expect(p.market.spy[d]).toBe(planted.market.spy[rho(d)]);
+    expect(() => shiftTargets(planted, 1, 5000)).toThrow(/cannot be shifted by at least 5000 days/);
   });
 
   it('reuses a fold when configuration and training rows are unchanged, re-predicts a grown window, refits changed data', async () => {

@@ -9,24 +9,38 @@ function seedOf(symbol: string): number {
 }
 
 /**
- * A synthetic market with a planted, genuinely predictable effect, for tests that must see a
- * real edge promoted. Each traded series gets a hidden daily sign s_t (seeded per symbol, fresh
- * every day, so yesterday's label says nothing about it); the day's volume reveals it (x1.6 or
- * x0.4), and day t+2's log return moves by `strength` * s_t (in logs, so the level does not
- * drift). A model that reads volume at
- * close t and trades at the next close can earn it; label persistence and class priors cannot.
- * Nothing about the future leaks into day t's features.
+ * The largest planted edge (daily log-return size) the generator supports: the one limit the
+ * CLI, the run config and the README state. Up to it, every generated series stays inside the
+ * plausible price range validation enforces (tested over many seeds through 2026).
+ */
+export const MAX_PLANTED_EDGE = 0.05;
+
+/**
+ * Daily pull of the planted component back toward the unplanted path. The planted moves
+ * E·s are a random walk in logs (sd E·√days: at E = 0.05 SPY left its plausible range within
+ * ten years); with this pull the component is stationary (sd ≈ E/√(2κ) ≈ 3.2E, at most a factor
+ * of ~2 at the largest edge over 26 years) and adds a drift of −κ·z to each day, spread over
+ * ~20 days, that no feature sees.
+ */
+const REVERSION = 0.05;
+
+/**
+ * A synthetic market with a planted, genuinely predictable effect, for tests and audits that
+ * must see a real edge promoted. Each traded series gets a hidden daily sign s_t (seeded per
+ * symbol, fresh every day, so yesterday's label says nothing about it); the day's volume reveals
+ * it (x1.6 or x0.4), and day t+2's log return moves by `strength` * s_t. A model that reads
+ * volume at close t and trades at the next close can earn it; label persistence and class
+ * priors cannot. Nothing about the future leaks into day t's features.
  */
 export function plantVolumeSignal(symbol: string, bars: Bar[], strength: number): Bar[] {
+  if (!(strength > 0 && strength <= MAX_PLANTED_EDGE)) throw new RangeError(`planted edge must be in (0, ${MAX_PLANTED_EDGE}], got ${strength}`);
   const rng = new Rng(seedOf(symbol));
   const s = bars.map(() => (rng.next() < 0.5 ? -1 : 1));
-  const close = bars.map((b) => b.adjClose ?? b.close);
-  const out: number[] = [close[0]];
-  for (let t = 1; t < bars.length; t++) {
-    out.push(out[t - 1] * (close[t] / close[t - 1]) * Math.exp(t >= 2 ? strength * s[t - 2] : 0));
-  }
+  // z_t: the planted log offset from the unplanted path; day t's log return gains z_t − z_{t−1} = strength·s_{t−2} − κ·z_{t−1}.
+  const z = new Float64Array(bars.length);
+  for (let t = 1; t < bars.length; t++) z[t] = (1 - REVERSION) * z[t - 1] + (t >= 2 ? strength * s[t - 2] : 0);
   return bars.map((b, t) => {
-    const k = out[t] / close[t];
+    const k = Math.exp(z[t]);
     return {
       ...b,
       open: b.open === null ? null : b.open * k,

@@ -61,6 +61,25 @@ const MAX_DAILY_LOG_MOVE = Math.log(1.35);
 const MIN_DAILY_LOG_MOVE = Math.log(0.65);
 const bounded = (r: number) => Math.min(MAX_DAILY_LOG_MOVE, Math.max(MIN_DAILY_LOG_MOVE, r));
 
+/**
+ * SPY stays inside validation's plausible range [10, 5000] on every seed: above e (2.7) times a
+ * 6%/yr trend from its start price, or below a fifth of its start price, each day pulls 2% of
+ * the excess (in logs) back. An unbounded regime-switching walk left the range on some seeds
+ * (seed 2 reached 10,895 by 2016, seed 97 fell to 6) and then failed validation. Paths that stay
+ * inside are bit for bit what they were; the pull is rare, slow and far from where a planted
+ * edge lives.
+ */
+const SPY_TREND = 0.06;
+const SPY_ABOVE_TREND = 1;
+const SPY_FLOOR = Math.log(0.2);
+const SPY_PULL = 0.02;
+function bandPull(logPrice: number, day: number): number {
+  const start = Math.log(START_PRICE[MARKET_SYMBOL]);
+  const above = logPrice - (start + (SPY_TREND * day) / 252) - SPY_ABOVE_TREND;
+  const below = logPrice - (start + SPY_FLOOR);
+  return above > 0 ? -SPY_PULL * above : below < 0 ? -SPY_PULL * below : 0;
+}
+
 function tradingDays(start: string, until: string): string[] {
   const dates: string[] = [];
   for (let d = start; d <= until; d = addDays(d, 1)) if (!isWeekend(d)) dates.push(d);
@@ -109,7 +128,7 @@ export function simulateMarket(seed: number, start: string, until: string, opts:
     const p = PARAMS[state];
     const dailyVol = p.vol / Math.sqrt(252);
     const shock = rng.fatTail(5);
-    const rm = p.mu / 252 + dailyVol * shock;
+    const rm = p.mu / 252 + dailyVol * shock + bandPull(Math.log(price.get(MARKET_SYMBOL)!), day);
     // VIX: mean reversion in logs toward the state's level, jumps on down days.
     logVix += 0.08 * (Math.log(p.vixLevel) - logVix) - 3.5 * rm + 0.045 * rng.normal();
     logVix = Math.min(Math.log(85), Math.max(Math.log(9), logVix));

@@ -12,20 +12,27 @@ function symbolReturnSeries(ds: Dataset): Float64Array[] {
   return ds.symbols.map((_, s) => ds.symbolReturns.subarray(s * n, (s + 1) * n));
 }
 
-/** Daily long-short of the predictions across symbols (decided at close t, traded at the next close). */
+/**
+ * Daily long-short of the predictions across symbols: decided at close t, executed after the
+ * dataset's execution lag, held for the label's horizon in overlapping tranches (what the
+ * label scored).
+ */
 export function longShortOos(ds: Dataset, oos: Oos, costBps: number): LongShortResult {
   return dailyLongShort(
     { day: Int32Array.from(oos.rows, (i) => ds.t[i]), symbol: Int32Array.from(oos.rows, (i) => ds.symbol[i]), prediction: oos.pred },
     symbolReturnSeries(ds),
-    { buy: BUY, sell: SELL, costBps },
+    { buy: BUY, sell: SELL, costBps, lag: ds.executionLag, hold: ds.horizon },
   );
 }
 
-/** Cross-sectional IC and rank IC of P(buy) - P(sell) against the realised forward return. */
+/** P(buy) − P(sell) per row, or +1 / −1 / 0 from the hard prediction of a predictor without probabilities. */
+export function signalScore(ds: Dataset, oos: Oos): Float64Array {
+  return oos.proba ? buySellScore(oos.proba, ds.classNames.length, SELL, BUY) : Float64Array.from(oos.pred, (p) => (p === BUY ? 1 : p === SELL ? -1 : 0));
+}
+
+/** Cross-sectional IC and rank IC of the score against the realised forward return (the label window), with the daily values. */
 export function icOos(ds: Dataset, oos: Oos) {
-  const score = oos.proba ? buySellScore(oos.proba, ds.classNames.length, SELL, BUY) : Float64Array.from(oos.pred, (p) => (p === BUY ? 1 : p === SELL ? -1 : 0));
-  const ic = informationCoefficient({ day: Int32Array.from(oos.rows, (i) => ds.t[i]), score, forwardReturn: Float64Array.from(oos.rows, (i) => ds.pnl[i]) }, { horizon: ds.executionLag + ds.horizon });
-  return { days: ic.days, ic: ic.ic, rankIc: ic.rankIc };
+  return informationCoefficient({ day: Int32Array.from(oos.rows, (i) => ds.t[i]), score: signalScore(ds, oos), forwardReturn: Float64Array.from(oos.rows, (i) => ds.pnl[i]) }, { horizon: ds.executionLag + ds.horizon });
 }
 
 /** Sector of a symbol: a sector ETF is its own sector; others from the map, else "unmapped". */
@@ -42,7 +49,7 @@ export interface SymbolPerformance {
   macro_f1: number;
   /** Time-series IC of the score with the symbol's forward return. */
   ic: number;
-  /** Mean daily return of holding +1 (buy) / -1 (sell) / 0 from the next close, annualised. */
+  /** Mean daily return of holding +1 (buy) / -1 (sell) / 0 over the first session after execution, annualised. */
   longShort: number;
   /** The newest fold's accuracy is significantly below this symbol's earlier folds (one-sided p < 0.01). */
   collapsed: boolean;
@@ -73,7 +80,7 @@ function corr(a: number[], b: number[]): number {
 export function symbolTracking(ds: Dataset, oos: Oos, foldOf: Int32Array, sectors: Record<string, string>, sectorEtfs: readonly string[]) {
   const K = ds.classNames.length;
   const n = ds.dates.length;
-  const score = oos.proba ? buySellScore(oos.proba, K, SELL, BUY) : Float64Array.from(oos.pred, (p) => (p === BUY ? 1 : p === SELL ? -1 : 0));
+  const score = signalScore(ds, oos);
   const lastFold = foldOf.length ? foldOf[foldOf.length - 1] : 0;
   const bySymbol = new Map<number, number[]>();
   oos.rows.forEach((i, r) => {
@@ -90,7 +97,7 @@ export function symbolTracking(ds: Dataset, oos: Oos, foldOf: Int32Array, sector
     let ls = 0;
     let lsN = 0;
     for (const r of rs) {
-      const d = ds.t[oos.rows[r]] + 2;
+      const d = ds.t[oos.rows[r]] + ds.executionLag + 1; // the first session the decision is held
       const ret = d < n ? ds.symbolReturns[s * n + d] : NaN;
       const pos = oos.pred[r] === BUY ? 1 : oos.pred[r] === SELL ? -1 : 0;
       if (Number.isFinite(ret)) {

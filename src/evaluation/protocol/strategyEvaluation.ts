@@ -1,9 +1,10 @@
 import type { Dataset } from '../../datasets/dataset';
 import { InvalidConfigError } from '../../errors';
 import type { FoldSpec } from '../../sampling/folds';
-import { choiceTargets, strategyAllocations, type Allocation } from '../allocationTargets';
+import { strategyAllocations, type Allocation } from '../allocationTargets';
 import { runBacktest, type BacktestMarket, type BacktestResult, type Execution } from '../backtest';
-import { bestStaticAllocation, buyAndHold, sixtyForty } from '../backtestBenchmarks';
+import { bestStaticAllocation } from '../backtestBenchmarks';
+import { trancheTargets } from '../tranches';
 import type { Oos } from './pooling';
 
 export interface BacktestSettings {
@@ -32,10 +33,50 @@ export function allocationsOf(ds: Dataset): Allocation[] {
   return strategyAllocations(ds.allocations, ['SPY', 'TLT']);
 }
 
-/** Following a predictor's chosen allocation on each out-of-sample day (trades at the next close). */
-export function backtestOos(ds: Dataset, market: BacktestMarket, oos: Oos, s: BacktestSettings): BacktestResult {
-  const day = Int32Array.from(oos.rows, (i) => ds.t[i]);
-  return runBacktest(market, choiceTargets(ds.dates.length, allocationsOf(ds), day, oos.pred), { costBps: s.costBps, execution: s.execution, through: day[day.length - 1] });
+/** The benchmark a strategy must beat, declared before the run (`gate.benchmark`). */
+export const STRATEGY_BENCHMARKS = ['sixty_forty', 'buy_and_hold_spy', 'best_static_in_training'] as const;
+export type StrategyBenchmark = (typeof STRATEGY_BENCHMARKS)[number];
+
+/** Decisions on calendar days, each a vector of risky weights (SPY, TLT; cash is the rest). */
+export type WeightDecisions = { day: Int32Array; weights: (i: number) => ArrayLike<number> };
+
+/**
+ * A policy held as overlapping tranches for the label's horizon (src/evaluation/tranches.ts), so
+ * the position traded is the one the label scored. Every strategy backtest here goes through it,
+ * benchmarks and static twins too, so they all hold the same days and build up and wind down the
+ * same way.
+ */
+export function backtestTranches(ds: Dataset, market: BacktestMarket, d: WeightDecisions, s: BacktestSettings): BacktestResult {
+  const held = trancheTargets(ds.dates.length, market.assets.length, d, ds.horizon);
+  if (held.from < 0) throw new RangeError('backtestTranches: no decisions');
+  return runBacktest(market, held.targets, { costBps: s.costBps, execution: s.execution, through: held.through });
+}
+
+/** A predictor's out-of-sample choices as weight decisions. */
+export function choiceDecisions(ds: Dataset, oos: Oos): WeightDecisions {
+  const allocations = allocationsOf(ds);
+  return { day: Int32Array.from(oos.rows, (i) => ds.t[i]), weights: (i) => allocations[oos.pred[i]].weights };
+}
+
+/** The policy's average risky weights over its decisions: what its static twin holds. */
+export function averageWeights(d: WeightDecisions, assets: number): number[] {
+  const w = new Array<number>(assets).fill(0);
+  for (let i = 0; i < d.day.length; i++) {
+    const x = d.weights(i);
+    for (let a = 0; a < assets; a++) w[a] += x[a];
+  }
+  // Rounded so that a policy that never changes its allocation is bit-for-bit its own twin.
+  return w.map((v) => Math.round((v / d.day.length) * 1e12) / 1e12);
+}
+
+/**
+ * The static twin: the constant allocation with the policy's average weights, on the same
+ * decision days and tranches. Policy minus twin is what timing earned; a policy that beats a
+ * benchmark only by holding more equity on average does not beat its twin.
+ */
+export function staticTwin(ds: Dataset, market: BacktestMarket, d: WeightDecisions, s: BacktestSettings): { weights: number[]; result: BacktestResult } {
+  const weights = averageWeights(d, market.assets.length);
+  return { weights, result: backtestTranches(ds, market, { day: d.day, weights: () => weights }, s) };
 }
 
 function firstTradable(market: BacktestMarket, from: number): number {
@@ -45,29 +86,21 @@ function firstTradable(market: BacktestMarket, from: number): number {
 }
 
 /**
- * Benchmarks over the same decision days: buy-and-hold SPY, 60/40 (daily rebalanced, like the
- * labels), and in each fold the static allocation that was best on that fold's training window.
+ * The benchmarks on the same decision days and tranches as the predictors: buy-and-hold SPY,
+ * 60/40 (daily rebalanced, like the labels), and in each fold the static allocation that was
+ * best (excess Sharpe) on that fold's training window. `foldOf` gives each decision's fold.
  */
-export function strategyBenchmarks(ds: Dataset, market: BacktestMarket, folds: FoldSpec[], s: BacktestSettings): Record<string, BacktestResult> {
-  const from = folds[0].test!.from;
-  const to = folds[folds.length - 1].test!.to;
+export function strategyBenchmarks(ds: Dataset, market: BacktestMarket, folds: FoldSpec[], days: Int32Array, foldOf: Int32Array, s: BacktestSettings): Record<StrategyBenchmark, BacktestResult> {
   const opts = { costBps: s.costBps, execution: s.execution };
   const allocations = allocationsOf(ds);
-  const days: number[] = [];
-  const choice: number[] = [];
-  for (const f of folds) {
-    // The first training days may precede a leg's first return (TLT starts in 2002): judge from the first day both legs trade.
-    const best = bestStaticAllocation(market, allocations, { from: firstTradable(market, f.train.from), to: f.train.to }, opts).allocation;
-    const k = allocations.indexOf(best);
-    for (let t = f.test!.from; t <= f.test!.to; t++) {
-      days.push(t);
-      choice.push(k);
-    }
-  }
+  const weightsOf = (name: string) => market.assets.map((a) => (name === 'sixty_forty' ? (a.name === 'SPY' ? 0.6 : a.name === 'TLT' ? 0.4 : 0) : a.name === 'SPY' ? 1 : 0));
+  // The first training days may precede a leg's first return (TLT starts in 2002): judge from the first day both legs trade.
+  const bestOfFold = new Map(folds.map((f) => [f.index, bestStaticAllocation(market, allocations, { from: firstTradable(market, f.train.from), to: f.train.to }, opts).allocation.weights]));
+  const fixed = (w: number[]) => backtestTranches(ds, market, { day: days, weights: () => w }, s);
   return {
-    buy_and_hold_spy: buyAndHold(market, 'SPY', { from, to }, opts),
-    sixty_forty: sixtyForty(market, { from, to }, opts),
-    best_static_in_training: runBacktest(market, choiceTargets(ds.dates.length, allocations, days, choice), { ...opts, through: to }),
+    sixty_forty: fixed(weightsOf('sixty_forty')),
+    buy_and_hold_spy: fixed(weightsOf('buy_and_hold_spy')),
+    best_static_in_training: backtestTranches(ds, market, { day: days, weights: (i) => bestOfFold.get(foldOf[i])! }, s),
   };
 }
 

@@ -11,11 +11,11 @@ export interface ResampledStatistic {
   compute(idx: Int32Array, len: number, out: Float64Array): void;
 }
 
-export type ConfusionMetric = 'macro_f1' | 'balanced_accuracy' | 'accuracy';
+export type ConfusionMetric = 'macro_f1' | 'balanced_accuracy' | 'accuracy' | 'kappa';
 
 /**
- * Macro-F1, balanced accuracy or accuracy of hard predictions, from resampled confusion
- * counts. Definitions match src/evaluation/metrics.ts: macro-F1 averages F1 = 2TP/(2TP+FP+FN)
+ * Macro-F1, balanced accuracy, accuracy or Cohen's kappa of hard predictions, from resampled
+ * confusion counts. Definitions match src/evaluation/metrics.ts: macro-F1 averages F1 = 2TP/(2TP+FP+FN)
  * over classes that occur or are predicted; balanced accuracy averages recall over classes
  * that occur.
  */
@@ -68,12 +68,14 @@ export function metricFromCounts(metric: ConfusionMetric, K: number, support: (k
   let counted = 0;
   let correct = 0;
   let total = 0;
+  let chance = 0;
   for (let k = 0; k < K; k++) {
     const S = support(k);
     const P = predicted(k);
     const T = tp(k);
     correct += T;
     total += S;
+    chance += S * P;
     if (metric === 'macro_f1' && (S > 0 || P > 0)) {
       sum += (2 * T) / (S + P);
       counted++;
@@ -83,6 +85,11 @@ export function metricFromCounts(metric: ConfusionMetric, K: number, support: (k
     }
   }
   if (metric === 'accuracy') return total > 0 ? correct / total : NaN;
+  if (metric === 'kappa') {
+    if (!(total > 0)) return NaN;
+    const pe = chance / (total * total);
+    return pe < 1 ? (correct / total - pe) / (1 - pe) : 0;
+  }
   return counted > 0 ? sum / counted : 0;
 }
 

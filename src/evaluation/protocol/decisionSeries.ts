@@ -1,0 +1,146 @@
+import type { Dataset } from '../../datasets/dataset';
+import type { FoldSpec } from '../../sampling/folds';
+import type { BacktestResult } from '../backtest';
+import type { Oos } from './pooling';
+import { icOos, longShortOos } from './signalEvaluation';
+import { backtestMarket, backtestSummary, backtestTranches, choiceDecisions, meanRegret, staticTwin, strategyBenchmarks, type BacktestSettings, type StrategyBenchmark } from './strategyEvaluation';
+
+/** What the gate compares each predictor with, declared before the run. */
+export interface DecisionReferences {
+  /** Strategy: the benchmark allocation. */
+  benchmark: StrategyBenchmark;
+  /** Signal: `flat` (no position: IC 0, return 0) or a baseline predictor's book (its index). */
+  signal: { name: 'flat' } | { name: string; predictor: number };
+}
+
+/** One comparison: each predictor's daily advantage over its reference, on the grid. */
+export interface ComparisonSeries {
+  /** `benchmark`, `twin` (strategy); `ic`, `long_short` (signal). */
+  name: 'benchmark' | 'twin' | 'ic' | 'long_short';
+  /** What is compared with, in words (e.g. "sixty_forty", "its static twin", "flat"). */
+  reference: string;
+  /** `return`: a daily return difference (annualised ×252 for people); `ic`: a daily IC difference. */
+  unit: 'return' | 'ic';
+  /** Per predictor, grid-aligned; NaN where the day has no value. */
+  values: Float64Array[];
+  /** Regime index of each grid day for this comparison (the state when the position was held, or the decision day's). */
+  regime: Int8Array;
+}
+
+/** Every predictor's decision value as daily series on one calendar grid. */
+export interface DecisionSeries {
+  /** Calendar position of grid day 0; the grid covers `days` consecutive calendar days. */
+  from: number;
+  days: number;
+  comparisons: ComparisonSeries[];
+  /** Per predictor, its own daily net return (strategy) or long-short return (signal), for the champion comparison. */
+  own: Float64Array[];
+  ownRegime: Int8Array;
+  /** Per predictor, what a person reads about its money (backtest or book summary, IC). */
+  summaries: Record<string, unknown>[];
+  /** Strategy: the benchmarks on the same days and tranches (the declared one is among them). */
+  benchmarks: Record<string, ReturnType<typeof backtestSummary>>;
+}
+
+/** Regime of each calendar day (the dataset's rows carry it; −1 where no row). */
+function regimeOfDay(ds: Dataset): Int8Array {
+  const r = new Int8Array(ds.dates.length).fill(-1);
+  for (let i = 0; i < ds.rows; i++) r[ds.t[i]] = ds.regime[i];
+  return r;
+}
+
+/** A return series on the grid: return day d sits at d − from; its regime is the state at the close before (d − 1). */
+function onGrid(from: number, days: number, day: ArrayLike<number>, value: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(days).fill(NaN);
+  for (let i = 0; i < day.length; i++) {
+    const g = day[i] - from;
+    if (g >= 0 && g < days) out[g] = value[i];
+  }
+  return out;
+}
+
+function regimes(dayRegime: Int8Array, from: number, days: number, shift: number): Int8Array {
+  return Int8Array.from({ length: days }, (_, g) => (from + g - shift >= 0 ? dayRegime[from + g - shift] : -1));
+}
+
+const minus = (a: Float64Array, b: Float64Array) => Float64Array.from(a, (x, i) => x - b[i]);
+
+function calendarDays(ds: Dataset, b: BacktestResult): Int32Array {
+  const pos = new Map(ds.dates.map((d, i) => [d, i]));
+  return Int32Array.from(b.dates, (d) => pos.get(d)!);
+}
+
+/**
+ * Strategy: each predictor's walk-forward policy (tranches of the label's horizon, next-close
+ * execution, costs on traded risky notional) against the declared benchmark and against its own
+ * static twin, as daily net-return differences. Every backtest covers the same return days.
+ */
+export function strategySeries(ds: Dataset, folds: FoldSpec[], predictors: { cv: Oos; foldOf: Int32Array }[], s: BacktestSettings, benchmark: StrategyBenchmark): DecisionSeries {
+  const market = backtestMarket(ds, s.execution);
+  const policies = predictors.map((p) => backtestTranches(ds, market, choiceDecisions(ds, p.cv), s));
+  const twins = predictors.map((p) => staticTwin(ds, market, choiceDecisions(ds, p.cv), s));
+  const days = choiceDecisions(ds, predictors[0].cv).day;
+  const bench = strategyBenchmarks(ds, market, folds, days, predictors[0].foldOf, s);
+  const cal = calendarDays(ds, policies[0]);
+  const from = cal[0];
+  const n = cal[cal.length - 1] - from + 1;
+  const grid = (b: BacktestResult) => {
+    if (b.dates.length !== policies[0].dates.length || b.dates[0] !== policies[0].dates[0]) throw new RangeError('strategy backtests cover different days');
+    return onGrid(from, n, cal, b.net);
+  };
+  const own = policies.map(grid);
+  const ref = grid(bench[benchmark]);
+  const dayRegime = regimeOfDay(ds);
+  const regime = regimes(dayRegime, from, n, 1);
+  return {
+    from,
+    days: n,
+    comparisons: [
+      { name: 'benchmark', reference: benchmark, unit: 'return', values: own.map((o) => minus(o, ref)), regime },
+      { name: 'twin', reference: 'its static twin', unit: 'return', values: own.map((o, i) => minus(o, grid(twins[i].result))), regime },
+    ],
+    own,
+    ownRegime: regime,
+    summaries: predictors.map((p, i) => ({
+      ...backtestSummary(policies[i]),
+      regret: meanRegret(ds, p.cv),
+      holding: `each decision held ${ds.horizon} sessions as 1/${ds.horizon} of the capital (overlapping tranches), executed ${s.execution === 'next_open' ? "at the next day's open" : 'at the next close'}`,
+      twin: { weights: Object.fromEntries(market.assets.map((a, k) => [a.name, twins[i].weights[k]])), cagr: twins[i].result.cagr, sharpe: twins[i].result.sharpe, maxDrawdown: twins[i].result.maxDrawdown },
+    })),
+    benchmarks: Object.fromEntries(Object.entries(bench).map(([k, b]) => [k, backtestSummary(b)])),
+  };
+}
+
+/**
+ * Signal: each predictor's daily cross-sectional IC and its long-short book (tranches of the
+ * label's horizon after the execution lag), each minus the declared reference's (`flat`: zero).
+ */
+export function signalSeries(ds: Dataset, predictors: { cv: Oos }[], costBps: number, reference: DecisionReferences['signal']): DecisionSeries {
+  const books = predictors.map((p) => longShortOos(ds, p.cv, costBps));
+  const ics = predictors.map((p) => icOos(ds, p.cv));
+  const days = [...books.flatMap((b) => (b.day.length ? [b.day[0], b.day[b.day.length - 1]] : [])), ...ics.flatMap((c) => (c.daily.length ? [c.daily[0].day, c.daily[c.daily.length - 1].day] : []))];
+  const from = days.length ? Math.min(...days) : Infinity;
+  const to = days.length ? Math.max(...days) : -Infinity;
+  if (!Number.isFinite(from)) throw new RangeError('signal predictors have neither a long-short day nor an IC day');
+  const n = to - from + 1;
+  const own = books.map((b) => onGrid(from, n, b.day, b.returns));
+  const icOnGrid = ics.map((c) => onGrid(from, n, c.daily.map((x) => x.day), c.daily.map((x) => x.ic)));
+  const zeroWhere = (x: Float64Array) => Float64Array.from(x, (v) => (Number.isNaN(v) ? NaN : 0));
+  const refOf = (series: Float64Array[], i: number) => ('predictor' in reference ? series[reference.predictor] : zeroWhere(series[i]));
+  const dayRegime = regimeOfDay(ds);
+  return {
+    from,
+    days: n,
+    comparisons: [
+      { name: 'ic', reference: reference.name, unit: 'ic', values: icOnGrid.map((x, i) => minus(x, refOf(icOnGrid, i))), regime: regimes(dayRegime, from, n, 0) },
+      { name: 'long_short', reference: reference.name, unit: 'return', values: own.map((x, i) => minus(x, refOf(own, i))), regime: regimes(dayRegime, from, n, 1) },
+    ],
+    own,
+    ownRegime: regimes(dayRegime, from, n, 1),
+    summaries: predictors.map((_, i) => ({
+      longShort: { days: books[i].returns.length, mean: books[i].mean, sharpe: books[i].sharpe, turnover: books[i].turnover, flatDays: books[i].flatDays, holding: `each day's book held ${ds.horizon} sessions as 1/${ds.horizon} of the capital, executed ${ds.executionLag} session(s) after the decision` },
+      ic: { days: ics[i].days, ic: ics[i].ic, rankIc: ics[i].rankIc },
+    })),
+    benchmarks: {},
+  };
+}
