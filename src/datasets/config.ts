@@ -49,7 +49,8 @@ export const DatasetConfigSchema = z.object({
     .object({
       /** The stocks the signal task learns on: a list of symbols, or "all" (every series the source holds). */
       symbols: SymbolSelectionSchema.default(DEFAULT_SIGNAL_SYMBOLS),
-      horizon: z.number().int().min(1).max(60).default(5),
+      /** Sessions a signal is held and its label scores (1: re-decided every day; the power audit measured h = 5 weaker, README). */
+      horizon: z.number().int().min(1).max(60).default(1),
       executionLag: z.number().int().min(0).max(5).default(1),
       thresholds: z
         .object({ mode: z.enum(['volatility', 'fixed']).default('volatility'), k: z.number().positive().default(0.5), volWindow: z.number().int().min(5).default(60) })
