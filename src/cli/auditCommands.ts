@@ -66,7 +66,7 @@ export function registerAuditCommands(program: Command): void {
       const out = { ...s, gate: cfg.config.gate, task: o.task, asOf: cfg.asOf, minShiftDays: minShift, models: cfg.models, results };
       if (o.record) {
         await withDb(cliContext(), (db) =>
-          recordPlaceboAudit(db.db, { id: randomUUID(), task: o.task, feed: feedOf(cfg.source), asOf: cfg.asOf, trials: s.trials, promotions: s.promotions, ciLow: s.falsePromotionRateCi95[0], ciHigh: s.falsePromotionRateCi95[1], block: minShift, models: cfg.models, gate: cfg.config.gate, results }),
+          recordPlaceboAudit(db.db, { id: randomUUID(), task: o.task, feed: feedOf(cfg.source), asOf: cfg.asOf, trials: s.trials, promotions: s.promotions, ciLow: s.falsePromotionRateCi95[0], ciHigh: s.falsePromotionRateCi95[1], method: 'rotation', minShiftDays: minShift, block: null, shareBelowAlpha: s.shareBelowAlpha, models: cfg.models, gate: cfg.config.gate, results }),
         );
       }
       if (o.json) console.log(JSON.stringify(out));

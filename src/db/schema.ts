@@ -331,8 +331,8 @@ export const candidateTrials = pgTable(
     feed: text('feed').notNull(),
     candidateHash: text('candidate_hash').notNull(),
     kind: text('kind').notNull(),
-    /** Latest per-period Sharpe ratio of its walk-forward backtest (strategy) or long-short (signal). */
-    sharpe: doublePrecision('sharpe'),
+    /** Latest information ratio of its walk-forward daily value over the declared reference (the deflated information ratio's trials). */
+    activeIr: doublePrecision('active_ir'),
     firstRunId: text('first_run_id').notNull(),
     lastRunId: text('last_run_id').notNull(),
     firstSeen: timestamp('first_seen', { withTimezone: true }).notNull().defaultNow(),
@@ -513,7 +513,13 @@ export const placeboAudits = pgTable(
     promotions: integer('promotions').notNull(),
     ciLow: doublePrecision('ci_low').notNull(),
     ciHigh: doublePrecision('ci_high').notNull(),
-    block: integer('block').notNull(),
+    /** How the null was made: 'rotation' (targets shifted circularly by >= minShiftDays) or 'block_permutation' (older audits). */
+    method: text('method').notNull().default('rotation'),
+    minShiftDays: integer('min_shift_days'),
+    /** Block length of a block-permutation audit (older audits only). */
+    block: integer('block'),
+    /** Share of trials whose uncorrected p-value was <= alpha (uniform when the null sits on the boundary). */
+    shareBelowAlpha: doublePrecision('share_below_alpha'),
     models: jsonb('models').$type<string[]>().notNull(),
     gate: jsonb('gate').notNull(),
     results: jsonb('results').notNull(),

@@ -65,7 +65,9 @@ function verdictBox(t: TaskReport, doc: Doc): string {
 /** How often this gate promoted noise on this task and feed, when an audit was recorded. */
 function placeboLine(a: TaskReport['placebo']): string {
   if (!a) return 'placebo audit: none recorded for this task and feed (<code>audit placebo --record</code>)';
-  return `placebo audit (${esc(a.createdAt.toISOString().slice(0, 10))}, as of ${esc(a.asOf)}, ${a.models.length} model kinds): ${a.promotions} of ${a.trials} runs with targets rotated in time promoted, false-promotion rate ${pct(a.promotions / a.trials)} (95% CI ${pct(a.ciLow)}..${pct(a.ciHigh)})`;
+  const how = a.method === 'rotation' ? `targets rotated in time by at least ${a.minShiftDays ?? '?'} days` : `labels permuted in blocks of ${a.block ?? '?'} rows (an older audit whose null could not fail: re-run it)`;
+  const share = a.shareBelowAlpha === null ? '' : `; uncorrected p <= alpha in ${pct(a.shareBelowAlpha)} of trials`;
+  return `placebo audit (${esc(a.createdAt.toISOString().slice(0, 10))}, as of ${esc(a.asOf)}, ${a.models.length} model kinds): ${a.promotions} of ${a.trials} runs with ${how} promoted, false-promotion rate ${pct(a.promotions / a.trials)} (95% CI ${pct(a.ciLow)}..${pct(a.ciHigh)})${share}`;
 }
 
 type LegValue = { name: string; reference: string; unit: string; diff: number; ci: [number, number]; pValue: number; pAdjusted: number | null; n: number };

@@ -40,19 +40,19 @@ export async function evaluationsOfRun(db: Db, runId: string) {
 }
 
 /** Records that these configurations were evaluated (first sighting kept, latest Sharpe updated). */
-export async function recordTrials(db: Db, rows: { task: string; feed: string; candidateHash: string; kind: string; sharpe: number | null; runId: string }[]): Promise<void> {
+export async function recordTrials(db: Db, rows: { task: string; feed: string; candidateHash: string; kind: string; activeIr: number | null; runId: string }[]): Promise<void> {
   for (const r of rows) {
     await db
       .insert(candidateTrials)
-      .values({ task: r.task, feed: r.feed, candidateHash: r.candidateHash, kind: r.kind, sharpe: r.sharpe, firstRunId: r.runId, lastRunId: r.runId })
-      .onConflictDoUpdate({ target: [candidateTrials.task, candidateTrials.feed, candidateTrials.candidateHash], set: { sharpe: r.sharpe, lastRunId: r.runId } });
+      .values({ task: r.task, feed: r.feed, candidateHash: r.candidateHash, kind: r.kind, activeIr: r.activeIr, firstRunId: r.runId, lastRunId: r.runId })
+      .onConflictDoUpdate({ target: [candidateTrials.task, candidateTrials.feed, candidateTrials.candidateHash], set: { activeIr: r.activeIr, lastRunId: r.runId } });
   }
 }
 
 /** Every configuration ever evaluated for a task and feed, with its latest Sharpe ratio. */
-export async function trialsOf(db: Db, task: string, feed: string): Promise<{ candidateHash: string; kind: string; sharpe: number | null }[]> {
+export async function trialsOf(db: Db, task: string, feed: string): Promise<{ candidateHash: string; kind: string; activeIr: number | null }[]> {
   return db
-    .select({ candidateHash: candidateTrials.candidateHash, kind: candidateTrials.kind, sharpe: candidateTrials.sharpe })
+    .select({ candidateHash: candidateTrials.candidateHash, kind: candidateTrials.kind, activeIr: candidateTrials.activeIr })
     .from(candidateTrials)
     .where(and(eq(candidateTrials.task, task), eq(candidateTrials.feed, feed)));
 }

@@ -14,6 +14,7 @@ import { renderRunReport } from '../../src/reports/runReport';
 import { aliasEvents, datasets, drift, models, promotionDecisions, runSteps, runs } from '../../src/db/schema';
 import { predictWithChampion } from '../../src/predict/predict';
 import { getAlias, promoteModel, rollbackChampion } from '../../src/store/aliasStore';
+import { latestPlaceboAudit } from '../../src/store/placeboAuditStore';
 import { startRetrain } from '../../src/temporal/startRetrain';
 import type { DevServer } from '../../src/temporal/devServer';
 import type { RetrainResult } from '../../workflows/types';
@@ -233,7 +234,11 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     expect(out.pValues).toHaveLength(2);
     for (const p of out.pValues) expect(p).toBeGreaterThan(0);
     const after = await render();
-    expect(after).toMatch(new RegExp(`placebo audit \\([0-9-]+, as of 2014-06-30, 1 model kinds\\): ${out.promotions} of 2 runs with targets rotated in time promoted`));
+    expect(after).toMatch(new RegExp(`placebo audit \\([0-9-]+, as of 2014-06-30, 1 model kinds\\): ${out.promotions} of 2 runs with targets rotated in time by at least 252 days promoted`));
+    expect(after).toContain(`uncorrected p <= alpha in ${(out.shareBelowAlpha * 100).toFixed(1)}% of trials`);
+    // The stored audit says how its null was made (migration 0009), not a block length.
+    const stored = await latestPlaceboAudit(db.db, 'signal', 'synthetic-11-planted-0.03');
+    expect(stored).toMatchObject({ method: 'rotation', minShiftDays: 252, block: null, shareBelowAlpha: out.shareBelowAlpha });
   }, 300_000);
 
   it('drift can start one extra run trained on recent history only, in a lineage of its own', async () => {

@@ -23,7 +23,7 @@ export interface AssessOptions {
   championKey: string | null;
   championIncomparable: boolean;
   /** Every configuration evaluated before for this task and feed, with its active information ratio (the DSR's trials). */
-  trials: { candidateHash: string; sharpe: number | null }[];
+  trials: { candidateHash: string; activeIr: number | null }[];
   /** Sector of each non-ETF signal symbol (per-sector tracking). */
   sectors?: Record<string, string>;
   onProgress?: (what: string) => void;
@@ -71,7 +71,7 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     resamples: o.gate.bootstrapReps,
     seed: o.dataset.seed,
     horizon: ds.executionLag + ds.horizon,
-    trials: o.trials.map((t) => ({ candidateHash: t.candidateHash, ir: t.sharpe })),
+    trials: o.trials.map((t) => ({ candidateHash: t.candidateHash, ir: t.activeIr })),
     hashes: predictors.map((p) => (p.role === 'baseline' ? null : p.hash)),
   });
   const sel = ev.selected;
@@ -178,7 +178,10 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     document,
     metricRows,
     // The registry's trials record each configuration's active information ratio (the DSR's variance).
-    trials: pool.map((i) => ({ candidateHash: predictors[i].hash!, kind: predictors[i].kind, sharpe: Number.isFinite(ev.values[i].comparisons.find((c) => c.unit === 'return')!.ir) ? ev.values[i].comparisons.find((c) => c.unit === 'return')!.ir : null })),
+    trials: pool.map((i) => {
+      const ir = ev.values[i].comparisons.find((c) => c.unit === 'return')!.ir;
+      return { candidateHash: predictors[i].hash!, kind: predictors[i].kind, activeIr: Number.isFinite(ir) ? ir : null };
+    }),
   };
 }
 
