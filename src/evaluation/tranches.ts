@@ -54,3 +54,8 @@ export function trancheTargets(days: number, assets: number, d: TrancheDecisions
   }
   return { targets, from, through };
 }
+
+/** How decisions of an h-session label are held, in words (the report and `evaluate` say it). */
+export function describeHolding(horizon: number): string {
+  return horizon === 1 ? 'each decision held one session (re-decided every day), the window its label scores' : `each decision held ${horizon} sessions as 1/${horizon} of the capital (overlapping tranches), the window its label scores`;
+}

@@ -63,7 +63,9 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     expect(progress.stage).toBe('completed');
     const steps = await db.db.select().from(runSteps).where(eq(runSteps.runId, first.runId));
     const names = steps.map((s) => s.step);
-    for (const n of ['ingest', 'regimeLabel', 'balancedSample:signal', 'plan:signal', 'fit:signal:random_forest:0', 'evaluate:signal', 'refit:signal:logistic', 'monitor:signal', 'promotionGate:signal', 'report']) expect(names, n).toContain(n);
+    for (const n of ['ingest', 'regimeLabel', 'balancedSample:signal', 'plan:signal', 'fit:signal:random_forest:0', 'evaluate:signal', 'monitor:signal', 'promotionGate:signal', 'report']) expect(names, n).toContain(n);
+    // The refit is of whichever configuration was selected.
+    expect(names.some((n) => n.startsWith('refit:signal:'))).toBe(true);
     expect(steps.every((s) => s.status === 'completed')).toBe(true);
     const ds = await db.db.select({ maxBarDate: datasets.maxBarDate }).from(datasets).where(eq(datasets.runId, first.runId));
     expect(ds).toHaveLength(2);
@@ -210,7 +212,7 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
       expect(await page.textContent('#decision-signal')).toMatch(/^PROMOTED: .* beats .* \(p = /);
       expect(await page.textContent('#decision-strategy')).toMatch(/^PROMOTED: .* beats sixty_forty and its static twin \(p = /);
       const body = (await page.textContent('body'))!;
-      for (const s of ['Evidence: candidates and baselines', 'corrected for 3 candidates', 'vs its static twin', 'long-short vs flat', 'Walk-forward backtest', 'Per symbol and sector', 'trained through', 'purge 6 days', 'overlapping tranches']) expect(body, s).toContain(s);
+      for (const s of ['Evidence: candidates and baselines', 'corrected for 3 candidates', 'vs its static twin', 'long-short vs flat', 'Walk-forward backtest', 'Per symbol and sector', 'trained through', 'purge 2 days', 'each decision held one session']) expect(body, s).toContain(s);
       const { html: refused } = await reportHtml(db.db, placebo.runId);
       await page.setContent(refused);
       expect(await page.textContent('#decision-strategy')).toMatch(/^NO CHAMPION: no candidate proves skill/);

@@ -11,6 +11,7 @@ import { META_KIND } from './candidates';
 import { pooledPredictors, type CandidateOos, type Predictor } from './predictors';
 import { symbolTracking } from './signalEvaluation';
 import type { BacktestSettings } from './strategyEvaluation';
+import { describeHolding } from '../tranches';
 
 export type { CandidateOos } from './predictors';
 
@@ -114,7 +115,7 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     pbo: ev.pbo ? { pbo: ev.pbo.pbo, partitions: ev.pbo.partitions, combinations: ev.pbo.combinations, probabilityOfLoss: ev.pbo.probabilityOfLoss, degradationSlope: ev.pbo.degradation.slope, criterion: 'worst-leg information ratio (the selection criterion)' } : null,
     trials: ev.trials.count,
     bootstrap: { resamples: ev.bootstrap.resamples, meanBlockDays: ev.bootstrap.meanBlockDays, days: ev.bootstrap.days, method: "paired stationary bootstrap over calendar days; one-sided p from the null-recentred distribution; each leg corrected for the candidates by Hansen's consistent SPA (single-step max-T)" },
-    holding: ds.task === 'strategy' ? `each decision held ${ds.horizon} sessions as 1/${ds.horizon} of the capital (overlapping tranches), the window its label scores` : `each day's long-short book held ${ds.horizon} sessions as 1/${ds.horizon} of the capital, after an execution lag of ${ds.executionLag}`,
+    holding: ds.task === 'strategy' ? describeHolding(ds.horizon) : `the long-short book: ${describeHolding(ds.horizon)}, after an execution lag of ${ds.executionLag}`,
   };
   o.onProgress?.('tracking');
   const entry = (p: Predictor, i: number) => {

@@ -4,6 +4,7 @@ import type { BacktestResult } from '../backtest';
 import type { Oos } from './pooling';
 import { icOos, longShortOos } from './signalEvaluation';
 import { backtestMarket, backtestSummary, backtestTranches, choiceDecisions, meanRegret, staticTwin, strategyBenchmarks, type BacktestSettings, type StrategyBenchmark } from './strategyEvaluation';
+import { describeHolding } from '../tranches';
 
 /** What the gate compares each predictor with, declared before the run. */
 export interface DecisionReferences {
@@ -104,7 +105,7 @@ export function strategySeries(ds: Dataset, folds: FoldSpec[], predictors: { cv:
     summaries: predictors.map((p, i) => ({
       ...backtestSummary(policies[i]),
       regret: meanRegret(ds, p.cv),
-      holding: `each decision held ${ds.horizon} sessions as 1/${ds.horizon} of the capital (overlapping tranches), executed ${s.execution === 'next_open' ? "at the next day's open" : 'at the next close'}`,
+      holding: `${describeHolding(ds.horizon)}, executed ${s.execution === 'next_open' ? "at the next day's open" : 'at the next close'}`,
       twin: { weights: Object.fromEntries(market.assets.map((a, k) => [a.name, twins[i].weights[k]])), cagr: twins[i].result.cagr, sharpe: twins[i].result.sharpe, maxDrawdown: twins[i].result.maxDrawdown },
     })),
     benchmarks: Object.fromEntries(Object.entries(bench).map(([k, b]) => [k, backtestSummary(b)])),
