@@ -50,7 +50,8 @@ function renderCommand(root: string, path: string[], cmd: Command): string[] {
   }
   if (options.length) {
     lines.push('', '| Option | Default | Description |', '| --- | --- | --- |');
-    for (const o of options) lines.push(`| \`${o.flags}\` | ${defaultOf(o)} | ${cell(describe(o))} |`);
+    // Every --config takes the run config's keys: point at their reference.
+    for (const o of options) lines.push(`| \`${o.flags}\` | ${defaultOf(o)} | ${cell(describe(o))}${o.long === '--config' ? ' ([keys](configuration.md#--config-keys))' : ''} |`);
   }
   return lines;
 }
