@@ -5,7 +5,7 @@ import { z } from 'zod';
  * Process configuration, only from the environment (secrets never come from files in the repo
  * and are never logged: see `describeConfig`).
  */
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().default('.data'),
   REPORTS_DIR: z.string().default('reports'),

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { RetrainInput, TaskName } from '../../workflows/types';
 import { startRetrain } from '../temporal/startRetrain';
@@ -26,6 +28,11 @@ function isoDate(v: string): string {
   return v;
 }
 
+/**
+ * The whole CLI, built but not run: the entry point below parses argv with it, and
+ * `npm run docs:cli` writes docs/cli.md from it.
+ */
+export function buildProgram(): Command {
 const program = new Command('regime-retrain').description('Regime-aware weekly retraining pipeline on Temporal');
 
 program
@@ -78,6 +85,7 @@ withSourceOptions(
 const runsCmd = program.command('runs').description('run history from Postgres');
 runsCmd
   .command('list')
+  .description('the newest runs, one a line: id, workflow id, trigger, as-of, status, stage, start, error')
   .option('--limit <n>', 'how many', '20')
   .action(async (o) => {
     const ctx = cliContext();
@@ -187,6 +195,7 @@ for (const [name, fn, help] of [
 }
 sched
   .command('describe')
+  .description('the schedule as the server holds it (JSON): spec, paused, next and recent actions')
   .action(async () => {
     const { ctx, settings } = scheduleSettings();
     await withClient(ctx, async (client) => {
@@ -214,7 +223,18 @@ sched
 
 registerDataCommands(program);
 
-program.parseAsync().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+return program;
+}
+
+/** Parses argv and runs the command; a failure prints its message and exits 1. */
+export function runCli(argv: string[] = process.argv): void {
+  buildProgram()
+    .parseAsync(argv)
+    .catch((e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    });
+}
+
+// Run only as the process's entry (`tsx src/cli/main.ts ...`); importers call runCli or buildProgram.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) runCli();

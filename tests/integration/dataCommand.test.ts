@@ -12,8 +12,10 @@ import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
 import { listQuarantinedBars } from '../../src/store/quarantineStore';
 import { InvalidMarketDataError } from '../../src/errors';
-import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
+import { realDataDir } from '../helpers/realData';
 import { createTestDb, type TestDb } from '../helpers/postgres';
+
+const CORPUS_DIR = realDataDir('market');
 
 const HEADER = 'date,open,high,low,close,adj_close,volume';
 const toCsv = (bars: Bar[]) => [HEADER, ...bars.map((b) => [b.date, b.open ?? '', b.high, b.low, b.close, b.adjClose ?? '', b.volume ?? ''].join(','))].join('\n');
@@ -115,7 +117,7 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-describe.skipIf(!corpusPresent)('data validate / data ingest on long real histories (CLI, Postgres)', () => {
+describe.skipIf(!CORPUS_DIR)('data validate / data ingest on long real histories (CLI, Postgres)', () => {
   let db: TestDb;
   let dir: string;
   const env = () => ({ DATABASE_URL: db.url });
@@ -130,12 +132,12 @@ describe.skipIf(!corpusPresent)('data validate / data ingest on long real histor
     dir = mkdtempSync(join(tmpdir(), 'long-'));
     // The market inputs read in place through links; XOM and PG are long real histories
     // (AAPL 1980-2020, MSFT 1986-2020) with a few early high < low rows, as Yahoo's 1960s rows have.
-    for (const s of ['SPY', 'TLT', 'VIX', ...SECTOR_SYMBOLS]) symlinkSync(join(CORPUS_DIR, `${s}.csv`), join(dir, `${s}.csv`));
-    writeFileSync(join(dir, 'XOM.csv'), badRows(readFileSync(join(CORPUS_DIR, 'AAPL.csv'), 'utf8'), [4, 40, 400]));
-    writeFileSync(join(dir, 'PG.csv'), badRows(readFileSync(join(CORPUS_DIR, 'MSFT.csv'), 'utf8'), [12]));
-    writeFileSync(join(dir, '<img src=x onerror=alert(1)>.csv'), readFileSync(join(CORPUS_DIR, 'XLK.csv'), 'utf8'));
+    for (const s of ['SPY', 'TLT', 'VIX', ...SECTOR_SYMBOLS]) symlinkSync(join(CORPUS_DIR!, `${s}.csv`), join(dir, `${s}.csv`));
+    writeFileSync(join(dir, 'XOM.csv'), badRows(readFileSync(join(CORPUS_DIR!, 'AAPL.csv'), 'utf8'), [4, 40, 400]));
+    writeFileSync(join(dir, 'PG.csv'), badRows(readFileSync(join(CORPUS_DIR!, 'MSFT.csv'), 'utf8'), [12]));
+    writeFileSync(join(dir, '<img src=x onerror=alert(1)>.csv'), readFileSync(join(CORPUS_DIR!, 'XLK.csv'), 'utf8'));
     // Something stored already, so "nothing changes" is a real check.
-    await ingestMarketData(db.db, new CsvFolderSource(CORPUS_DIR, 'csv'), { symbols: ['SPY', 'TLT', 'VIX'], until: '2026-12-31' });
+    await ingestMarketData(db.db, new CsvFolderSource(CORPUS_DIR!, 'csv'), { symbols: ['SPY', 'TLT', 'VIX'], until: '2026-12-31' });
   });
   afterAll(async () => {
     await db?.drop();

@@ -13,8 +13,8 @@ import type { RetrainResult } from '../../workflows/types';
 import { freePort } from '../helpers/cliProcess';
 import { withChromiumPage } from '../helpers/chromium';
 import { fastInput } from '../helpers/fastConfig';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
+import type { TestDb } from '../helpers/postgres';
+import { startServerAndDatabase, type ServerAndDatabase } from '../helpers/stack';
 import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/workerProcess';
 
 const exec = promisify(execFile);
@@ -43,6 +43,7 @@ function parseScrape(text: string): { get(name: string, labels?: Record<string, 
 describe('operations: metrics endpoint and run trend (real worker process, Temporal, Postgres)', () => {
   let server: DevServer;
   let db: TestDb;
+  let serverAndDb: ServerAndDatabase;
   let worker: WorkerProcess;
   let metricsPort: number;
   const results: RetrainResult[] = [];
@@ -52,7 +53,8 @@ describe('operations: metrics endpoint and run trend (real worker process, Tempo
   const scrape = async () => parseScrape(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
 
   beforeAll(async () => {
-    [server, db] = await Promise.all([startTestServer(), createTestDb()]);
+    serverAndDb = await startServerAndDatabase();
+    ({ server, db } = serverAndDb);
     metricsPort = await freePort();
     worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' } });
     await waitFor('the worker metrics endpoint', async () => /metrics at http/.test(worker.output()), 120_000);
@@ -71,8 +73,7 @@ describe('operations: metrics endpoint and run trend (real worker process, Tempo
 
   afterAll(async () => {
     await worker?.kill('SIGTERM');
-    await server?.stop();
-    await db?.drop();
+    await serverAndDb?.stop();
   });
 
   it('serves Temporal runtime metrics and regime_retrain_* that match the runs', async () => {

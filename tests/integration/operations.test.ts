@@ -9,8 +9,8 @@ import { progressQuery } from '../../workflows';
 import type { RetrainResult } from '../../workflows/types';
 import { runCli } from '../helpers/cliProcess';
 import { fastInput } from '../helpers/fastConfig';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
+import type { TestDb } from '../helpers/postgres';
+import { startServerAndDatabase, type ServerAndDatabase } from '../helpers/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver';
 import { waitForListed } from '../helpers/visibility';
 import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/workerProcess';
@@ -24,6 +24,7 @@ import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/work
 describe('operating a run: approval, notifications, build ids and visibility (real pipeline)', () => {
   let server: DevServer;
   let db: TestDb;
+  let serverAndDb: ServerAndDatabase;
   let hook: WebhookReceiver;
   let worker: WorkerProcess;
   const secret = `T0${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -34,7 +35,8 @@ describe('operating a run: approval, notifications, build ids and visibility (re
   let detailsWhileWaiting = '';
 
   beforeAll(async () => {
-    [server, db, hook] = await Promise.all([startTestServer(), createTestDb('opsreal'), startWebhookReceiver({ path: `/services/${secret}/hook`, refuse: 1 })]);
+    [serverAndDb, hook] = await Promise.all([startServerAndDatabase('opsreal'), startWebhookReceiver({ path: `/services/${secret}/hook`, refuse: 1 })]);
+    ({ server, db } = serverAndDb);
     worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { NOTIFY_WEBHOOK_URL: hook.url, LOG_LEVEL: 'debug' } });
     const base = fastInput();
     const input = fastInput({ tasks: ['signal'], searchAttributes: true, config: { ...base.config, gate: { bootstrapReps: 300, approval: 'required', approvalTimeout: '30m' } } });
@@ -56,8 +58,7 @@ describe('operating a run: approval, notifications, build ids and visibility (re
   afterAll(async () => {
     await worker?.kill('SIGTERM');
     await hook?.close();
-    await server?.stop();
-    await db?.drop();
+    await serverAndDb?.stop();
   });
 
   it('waits for approval, and the approval by `models approve` moves the champion with the approver as the audited actor', async () => {

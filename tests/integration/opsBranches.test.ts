@@ -14,8 +14,8 @@ import type { weeklyRetrain } from '../../workflows/weeklyRetrain';
 import { CHAMPION_METRIC } from '../../workflows/searchAttributes';
 import { runCli } from '../helpers/cliProcess';
 import { mockActivities } from '../helpers/mockActivities';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
+import type { TestDb } from '../helpers/postgres';
+import { startServerAndDatabase, type ServerAndDatabase } from '../helpers/stack';
 import { listedIds, waitForListed } from '../helpers/visibility';
 import { waitFor } from '../helpers/workerProcess';
 
@@ -29,14 +29,15 @@ const quiet = { log: () => undefined, trace: () => undefined, debug: () => undef
 describe('approval, notifications and visibility, with mocked activities', () => {
   let server: DevServer;
   let db: TestDb;
+  let serverAndDb: ServerAndDatabase;
   let bundle: WorkflowBundleWithSourceMap;
   beforeAll(async () => {
     // One bundle for every worker of the file: bundling is the slow part of a mocked run.
-    [server, db, bundle] = await Promise.all([startTestServer(), createTestDb('ops'), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })]);
+    [serverAndDb, bundle] = await Promise.all([startServerAndDatabase('ops'), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })]);
+    ({ server, db } = serverAndDb);
   }, 120_000);
   afterAll(async () => {
-    await server?.stop();
-    await db?.drop();
+    await serverAndDb?.stop();
   });
 
   /** Starts a run on its own worker; `during` acts on it while it runs; returns its outcome and the activity calls. */

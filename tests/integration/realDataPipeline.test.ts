@@ -9,16 +9,15 @@ import { startRetrain } from '../../src/temporal/startRetrain';
 import type { TestDb } from '../helpers/postgres';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import type { RetrainInput, RetrainResult } from '../../workflows/types';
-import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
+import { realDataDir } from '../helpers/realData';
 
-const DIR = CORPUS_DIR;
-const present = corpusPresent;
+const DIR = realDataDir('market');
 
-describe.skipIf(!present)('a fresh, point-in-time champion on the real corpus (real Temporal + Postgres)', () => {
+describe.skipIf(!DIR)('a fresh, point-in-time champion on the real corpus (real Temporal + Postgres)', () => {
   let db: TestDb;
   let stack: TestStack;
   const taskQueue = `real-${randomUUID()}`;
-  const source = { kind: 'csv' as const, dir: DIR, feed: 'real-csv' };
+  const source = { kind: 'csv' as const, dir: DIR!, feed: 'real-csv' };
   const live = { task: 'strategy', feed: 'real-csv', lineage: 'live' };
   // These runs test the registry's mechanics, not skill: the gate is opened (alpha 1, no DSR
   // floor) so that something is deployed. With the default gate nothing on this corpus proves

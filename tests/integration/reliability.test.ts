@@ -21,8 +21,8 @@ import { startRetrain } from '../../src/temporal/startRetrain';
 import type { DevServer } from '../../src/temporal/devServer';
 import type { RetrainInput, RetrainResult } from '../../workflows/types';
 import { backfillSchedule, describeSchedule, ensureWeeklySchedule } from '../../schedules/weeklySchedule';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
+import type { TestDb } from '../helpers/postgres';
+import { startServerAndDatabase, type ServerAndDatabase } from '../helpers/stack';
 import { tinyInput } from '../helpers/fastConfig';
 import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/workerProcess';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcpProxy';
@@ -44,14 +44,15 @@ const slowInput = (over: Partial<RetrainInput> = {}, trees = 6000): RetrainInput
 describe('reliability on the real Temporal server and Postgres', () => {
   let server: DevServer;
   let db: TestDb;
+  let serverAndDb: ServerAndDatabase;
   const logger = createLogger({ level: 'warn', pretty: false });
 
   beforeAll(async () => {
-    [server, db] = await Promise.all([startTestServer(), createTestDb()]);
+    serverAndDb = await startServerAndDatabase();
+    ({ server, db } = serverAndDb);
   });
   afterAll(async () => {
-    await server?.stop();
-    await db?.drop();
+    await serverAndDb?.stop();
   });
 
   const start = (taskQueue: string, input: RetrainInput): Promise<WorkflowHandleWithFirstExecutionRunId> => startRetrain(server.env.client, { taskQueue, workflowId: `rel-${randomUUID()}`, input });

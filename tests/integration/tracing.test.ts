@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../src/temporal/devServer';
 import { fastInput } from '../helpers/fastConfig';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlpReceiver';
-import { createTestDb, type TestDb } from '../helpers/postgres';
-import { startTestServer } from '../helpers/temporal';
+import type { TestDb } from '../helpers/postgres';
+import { startServerAndDatabase, type ServerAndDatabase } from '../helpers/stack';
 import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/workerProcess';
 
 const exec = promisify(execFile);
@@ -20,6 +20,7 @@ const exec = promisify(execFile);
 describe('OpenTelemetry traces over OTLP/HTTP (real worker process, Temporal, Postgres)', () => {
   let server: DevServer;
   let db: TestDb;
+  let serverAndDb: ServerAndDatabase;
   let receiver: OtlpReceiver;
   let worker: WorkerProcess;
   const taskQueue = `otel-${randomUUID()}`;
@@ -27,13 +28,14 @@ describe('OpenTelemetry traces over OTLP/HTTP (real worker process, Temporal, Po
   const otelEnv = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'retrain-under-test', OTEL_BSP_SCHEDULE_DELAY: '200' });
 
   beforeAll(async () => {
-    [server, db, receiver] = await Promise.all([startTestServer(), createTestDb(), startOtlpReceiver()]);
+    [serverAndDb, receiver] = await Promise.all([startServerAndDatabase(), startOtlpReceiver()]);
+    ({ server, db } = serverAndDb);
     worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: otelEnv() });
   }, 180_000);
 
   afterAll(async () => {
     await worker?.kill('SIGTERM');
-    await Promise.allSettled([server?.stop(), db?.drop(), receiver?.close()]);
+    await Promise.allSettled([serverAndDb?.stop(), receiver?.close()]);
   });
 
   it('a run started by `run` is one trace: StartWorkflow at the client, RunWorkflow and RunActivity spans from the worker', async () => {

@@ -9,9 +9,10 @@ import { loadReportData } from '../../src/reports/reportData';
 import { renderRunReport } from '../../src/reports/runReport';
 import { datasetsOfRun, loadDataset } from '../../src/store/datasetStore';
 import { runCli, type CliResult } from '../helpers/cliProcess';
-import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
 import { realDataDir } from '../helpers/realData';
 import { startTestStack, type TestStack } from '../helpers/stack';
+
+const CORPUS_DIR = realDataDir('market');
 
 /** Five stocks of the user's own, under names the product has never heard of. */
 const RENAMED: Record<string, string> = { AAA: 'AAPL', BBB: 'MSFT', CCC: 'GOOGL', DDD: 'XLK', EEE: 'XLV' };
@@ -20,11 +21,11 @@ const AS_OF = '2012-06-29';
 
 /** First date and last date up to as-of of a corpus file, read straight from the CSV. */
 function fileRange(symbol: string): { first: string; last: string } {
-  const dates = readFileSync(join(CORPUS_DIR, `${symbol}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.slice(0, 10)).filter((d) => d <= AS_OF);
+  const dates = readFileSync(join(CORPUS_DIR!, `${symbol}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.slice(0, 10)).filter((d) => d <= AS_OF);
   return { first: dates[0], last: dates.at(-1)! };
 }
 
-describe.skipIf(!corpusPresent)('a user folder: the signal task trains on exactly the five stocks named (real Temporal + Postgres)', () => {
+describe.skipIf(!CORPUS_DIR)('a user folder: the signal task trains on exactly the five stocks named (real Temporal + Postgres)', () => {
   let stack: TestStack;
   let dir: string;
   let cli: CliResult;
@@ -34,9 +35,9 @@ describe.skipIf(!corpusPresent)('a user folder: the signal task trains on exactl
   beforeAll(async () => {
     // The market inputs, the T-bill series, five renamed stocks and one more stock nobody names.
     dir = mkdtempSync(join(tmpdir(), 'user-universe-'));
-    for (const s of MARKET) symlinkSync(join(CORPUS_DIR, `${s}.csv`), join(dir, `${s}.csv`));
-    for (const [name, real] of Object.entries(RENAMED)) symlinkSync(join(CORPUS_DIR, `${real}.csv`), join(dir, `${name}.csv`));
-    symlinkSync(join(CORPUS_DIR, 'XLF.csv'), join(dir, 'ZZZ.csv'));
+    for (const s of MARKET) symlinkSync(join(CORPUS_DIR!, `${s}.csv`), join(dir, `${s}.csv`));
+    for (const [name, real] of Object.entries(RENAMED)) symlinkSync(join(CORPUS_DIR!, `${real}.csv`), join(dir, `${name}.csv`));
+    symlinkSync(join(CORPUS_DIR!, 'XLF.csv'), join(dir, 'ZZZ.csv'));
     const rates = realDataDir('rates');
     if (rates && existsSync(join(rates, 'DTB3.csv'))) symlinkSync(join(rates, 'DTB3.csv'), join(dir, 'DTB3.csv'));
 

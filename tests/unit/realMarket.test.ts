@@ -13,19 +13,19 @@ import { computeSymbolFeatures } from '../../src/features/signalFeatures';
 import { DEFAULT_UNIVERSE } from '../../src/data/bars';
 import { labelRegimes } from '../../src/regimes/regimeLabeler';
 import { REGIMES } from '../../src/regimes/regimes';
-import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
+import { realDataDir } from '../helpers/realData';
 
 /**
- * The real 30-year corpus in ../shared/data/market (SPY, TLT, ^VIX, nine sector ETFs, three
- * stocks). Read in place, never copied. Where the folder is absent the suite says so and skips.
+ * The real 30-year corpus (SPY, TLT, ^VIX, nine sector ETFs, three stocks), found by
+ * tests/helpers/realData.ts. Read in place, never copied. Where it is absent the suite says so
+ * and skips, except under CI, where it fails.
  */
-const DIR = CORPUS_DIR;
-const present = corpusPresent;
+const DIR = realDataDir('market');
 
-describe.skipIf(!present)('real market data', () => {
+describe.skipIf(!DIR)('real market data', () => {
   let build: InMemoryBuild;
   beforeAll(async () => {
-    build = await datasetsFromSource(new CsvFolderSource(DIR, 'csv'), { asOf: '2026-12-31', tasks: ['strategy', 'signal'] });
+    build = await datasetsFromSource(new CsvFolderSource(DIR!, 'csv'), { asOf: '2026-12-31', tasks: ['strategy', 'signal'] });
   });
 
   it('ingests every series, counting the known repairable problems instead of failing', () => {
@@ -105,7 +105,7 @@ describe.skipIf(!present)('real market data', () => {
   });
 
   it('reads only up to the as-of date', async () => {
-    const m = await readMarket(new CsvFolderSource(DIR, 'csv'), { symbols: ['SPY', 'TLT', 'VIX'], until: '2010-01-15' });
+    const m = await readMarket(new CsvFolderSource(DIR!, 'csv'), { symbols: ['SPY', 'TLT', 'VIX'], until: '2010-01-15' });
     for (const bars of m.bars.values()) expect(bars.at(-1)!.date <= '2010-01-15').toBe(true);
   });
 });

@@ -12,7 +12,9 @@ import { computeMarketFeatures, featureSources, gini, marketFeatureInputs, MARKE
 import { buildPanel, type Panel } from '../../src/features/panel';
 import { rollingMean } from '../../src/features/rolling';
 import { labelRegimes } from '../../src/regimes/regimeLabeler';
-import { CORPUS_DIR, corpusPresent } from '../helpers/corpus';
+import { realDataDir } from '../helpers/realData';
+
+const CORPUS_DIR = realDataDir('market');
 
 const AS_OF = '2026-02-13';
 const col = (p: Panel, name: (typeof MARKET_FEATURE_NAMES)[number], values: Float64Array) => (t: number) => values[t * MARKET_FEATURE_NAMES.length + MARKET_FEATURE_NAMES.indexOf(name)];
@@ -21,10 +23,10 @@ const clip = (m: Map<string, Bar[]>, edits: Record<string, (b: Bar) => boolean>)
 const dollarVolumeGini = (p: Panel, members: string[], t: number) =>
   gini(members.map((s) => rollingMean(Float64Array.from(p.close.get(s)!, (c, i) => c * p.volume.get(s)![i]), 20)[t]));
 
-describe.skipIf(!corpusPresent)('real corpus: stale series and the fixed cross-section', () => {
+describe.skipIf(!CORPUS_DIR)('real corpus: stale series and the fixed cross-section', () => {
   let market: MarketRead;
   beforeAll(async () => {
-    market = await readMarket(new CsvFolderSource(CORPUS_DIR, 'csv'), { symbols: ['SPY', 'TLT', 'VIX', ...SECTOR_SYMBOLS, 'AAPL', 'MSFT', 'GOOGL', 'PCR'], until: AS_OF });
+    market = await readMarket(new CsvFolderSource(CORPUS_DIR!, 'csv'), { symbols: ['SPY', 'TLT', 'VIX', ...SECTOR_SYMBOLS, 'AAPL', 'MSFT', 'GOOGL', 'PCR'], until: AS_OF });
   });
 
   it('TLT stopping six weeks early: missing after 5 trading days, a named warning, and no strategy row past it', () => {
@@ -101,10 +103,10 @@ describe.skipIf(!corpusPresent)('real corpus: stale series and the fixed cross-s
 
   it('--symbols names the signal universe: five stocks under other names train on exactly those five', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'five-'));
-    for (const s of ['SPY', 'TLT', 'VIX', ...SECTOR_SYMBOLS]) symlinkSync(join(CORPUS_DIR, `${s}.csv`), join(dir, `${s}.csv`));
+    for (const s of ['SPY', 'TLT', 'VIX', ...SECTOR_SYMBOLS]) symlinkSync(join(CORPUS_DIR!, `${s}.csv`), join(dir, `${s}.csv`));
     // Other names for real files (read in place through links; nothing is copied).
     const five: Record<string, string> = { XOM: 'AAPL', PG: 'MSFT', KO: 'GOOGL', JNJ: 'XLP', IBM: 'XLK' };
-    for (const [name, real] of Object.entries(five)) symlinkSync(join(CORPUS_DIR, `${real}.csv`), join(dir, `${name}.csv`));
+    for (const [name, real] of Object.entries(five)) symlinkSync(join(CORPUS_DIR!, `${real}.csv`), join(dir, `${name}.csv`));
     const b = await datasetsFromSource(new CsvFolderSource(dir, 'csv'), { asOf: '2019-12-31', tasks: ['signal'], config: { signal: { symbols: ['XOM', 'PG', 'KO', 'JNJ', 'IBM'] } } });
     const ds = b.datasets.signal!;
     expect(ds.symbols).toEqual(['XOM', 'PG', 'KO', 'JNJ', 'IBM']);

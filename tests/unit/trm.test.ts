@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { datasetConfig } from '../../src/datasets/config';
@@ -13,6 +11,7 @@ import { Trm } from '../../src/models/trm/trm';
 import { classWeights, DEFAULT_TRM_LOSS, profitWeight, trmLoss } from '../../src/models/trm/trmLoss';
 import { gradCycle, gradsByParam, initialState, latentRecursion, noGradCycles, PARAM_NAMES, toVariables, type ParamValues } from '../../src/models/trm/trmNetwork';
 import { accuracyOf, nonlinearProblem } from '../helpers/problems';
+import { realDataDir } from '../helpers/realData';
 
 const SMALL = { hidden: 32, mlpRatio: 2, n: 3, T: 2, nSup: 4, epochs: 6, batchSize: 128, learningRate: 3e-3, warmupSteps: 10, patience: 0 };
 const X8: Matrix = nonlinearProblem(8, 4).X;
@@ -181,10 +180,10 @@ describe('TRM training', () => {
   });
 });
 
-const DIR = resolve(process.env.MARKET_DATA_DIR ?? '../shared/data/market');
-describe.skipIf(!existsSync(DIR))('TRM on the real strategy task', () => {
+const DIR = realDataDir('market');
+describe.skipIf(!DIR)('TRM on the real strategy task', () => {
   it('predicts at least 3 different strategies on the final walk-forward window', async () => {
-    const b = await datasetsFromSource(new CsvFolderSource(DIR, 'csv'), { asOf: '2020-12-31', tasks: ['strategy'] });
+    const b = await datasetsFromSource(new CsvFolderSource(DIR!, 'csv'), { asOf: '2020-12-31', tasks: ['strategy'] });
     const ds = b.datasets.strategy!;
     const p = windowProblem(ds, datasetConfig({}));
     const m = new Trm({ hidden: 64, n: 3, T: 2, nSup: 4, epochs: 6, batchSize: 256, learningRate: 2e-3, warmupSteps: 20, patience: 0 });

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { Command, CommanderError } from 'commander';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CommanderError, type Command } from 'commander';
+import { buildProgram } from '../../src/cli/main';
 import { loadConfig } from '../../src/config';
 
 /**
@@ -36,24 +37,13 @@ interface Resolved {
 const ENV = { ...process.env, MARKET_DATA_DIR: '/srv/market-csv', POSTGRES_PASSWORD: 'pw-under-test', TRAINER_SLOTS: '3' };
 const compose = (args: string[], env: NodeJS.ProcessEnv = ENV) => spawnSync('docker', ['compose', '-f', 'docker-compose.yml', ...args], { encoding: 'utf8', env, timeout: 60_000 });
 
-/** The product's CLI program (src/cli/main.ts) without running it: its own parse call is intercepted. */
-async function cliProgram(): Promise<Command> {
-  const captured: Command[] = [];
-  const spy = vi.spyOn(Command.prototype, 'parseAsync').mockImplementation(function (this: Command) {
-    captured.push(this);
-    return Promise.resolve(this);
-  });
-  try {
-    await import('../../src/cli/main');
-  } finally {
-    spy.mockRestore();
-  }
+/** The product's CLI program (src/cli/main.ts), built but not run, and silent. */
+function cliProgram(): Command {
   const quiet = (c: Command) => {
     c.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
     c.commands.forEach(quiet);
   };
-  const program = captured[0];
-  if (!program) throw new Error('src/cli/main.ts did not parse its program');
+  const program = buildProgram();
   quiet(program);
   return program;
 }
@@ -85,7 +75,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (production shape)', () => {
     const r = compose(['--profile', 'cli', 'config', '--format', 'json']);
     expect(r.status, r.stderr).toBe(0);
     cfg = JSON.parse(r.stdout) as Resolved;
-    program = await cliProgram();
+    program = cliProgram();
     program.hook('preAction', (_root, action) => {
       const path: string[] = [];
       for (let c: Command | null = action; c && c !== program; c = c.parent) path.unshift(c.name());
