@@ -47,6 +47,20 @@ describe('ingest into Postgres', () => {
     expect(await count()).toBe(n);
   });
 
+  it('an empty or header-only file of a stored series is refused by ingest as by validate, with the same message naming the file (issue 24)', async () => {
+    const dir = await csvFolder();
+    await ingestMarketData(db.db, new CsvFolderSource(dir, 'emptycheck'), { symbols: SYMBOLS, until: '2004-12-31' });
+    writeFileSync(join(dir, 'TLT.csv'), `${HEADER}\n`);
+    writeFileSync(join(dir, 'XLK.csv'), '');
+    // Before: "TLT ok 0 rows", nothing said, because the database already held TLT.
+    const err = await ingestMarketData(db.db, new CsvFolderSource(dir, 'emptycheck'), { symbols: SYMBOLS, until: '2004-12-31' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidMarketDataError);
+    expect((err as Error).message).toBe(`${join(dir, 'TLT.csv')}: required series TLT has no data rows (empty or header-only file)`);
+    writeFileSync(join(dir, 'TLT.csv'), toCsv((await loadBars(db.db, 'emptycheck', ['TLT'], '2004-12-31')).get('TLT')!));
+    const s = await ingestMarketData(db.db, new CsvFolderSource(dir, 'emptycheck'), { symbols: SYMBOLS, until: '2004-12-31' });
+    expect(s.reports.XLK.warnings).toEqual([`${join(dir, 'XLK.csv')} has no data rows (empty or header-only file): XLK is not updated (the stored rows are kept)`]);
+  });
+
   it.each([
     ['an unparsable date', 'SPY', (l: string[]) => l.map((x, i) => (i === 10 ? x.replace(/^\d{4}-\d\d-\d\d/, '2003-02-30') : x)), /SPY\.csv, row 11, field "date"/],
     ['a NaN close', 'TLT', (l: string[]) => l.map((x, i) => (i === 20 ? x.split(',').map((v, j) => (j === 4 ? 'NaN' : v)).join(',') : x)), /TLT\.csv, row 21, field "close"/],

@@ -56,7 +56,7 @@ export class CsvFolderSource implements MarketSource {
       try {
         const { bars, lines } = parseBarsCsv(await readFile(file, 'utf8'), file);
         // Whole file: a bad row after `until` still means a bad file; ingest clips after validating.
-        out.push({ symbol, bars, origin: { file, lines } });
+        out.push({ symbol, bars, origin: { file, lines }, whole: true });
       } catch (e) {
         if (!(e instanceof InvalidMarketDataError)) throw e;
         out.push({ symbol, bars: [], origin: { file }, error: e });
