@@ -16,8 +16,8 @@ import { formatRunSummary } from './runSummary';
 import { runWorker } from './worker';
 import { registerTrendCommand } from './trendCommand';
 import { sourceOption, withSourceOptions } from './sourceOption';
-import { registerDataCommands, symbolsOption } from './dataCommand';
-import { withSignalSymbols } from './runInput';
+import { registerDataCommands } from './dataCommand';
+import { configFromFlags } from './configFlags';
 import { defaultReportPath, reportHtml, serveReport, writeReportFile } from './reportCommand';
 import { predictWithChampion } from '../predict/predict';
 
@@ -65,7 +65,7 @@ withSourceOptions(
     const ctx = cliContext();
     await withClient(ctx, async (client) => {
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
-      const config = withSignalSymbols(o.config ? JSON.parse(o.config) : undefined, o.symbols === undefined ? undefined : await symbolsOption(o.symbols));
+      const config = await configFromFlags(o);
       const input: RetrainInput = { asOf: o.asOf, tasks: o.task as TaskName[], source: sourceOption(o), trigger: 'manual', models: o.models, config, searchAttributes: sa };
       const workflowId = `retrain-manual-${o.asOf}-${randomUUID().slice(0, 8)}`;
       const handle = await startRetrain(client, { taskQueue: ctx.config.temporal.taskQueue, workflowId, input });
@@ -159,9 +159,10 @@ const scheduleSettings = () => {
 };
 withSourceOptions(sched.command('create').description('create or update the schedule (idempotent)'))
   .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
+  .option('--config <json>', 'JSON overrides of every scheduled run, as for run')
   .action(async (o) => {
     const { ctx, settings } = scheduleSettings();
-    const config = o.symbols === undefined ? undefined : withSignalSymbols(undefined, await symbolsOption(o.symbols));
+    const config = await configFromFlags(o);
     await withClient(ctx, async (client) => {
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
       const what = await ensureWeeklySchedule(client, { ...settings, input: { tasks: o.task, source: sourceOption(o), searchAttributes: sa, ...(config ? { config } : {}) } });
