@@ -20,7 +20,7 @@ import { ENGINE_NAME } from '../models/trm/engine/trmEngine';
 import { parseRunConfig } from '../pipeline/runConfig';
 import type { TaskName } from '../pipeline/tasks';
 import { labelRegimes } from '../regimes/regimeLabeler';
-import { baselineInstead, deployedModel, feedFor } from '../registry/deployment';
+import { baselineInstead, deployedModel, feedFor, nothingToServe } from '../registry/deployment';
 import { datasetMeta } from '../store/datasetStore';
 import { loadModel, modelRow } from '../store/modelStore';
 import { getRun } from '../store/runStore';
@@ -80,7 +80,7 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   const feed = await feedFor(db, o.task, o.feed);
   const dep = await deployedModel(db, { task: o.task, feed, asOf: o.asOf });
   const base = dep ? null : await baselineInstead(db, { task: o.task, feed, asOf: o.asOf });
-  if (!dep && !base) throw new NotFoundError(`no champion for task ${o.task} (feed ${feed})${o.asOf ? ` live at ${o.asOf}` : ''}, and no decision naming a baseline: run a retrain first`);
+  if (!dep && !base) throw new NotFoundError(await nothingToServe(db, { task: o.task, feed, asOf: o.asOf }));
   const runId = dep ? dep.runId : base!.runId;
   const datasetId = dep ? (await modelRow(db, dep.modelId))!.datasetId : base!.datasetId;
   const dsCfg = await configOfRun(db, runId);
@@ -158,7 +158,7 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
         is_baseline: !dep,
         run_id: runId,
         feed,
-        lineage: dep?.lineage ?? 'live',
+        lineage: dep?.lineage ?? base!.lineage,
         trained_through: dep?.trainedThrough ?? null,
         effective_from: dep?.effectiveFrom ?? null,
         recursion_cycles: trm ? trm.cfg.T : null,

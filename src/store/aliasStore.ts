@@ -178,17 +178,39 @@ export async function decisionsOfRun(db: Db, runId: string) {
  * The newest decision of a lineage for a task and feed (optionally made on or before a date):
  * where `predict` finds the best baseline to answer with when no champion is deployed.
  */
-export async function latestDecision(db: Db, o: { task: string; feed: string; lineage: string; onOrBefore?: string }) {
-  const conds = [eq(promotionDecisions.task, o.task), eq(promotionDecisions.lineage, o.lineage), eq(datasets.feed, o.feed)];
+export async function latestDecision(db: Db, o: { task: string; feed: string; /** Omitted: any lineage. */ lineage?: string; onOrBefore?: string }) {
+  const conds = [eq(promotionDecisions.task, o.task), eq(datasets.feed, o.feed)];
+  if (o.lineage !== undefined) conds.push(eq(promotionDecisions.lineage, o.lineage));
   if (o.onOrBefore) conds.push(lte(datasets.asOf, o.onOrBefore));
   const [row] = await db
-    .select({ runId: promotionDecisions.runId, verdict: promotionDecisions.verdict, stats: promotionDecisions.stats, reason: promotionDecisions.reason, asOf: datasets.asOf, datasetId: datasets.id })
+    .select({ runId: promotionDecisions.runId, lineage: promotionDecisions.lineage, verdict: promotionDecisions.verdict, stats: promotionDecisions.stats, reason: promotionDecisions.reason, asOf: datasets.asOf, datasetId: datasets.id })
     .from(promotionDecisions)
     .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
     .where(and(...conds))
     .orderBy(desc(datasets.asOf), desc(promotionDecisions.decidedAt))
     .limit(1);
   return row ?? null;
+}
+
+/** The newest as-of of any decision recorded in a lineage for these tasks and feed (null: none). */
+export async function newestDecisionAsOf(db: Db, o: { tasks: string[]; feed: string; lineage: string }): Promise<string | null> {
+  if (o.tasks.length === 0) return null;
+  const [row] = await db
+    .select({ asOf: sql<string | null>`max(${datasets.asOf})::text` })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(inArray(promotionDecisions.task, o.tasks), eq(promotionDecisions.lineage, o.lineage), eq(datasets.feed, o.feed)));
+  return row?.asOf ?? null;
+}
+
+/** Every decision of a task and feed, in any lineage, oldest as-of first: what a refused `predict` lists. */
+export async function decisionsOfTask(db: Db, o: { task: string; feed: string }): Promise<{ runId: string; lineage: string; verdict: string; asOf: string }[]> {
+  return db
+    .select({ runId: promotionDecisions.runId, lineage: promotionDecisions.lineage, verdict: promotionDecisions.verdict, asOf: datasets.asOf })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(eq(promotionDecisions.task, o.task), eq(datasets.feed, o.feed)))
+    .orderBy(datasets.asOf, promotionDecisions.decidedAt);
 }
 
 /** Current champion aliases pointing at a model (the lineages it is champion of). */
