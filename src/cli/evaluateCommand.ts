@@ -60,6 +60,8 @@ export function registerEvaluateCommand(program: Command): void {
       selected: d.selected,
       reference: d.stats.reference,
       bestBaseline: d.bestBaseline,
+      /** Strategy: how SPY and TLT returns account for distributions over the window, price-only legs with dates. */
+      returns: d.stats.returnCoverage,
       stats: d.stats,
       verdict: { promote: d.verdict.promote, reason: d.verdict.reason, pValue: d.verdict.pValue, pValueUncorrected: d.decision.pValueUncorrected },
     };

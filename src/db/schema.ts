@@ -44,6 +44,12 @@ const barValues = () => ({
   close: doublePrecision('close').notNull(),
   adjClose: doublePrecision('adj_close'),
   volume: doublePrecision('volume'),
+  /**
+   * Cash distribution per share going ex on this day (0: none) where the source's distribution
+   * record covers the day; null where it does not (the leg is price-only there). Stored with
+   * the bar, so it is versioned with the bars' vintage.
+   */
+  dividend: doublePrecision('dividend'),
 });
 
 /**

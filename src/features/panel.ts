@@ -1,5 +1,6 @@
 import { InsufficientDataError } from '../errors';
-import { MARKET_SYMBOL, PUT_CALL_SYMBOL, REQUIRED_SYMBOLS, SECTOR_SYMBOLS, totalReturnPrice, type Bar } from '../data/bars';
+import { MARKET_SYMBOL, PUT_CALL_SYMBOL, REQUIRED_SYMBOLS, SECTOR_SYMBOLS, type Bar } from '../data/bars';
+import { totalReturnLevels, type ReturnCoverage } from '../data/totalReturn';
 
 /**
  * Bars of many symbols aligned on the market's (SPY's) trading calendar. A symbol missing on
@@ -11,8 +12,10 @@ import { MARKET_SYMBOL, PUT_CALL_SYMBOL, REQUIRED_SYMBOLS, SECTOR_SYMBOLS, total
 export interface Panel {
   dates: string[];
   symbols: string[];
-  /** Total-return price (adj_close when present, else close). */
+  /** Total-return level (src/data/totalReturn.ts): adj_close, else the close with distributions reinvested, else the close. */
   price: Map<string, Float64Array>;
+  /** How each symbol's `price` accounts for distributions, and from when it is price-only. */
+  coverage: Map<string, ReturnCoverage>;
   close: Map<string, Float64Array>;
   high: Map<string, Float64Array>;
   low: Map<string, Float64Array>;
@@ -54,7 +57,7 @@ export function buildPanel(bars: Map<string, Bar[]>, opts: { maxStaleDays?: numb
   if (!spy || spy.length === 0) throw new InsufficientDataError(`no ${MARKET_SYMBOL} bars: the market calendar comes from ${MARKET_SYMBOL}`);
   const dates = spy.map((b) => b.date);
   const n = dates.length;
-  const panel: Panel = { dates, symbols: [...bars.keys()], price: new Map(), close: new Map(), high: new Map(), low: new Map(), volume: new Map(), fresh: new Map(), maxStaleDays: maxStale, lastBar: new Map(), warnings: [] };
+  const panel: Panel = { dates, symbols: [...bars.keys()], price: new Map(), coverage: new Map(), close: new Map(), high: new Map(), low: new Map(), volume: new Map(), fresh: new Map(), maxStaleDays: maxStale, lastBar: new Map(), warnings: [] };
   for (const [symbol, list] of bars) {
     const price = new Float64Array(n).fill(NaN);
     const close = new Float64Array(n).fill(NaN);
@@ -62,12 +65,15 @@ export function buildPanel(bars: Map<string, Bar[]>, opts: { maxStaleDays?: numb
     const low = new Float64Array(n).fill(NaN);
     const volume = new Float64Array(n).fill(NaN);
     const isFresh = new Uint8Array(n);
+    const tr = totalReturnLevels(symbol, list);
     let j = 0;
     let last: Bar | undefined;
+    let lastLevel = NaN;
     let seenAt = -1; // panel day on which `last` was first visible
     let gapFrom = -1;
     for (let i = 0; i < n; i++) {
       while (j < list.length && list[j].date <= dates[i]) {
+        lastLevel = tr.level[j];
         last = list[j++];
         seenAt = i;
       }
@@ -80,7 +86,7 @@ export function buildPanel(bars: Map<string, Bar[]>, opts: { maxStaleDays?: numb
       gapFrom = -1;
       const fresh = last.date === dates[i];
       isFresh[i] = fresh ? 1 : 0;
-      price[i] = totalReturnPrice(last);
+      price[i] = lastLevel;
       close[i] = last.close;
       high[i] = fresh ? last.high : last.close;
       low[i] = fresh ? last.low : last.close;
@@ -94,6 +100,7 @@ export function buildPanel(bars: Map<string, Bar[]>, opts: { maxStaleDays?: numb
     panel.low.set(symbol, low);
     panel.volume.set(symbol, volume);
     panel.fresh.set(symbol, isFresh);
+    panel.coverage.set(symbol, tr.coverage);
     panel.lastBar.set(symbol, last?.date ?? null);
   }
   const ends = requiredEnds(bars, panel);

@@ -36,6 +36,13 @@ ${head}${renderUniverse(universeOf(d))}${d.tasks.map(renderTask).join('')}${step
 type Doc = NonNullable<TaskReport['assessment']>;
 type Entry = Doc['candidates'][number];
 
+/** How the legs' returns account for distributions (adjusted close, distributions reinvested, price-only from when). */
+function returnsNote(doc: Doc, priceOnly: string[]): string {
+  const rc = (doc.stats as { returnCoverage?: { priceOnly: boolean; sentence: string } | null }).returnCoverage;
+  if (rc) return rc.priceOnly ? ` <span class="inc">${esc(rc.sentence)}</span>` : ` ${esc(rc.sentence)}`;
+  return priceOnly.length ? ` <span class="inc">Price-only legs (dividends missing, returns understated): ${esc(priceOnly.join(', '))}.</span>` : ' All legs total-return.';
+}
+
 function verdictBox(t: TaskReport, doc: Doc): string {
   const dec = t.decision;
   const action = dec?.verdict ?? doc.decision.action;
@@ -136,7 +143,7 @@ function renderTask(t: TaskReport): string {
       'equity curves',
     )}<table><tr><th>benchmark</th><th>CAGR</th><th>excess Sharpe</th><th>max drawdown</th></tr>${Object.entries(bench)
       .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${pct(v.cagr)}</td><td>${num(v.sharpe, 2)}</td><td>${pct(v.maxDrawdown)}</td></tr>`)
-      .join('')}</table><p class="muted">Conventions: decision at close t, executed at ${esc(b0.execution === 'next_open' ? "the next day's open" : 'the next close')}; ${esc((b0 as { holding?: string }).holding ?? '')}; every benchmark and each policy's static twin (its average weights, held the same way) on the same days; costs ${b0.costBps} bps on traded risky notional (cash leg free); Sharpe and Sortino on excess returns over the cash rate (${esc(b0.cashRateSource)}).${b0.priceOnly.length ? ` <span class="inc">Price-only legs (dividends missing, returns understated): ${esc(b0.priceOnly.join(', '))}.</span>` : ' All legs total-return.'}</p>`;
+      .join('')}</table><p class="muted">Conventions: decision at close t, executed at ${esc(b0.execution === 'next_open' ? "the next day's open" : 'the next close')}; ${esc((b0 as { holding?: string }).holding ?? '')}; every benchmark and each policy's static twin (its average weights, held the same way) on the same days; costs ${b0.costBps} bps on traded risky notional (cash leg free); Sharpe and Sortino on excess returns over the cash rate (${esc(b0.cashRateSource)}).${returnsNote(doc, b0.priceOnly)}</p>`;
   }
   const tracking = (doc.candidates.find((c) => c.key === doc.selected) as { signal?: { tracking?: { symbols: { symbol: string; sector: string; n: number; accuracy: number; macro_f1: number; ic: number; longShort: number; collapsed: boolean }[]; sectors: { sector: string; symbols: number; n: number; accuracy: number; macro_f1: number; ic: number; longShort: number }[] } | null } } | undefined)?.signal?.tracking;
   const perSymbol = tracking

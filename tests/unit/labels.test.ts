@@ -10,7 +10,7 @@ function panelOf(prices: Record<string, number[]>): Panel {
   const n = Object.values(prices)[0].length;
   const map = new Map(Object.entries(prices).map(([k, v]) => [k, Float64Array.from(v)]));
   const fresh = new Map([...map].map(([k, v]) => [k, Uint8Array.from(v, (x) => (Number.isFinite(x) ? 1 : 0))]));
-  return { dates: Array.from({ length: n }, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`), symbols: [...map.keys()], price: map, close: map, high: map, low: map, volume: new Map(), fresh, maxStaleDays: 5, lastBar: new Map(), warnings: [] };
+  return { dates: Array.from({ length: n }, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`), symbols: [...map.keys()], price: map, coverage: new Map(), close: map, high: map, low: map, volume: new Map(), fresh, maxStaleDays: 5, lastBar: new Map(), warnings: [] };
 }
 
 /** Daily bars on business days from 2020-11-02, with closes from `closes`. */
