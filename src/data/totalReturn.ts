@@ -58,9 +58,11 @@ export function priceOnlyWithin(c: ReturnCoverage, to: string): boolean {
  */
 export function describeReturnCoverage(coverage: ReturnCoverage[], window: { from: string; to: string }): { priceOnly: boolean; sentence: string } {
   const short = coverage.filter((c) => priceOnlyWithin(c, window.to));
+  // Legs total-return in the window whose record ends later still train on price-only labels there.
+  const later = coverage.filter((c) => c.priceOnlyFrom !== null && c.priceOnlyFrom > window.to).map((c) => ` ${c.symbol} is price-only from ${c.priceOnlyFrom} (after this window, to its last bar ${c.lastBar}).`);
   if (short.length === 0) {
     const how = coverage.map((c) => (c.basis === 'adjusted_close' ? `${c.symbol} from its adjusted close` : `${c.symbol} with its distributions reinvested at the ex-date close (recorded through ${c.distributionsThrough})`));
-    return { priceOnly: false, sentence: `Returns ${window.from}..${window.to} are total returns: ${how.join('; ')}.` };
+    return { priceOnly: false, sentence: `Returns ${window.from}..${window.to} are total returns: ${how.join('; ')}.${later.join('')}` };
   }
   const parts = short.map((c) => {
     const from = c.priceOnlyFrom! > window.from ? c.priceOnlyFrom! : window.from;

@@ -51,7 +51,10 @@ describe('distributions: a total-return leg from <SYMBOL>.dividends.csv (issue 2
   it('coverage: price-only after the last ex-date, said with dates; total return before it', () => {
     const bars = withDistributions(barsOf(closes), parseDistributionsCsv(`ex_date,amount\n${exDate},0.3\n`, 'TLT.dividends.csv'));
     const { coverage } = totalReturnLevels('TLT', bars);
-    expect(describeReturnCoverage([coverage], { from: '2020-03-02', to: '2020-03-17' })).toEqual({ priceOnly: false, sentence: `Returns 2020-03-02..2020-03-17 are total returns: TLT with its distributions reinvested at the ex-date close (recorded through ${exDate}).` });
+    expect(describeReturnCoverage([coverage], { from: '2020-03-02', to: '2020-03-17' })).toEqual({
+      priceOnly: false,
+      sentence: `Returns 2020-03-02..2020-03-17 are total returns: TLT with its distributions reinvested at the ex-date close (recorded through ${exDate}). TLT is price-only from 2020-03-19 (after this window, to its last bar 2020-04-10).`,
+    });
     expect(describeReturnCoverage([coverage], { from: '2020-03-02', to: '2020-04-10' }).sentence).toBe(
       `Price-only legs: TLT is price-only from 2020-03-19 to 2020-04-10 (its distribution record ends at ${exDate}): its return there leaves out what it paid.`,
     );

@@ -92,7 +92,9 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
   const decision: GateDecision = decidePromotion(evidence, o.gate);
   // How the legs' returns account for distributions over the out-of-sample window; a price-only
   // leg understates what an allocation holding it earned, so the verdict says so, with dates.
-  const window = { from: ds.dates[plan.cv[0]?.test?.from ?? plan.final.test!.from], to: ds.dates[plan.final.test!.to] };
+  // The days the money evidence covers: the walk-forward backtest's (its benchmarks share them).
+  const bt = Object.values((series.benchmarks ?? {}) as Record<string, { from?: string | null; to?: string | null }>).find((b) => b.from && b.to);
+  const window = bt ? { from: bt.from!, to: bt.to! } : { from: ds.dates[plan.cv[0]?.test?.from ?? plan.final.test!.from], to: ds.dates[plan.final.test!.to] };
   const coverage = ds.task === 'strategy' && ds.marketNotes.coverage ? describeReturnCoverage(ds.marketNotes.coverage, window) : null;
   const returnCoverage = coverage ? { window, priceOnly: coverage.priceOnly, sentence: coverage.sentence, legs: ds.marketNotes.coverage! } : null;
   if (coverage?.priceOnly) decision.reason = `${decision.reason} ${coverage.sentence}`;
