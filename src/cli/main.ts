@@ -132,7 +132,10 @@ program
     const ctx = cliContext();
     await withDb(ctx, async (db) => {
       const once = async () => {
-        for (const p of await predictWithChampion(db.db, { task: o.task, asOf: o.asOf, feed: o.feed })) console.log(JSON.stringify(p));
+        const out = await predictWithChampion(db.db, { task: o.task, asOf: o.asOf, feed: o.feed });
+        for (const p of out) console.log(JSON.stringify(p));
+        const m = out[0]?.model_metadata;
+        if (m?.stale) console.error(`warning: champion ${m.model_id} is stale: trained through ${m.trained_through}, ${m.age_days} days before the day answered for (gate.maxChampionAgeDays ${m.max_age_days}); run a retrain`);
       };
       await once();
       if (!o.stream) return;

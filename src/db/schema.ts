@@ -391,7 +391,8 @@ export const aliasEvents = pgTable(
     feed: text('feed').notNull().default(''),
     lineage: text('lineage').notNull().default('live'),
     alias: text('alias').notNull(),
-    modelId: text('model_id').notNull(),
+    /** null: the alias was cleared from `effective_from` on (a champion retired to the reference). */
+    modelId: text('model_id'),
     previousModelId: text('previous_model_id'),
     effectiveFrom: date('effective_from', { mode: 'string' }),
     actor: text('actor').notNull(), // workflow:<runId> | cli:<user>

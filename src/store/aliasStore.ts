@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aliasEvents, datasets, modelAliases, models, promotionDecisions } from '../db/schema';
 import { NotFoundError } from '../errors';
@@ -42,7 +42,8 @@ export async function championAt(db: Db, scope: AliasScope, date: string): Promi
     )
     .orderBy(desc(aliasEvents.effectiveFrom), desc(aliasEvents.id))
     .limit(1);
-  return row?.effectiveFrom ? { modelId: row.modelId, effectiveFrom: row.effectiveFrom } : null;
+  // A retirement (model_id null) from that date on: nothing is champion.
+  return row?.effectiveFrom && row.modelId ? { modelId: row.modelId, effectiveFrom: row.effectiveFrom } : null;
 }
 
 /**
@@ -60,7 +61,7 @@ export async function championTrainedBy(db: Db, o: { task: string; feed: string;
     .orderBy(desc(models.trainedThrough), desc(aliasEvents.id))
     .limit(1);
   const r = rows[0];
-  return r?.effectiveFrom ? { modelId: r.modelId, effectiveFrom: r.effectiveFrom, lineage: r.lineage } : null;
+  return r?.effectiveFrom && r.modelId ? { modelId: r.modelId, effectiveFrom: r.effectiveFrom, lineage: r.lineage } : null;
 }
 
 /** Moves an alias and writes the audit event in one transaction; a no-op if already there. */
@@ -88,6 +89,37 @@ export async function setAlias(db: Db, a: AliasScope & { alias: AliasName; model
       reason: a.reason,
     });
   });
+}
+
+/**
+ * Retires a lineage's champion (audited): the alias is removed and an event with no model,
+ * effective from `effectiveFrom`, records it, so `predict` (now or as of any later date) answers
+ * with the declared reference. A no-op when there is no champion.
+ */
+export async function retireChampion(db: Db, a: AliasScope & { effectiveFrom: string; actor: string; reason: string }): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const key = and(eq(modelAliases.task, a.task), eq(modelAliases.feed, a.feed), eq(modelAliases.lineage, a.lineage), eq(modelAliases.alias, 'champion'));
+    const [current] = await tx.select().from(modelAliases).where(key).for('update');
+    if (!current) return null;
+    await tx.delete(modelAliases).where(key);
+    await tx.insert(aliasEvents).values({ task: a.task, feed: a.feed, lineage: a.lineage, alias: 'champion', modelId: null, previousModelId: current.modelId, effectiveFrom: a.effectiveFrom, actor: a.actor, reason: a.reason });
+    return current.modelId;
+  });
+}
+
+/**
+ * The newest decision of a lineage for a task and feed dated before `before`, with its stats:
+ * where a "keep" finds since when its champion has gone unproven.
+ */
+export async function previousDecision(db: Db, o: { task: string; feed: string; lineage: string; before: string }) {
+  const [row] = await db
+    .select({ runId: promotionDecisions.runId, verdict: promotionDecisions.verdict, championId: promotionDecisions.championId, stats: promotionDecisions.stats, asOf: datasets.asOf })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(eq(promotionDecisions.task, o.task), eq(promotionDecisions.lineage, o.lineage), eq(datasets.feed, o.feed), lt(datasets.asOf, o.before)))
+    .orderBy(desc(datasets.asOf), desc(promotionDecisions.decidedAt))
+    .limit(1);
+  return row ?? null;
 }
 
 /** Manual promotion (audited): the model becomes the live champion of its task and feed, effective from its as-of. */
@@ -149,7 +181,7 @@ export interface DecisionRecord {
   runId: string;
   task: string;
   lineage: string;
-  verdict: 'promote' | 'refresh' | 'keep' | 'none';
+  verdict: 'promote' | 'refresh' | 'keep' | 'retire' | 'none';
   challengerId: string | null;
   championId: string | null;
   promoted: boolean;
