@@ -35,7 +35,8 @@ program
   .option('--no-run', 'start everything but do not start a demo run')
   .option('--task <task...>', 'tasks of the demo run: strategy and/or signal (default both)')
   .option('--config <json>', 'JSON overrides for the demo run, as `run --config` takes them')
-  .action(async (o) => runDev(cliContext(), { asOf: o.asOf, run: o.run, tasks: o.task as TaskName[] | undefined, config: o.config ? JSON.parse(o.config) : undefined }));
+  .option('--on-bad-row <mode>', 'reject | quarantine: ingest.onBadRow of the demo run (as for every command that reads a source)')
+  .action(async (o) => runDev(cliContext(), { asOf: o.asOf, run: o.run, tasks: o.task as TaskName[] | undefined, config: await configFromFlags({ config: o.config, onBadRow: o.onBadRow }) }));
 
 program
   .command('worker')
