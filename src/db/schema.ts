@@ -414,7 +414,7 @@ export const promotionDecisions = pgTable(
     championId: text('champion_id'),
     promoted: boolean('promoted').notNull(),
     lineage: text('lineage').notNull().default('live'),
-    /** promote | refresh | keep | none: what the decision did to the lineage's champion. */
+    /** promote | refresh | keep | retire | none: what the decision did to the lineage's champion. */
     verdict: text('verdict').notNull().default('none'),
     checks: jsonb('checks').notNull(),
     /** p-values, CIs, DSR, PBO, candidates count, baselines: the evidence behind the verdict. */
