@@ -1,6 +1,8 @@
 import type { Assessment } from '../src/evaluation/protocol/assess';
 import { steps } from '../src/pipeline/steps';
-import { saveDecision, setAlias } from '../src/store/aliasStore';
+import { previousDecision, retireChampion, saveDecision, setAlias } from '../src/store/aliasStore';
+import { championAge, unprovenSince, weeksUnproven, type ChampionAfter } from '../src/registry/championAge';
+import { modelRow } from '../src/store/modelStore';
 import { loadDataset } from '../src/store/datasetStore';
 import { evaluationDetail } from '../src/store/evaluationStore';
 import type { ApprovalRecord, GateResult, TaskName, Verdict } from '../workflows/types';
@@ -49,6 +51,33 @@ export function createGateActivities(deps: ActivityDeps) {
         const outcome = approval && d.promoted && approval.outcome !== 'approved' ? refused(d.action, d.reason, approval, championId) : { action: d.action, promoted: d.promoted, reason: d.reason };
         const deploy = outcome.promoted ? refitOf(deployKey) : null;
         const actor = `workflow:${a.runId}`;
+        // A kept champion that no longer proves skill: since when, and retired after gate.retireAfterUnprovenWeeks.
+        const gate = cfg.config.gate;
+        let since: string | null = null;
+        let weeks: number | null = null;
+        let retired = false;
+        if (outcome.action === 'keep' && d.championUnproven && championId) {
+          const prev = await previousDecision(deps.db, { ...scope, before: cfg.asOf });
+          since = unprovenSince({ asOf: cfg.asOf, championId, previous: prev ? { championAfter: (prev.stats as { championAfter?: ChampionAfter } | null)?.championAfter ?? null } : null });
+          weeks = weeksUnproven(since, cfg.asOf);
+          const unproven = ` It has not proved skill since ${since} (${weeks} week${weeks === 1 ? '' : 's'} unproven`;
+          if (gate.retireAfterUnprovenWeeks !== null && weeks >= gate.retireAfterUnprovenWeeks) {
+            retired = true;
+            Object.assign(outcome, {
+              action: 'retire' as const,
+              reason: `${outcome.reason}.${unproven}, gate.retireAfterUnprovenWeeks ${gate.retireAfterUnprovenWeeks}): retired; predictions come from ${(doc.stats as { reference: string }).reference}`,
+            });
+          } else {
+            outcome.reason = `${outcome.reason}.${unproven}${gate.retireAfterUnprovenWeeks !== null ? `; retired to the reference at ${gate.retireAfterUnprovenWeeks}` : ''})`;
+          }
+        }
+        if (retired) await retireChampion(deps.db, { ...scope, effectiveFrom: cfg.asOf, actor, reason: outcome.reason });
+        // What is champion after this decision, and how old its data is at this run's as-of.
+        const afterId = deploy ?? (retired ? null : championId);
+        const afterRow = afterId ? await modelRow(deps.db, afterId) : null;
+        const age = championAge({ trainedThrough: afterRow?.trainedThrough ?? null, effectiveFrom: afterRow?.asOf ?? null, at: cfg.asOf, maxAgeDays: gate.maxChampionAgeDays });
+        const championAfter: ChampionAfter = afterId ? { modelId: afterId, ...age, unprovenSince: since, weeksUnproven: weeks } : { modelId: null, since: null, ageDays: null, maxAgeDays: gate.maxChampionAgeDays, stale: false, unprovenSince: null, weeksUnproven: null };
+        if (championAfter.stale) outcome.reason = `${outcome.reason}. Stale champion: trained through ${age.since}, ${age.ageDays} days before ${cfg.asOf} (gate.maxChampionAgeDays ${gate.maxChampionAgeDays})`;
         if (selectedRefit) await setAlias(deps.db, { ...scope, alias: 'challenger', modelId: selectedRefit, effectiveFrom: cfg.asOf, actor, reason: 'selected by walk-forward evaluation', runId: a.runId });
         if (deploy) {
           const approved = approval?.outcome === 'approved' ? approval : null;
@@ -64,13 +93,13 @@ export function createGateActivities(deps: ActivityDeps) {
           championId,
           promoted: outcome.promoted,
           checks: d.checks,
-          stats: doc.stats,
+          stats: { ...(doc.stats as object), championAfter },
           reason: outcome.reason,
           approval,
         });
         deps.logger.info({ runId: a.runId, task: a.task, lineage: cfg.lineage, action: outcome.action, deployed: deploy, reason: outcome.reason, approval: approval?.outcome ?? null }, 'promotion decision');
         // The champion after the decision: the deployed configuration, else the incumbent's (evaluated on the same folds).
-        const championKey = deploy ? deployKey : championId ? plan.championKey : null;
+        const championKey = deploy ? deployKey : championId && !retired ? plan.championKey : null;
         const primary = (doc.stats as { primaryMetric: string }).primaryMetric;
         return {
           task: a.task,

@@ -2,7 +2,7 @@ import { feedOf } from '../src/data/sources/types';
 import { approvalPolicy, parseRunConfig, type RunConfig } from '../src/pipeline/runConfig';
 import { resolveLineage } from '../src/registry/lineage';
 import { LIVE } from '../src/registry/names';
-import { getAlias } from '../src/store/aliasStore';
+import { getAlias, newestDecisionAsOf } from '../src/store/aliasStore';
 import { finishRun, getRun, upsertRunStart } from '../src/store/runStore';
 import { NotFoundError } from '../src/errors';
 import type { Db } from '../src/db/client';
@@ -34,6 +34,7 @@ export function createRunActivities(deps: ActivityDeps) {
                 asOf: a.asOf,
                 workflowId: a.workflowId,
                 liveEffectiveFrom: await Promise.all(cfg.tasks.map(async (task) => (await getAlias(deps.db, { task, feed, lineage: LIVE }, 'champion'))?.effectiveFrom ?? null)),
+                liveDecidedAsOf: [await newestDecisionAsOf(deps.db, { tasks: cfg.tasks, feed, lineage: LIVE })],
               });
         const buildId = deps.buildId ?? null;
         await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: a.trigger, asOf: a.asOf, tasks: cfg.tasks, input: cfg, lineage, buildId });

@@ -115,8 +115,8 @@ export interface FitResult {
 }
 
 export interface Verdict {
-  /** promote: a new configuration replaces the champion; refresh: the champion's configuration, refitted; keep: champion unchanged; none: no champion (the best baseline answers). */
-  action: 'promote' | 'refresh' | 'keep' | 'none';
+  /** promote: a new configuration replaces the champion; refresh: the champion's configuration, refitted; keep: champion unchanged; retire: the champion went unproven for gate.retireAfterUnprovenWeeks and was removed; none: no champion (the best baseline answers). */
+  action: 'promote' | 'refresh' | 'keep' | 'retire' | 'none';
   reason: string;
   /** One-sided p-value that the selected candidate beats the best baseline, corrected for the number of candidates. */
   pValue: number | null;

@@ -122,6 +122,8 @@ export const CONFIG_KEYS: Record<string, string> = {
   'gate.minRegimeSamples': 'fewer days than this in a regime makes its stress check inconclusive (never "passed")',
   'gate.stressTolerance': 'annualised return a challenger may surely trail the champion\'s configuration by on crash / recovery days',
   'gate.drawdownTolerance': 'how much deeper than the champion\'s a challenger\'s drawdown may be',
+  'gate.maxChampionAgeDays': 'a champion trained more than this many days before the prediction date is served marked stale (predict, report, trend)',
+  'gate.retireAfterUnprovenWeeks': 'a champion whose configuration has gone unproven this many weeks is retired to the declared reference (null: never)',
   'gate.benchmark': 'strategy task: the benchmark declared before the run (a policy must beat it and its own static twin)',
   'gate.signalBaseline': 'signal task: the baseline whose IC and long-short book a signal must beat (`flat`: no position)',
   'gate.bootstrapReps': 'stationary-bootstrap resamples behind every p-value and CI',

@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_SIGNAL_SYMBOLS } from '../data/bars';
-import { ingestConfig, OnBadRowSchema } from '../data/checkPolicy';
 import { checkMarket, type SymbolReport } from '../data/checkMarket';
 import { commitIngest, prepareIngest } from '../data/ingest';
 import { createSource } from '../data/sources';
-import { parseSymbolsArgument, type SymbolSelection } from '../data/symbols';
 import { runUniverse, universeSymbols } from '../data/universe';
+import { parseRunConfig } from '../pipeline/runConfig';
 import { fromUtcDate, isIsoDate } from '../util/dates';
+import { configFromFlags } from './configFlags';
 import { cliContext, withDb } from './context';
 import { withSourceOptions, sourceOption } from './sourceOption';
 
@@ -16,14 +14,10 @@ interface DataOptions {
   csvDir?: string;
   seed?: string;
   symbols?: string;
-  onBadRow: string;
+  onBadRow?: string;
+  config?: string;
   until?: string;
   json?: boolean;
-}
-
-/** `--symbols A,B,C` / `@FILE` / `all` (none: the default signal symbols). */
-export async function symbolsOption(arg: string | undefined): Promise<SymbolSelection> {
-  return arg === undefined ? DEFAULT_SIGNAL_SYMBOLS : parseSymbolsArgument(arg, (f) => readFile(f, 'utf8'));
 }
 
 /** The per-symbol reports: JSON keyed by symbol (the contract), or one block per symbol for people. */
@@ -43,20 +37,21 @@ function printReports(reports: Record<string, SymbolReport>, json: boolean): voi
 }
 
 async function plan(o: DataOptions) {
-  const onBadRow = OnBadRowSchema.safeParse(o.onBadRow);
-  if (!onBadRow.success) throw new InvalidArgumentError(`--on-bad-row must be reject or quarantine, got "${o.onBadRow}"`);
   if (o.until !== undefined && !isIsoDate(o.until)) throw new InvalidArgumentError(`--until "${o.until}" is not a YYYY-MM-DD date`);
+  const until = o.until ?? fromUtcDate(new Date());
   const spec = sourceOption({ ...o, source: o.source ?? 'csv' });
-  const source = createSource(spec);
-  const universe = await runUniverse({ source: spec, config: { dataset: { signal: { symbols: await symbolsOption(o.symbols) } } } }, source);
+  // The same flags -> config path as run, evaluate and audit: --on-bad-row, --symbols and `ingest` in --config.
+  const cfg = parseRunConfig({ asOf: until, source: spec, config: await configFromFlags(o) });
+  const source = createSource(cfg.source);
+  const universe = await runUniverse(cfg, source);
   // Skipped names are already quoted by quoteUntrusted: nothing hostile reaches the terminal.
   for (const s of universe.skipped) console.error(`warning: skipped file ${s.name}: ${s.reason}`);
-  return { source, symbols: universeSymbols(universe), until: o.until ?? fromUtcDate(new Date()), config: ingestConfig({ onBadRow: onBadRow.data }) };
+  return { source, symbols: universeSymbols(universe), until, config: cfg.config.ingest };
 }
 
 function dataOptions(cmd: Command): Command {
   return withSourceOptions(cmd, 'csv')
-    .option('--on-bad-row <mode>', 'reject (refuse the file) | quarantine (leave the row out and record it)', 'reject')
+    .option('--config <json>', 'JSON overrides as for run; `ingest` (onBadRow, maxDailyMove) and dataset.signal.symbols apply here')
     .option('--until <date>', 'last date to keep (default today)')
     .option('--json', 'print per symbol { rows, first, last, warnings, errors, quarantined } as JSON');
 }

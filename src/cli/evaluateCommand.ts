@@ -6,8 +6,7 @@ import { runSelectionProtocol } from '../evaluation/protocol/selectionProtocol';
 import { parseRunConfig } from '../pipeline/runConfig';
 import { isTaskName } from '../pipeline/tasks';
 import type { RetrainInput } from '../../workflows/types';
-import { symbolsOption } from './dataCommand';
-import { withSignalSymbols } from './runInput';
+import { configFromFlags } from './configFlags';
 import { sourceOption, withSourceOptions } from './sourceOption';
 
 export interface ProtocolFlags {
@@ -16,18 +15,19 @@ export interface ProtocolFlags {
   models?: string[];
   config?: string;
   symbols?: string;
+  onBadRow?: string;
   json?: boolean;
 }
 
 export async function runConfigFrom(o: ProtocolFlags, source: RetrainInput['source']) {
   if (!isTaskName(o.task)) throw new Error(`--task must be strategy or signal, got "${o.task}"`);
-  const config = withSignalSymbols(o.config ? JSON.parse(o.config) : undefined, o.symbols === undefined ? undefined : await symbolsOption(o.symbols));
+  const config = await configFromFlags(o);
   return parseRunConfig({ asOf: o.asOf, tasks: [o.task], source, models: o.models, config });
 }
 
 export async function datasetFor(o: ProtocolFlags, source: RetrainInput['source']) {
   const cfg = await runConfigFrom(o, source);
-  const build = await datasetsFromSource(createSource(cfg.source), { asOf: cfg.asOf, tasks: [o.task as Task], config: cfg.config.dataset });
+  const build = await datasetsFromSource(createSource(cfg.source), { asOf: cfg.asOf, tasks: [o.task as Task], config: cfg.config.dataset, ingest: cfg.config.ingest });
   return { cfg, ds: build.datasets[o.task as Task]! };
 }
 
@@ -60,6 +60,8 @@ export function registerEvaluateCommand(program: Command): void {
       selected: d.selected,
       reference: d.stats.reference,
       bestBaseline: d.bestBaseline,
+      /** Strategy: how SPY and TLT returns account for distributions over the window, price-only legs with dates. */
+      returns: d.stats.returnCoverage,
       stats: d.stats,
       verdict: { promote: d.verdict.promote, reason: d.verdict.reason, pValue: d.verdict.pValue, pValueUncorrected: d.decision.pValueUncorrected },
     };

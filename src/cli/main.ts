@@ -18,8 +18,8 @@ import { formatRunSummary } from './runSummary';
 import { runWorker } from './worker';
 import { registerTrendCommand } from './trendCommand';
 import { sourceOption, withSourceOptions } from './sourceOption';
-import { registerDataCommands, symbolsOption } from './dataCommand';
-import { withSignalSymbols } from './runInput';
+import { registerDataCommands } from './dataCommand';
+import { configFromFlags } from './configFlags';
 import { defaultReportPath, reportHtml, serveReport, writeReportFile } from './reportCommand';
 import { predictWithChampion } from '../predict/predict';
 
@@ -42,7 +42,8 @@ program
   .option('--no-run', 'start everything but do not start a demo run')
   .option('--task <task...>', 'tasks of the demo run: strategy and/or signal (default both)')
   .option('--config <json>', 'JSON overrides for the demo run, as `run --config` takes them')
-  .action(async (o) => runDev(cliContext(), { asOf: o.asOf, run: o.run, tasks: o.task as TaskName[] | undefined, config: o.config ? JSON.parse(o.config) : undefined }));
+  .option('--on-bad-row <mode>', 'reject | quarantine: ingest.onBadRow of the demo run (as for every command that reads a source)')
+  .action(async (o) => runDev(cliContext(), { asOf: o.asOf, run: o.run, tasks: o.task as TaskName[] | undefined, config: await configFromFlags({ config: o.config, onBadRow: o.onBadRow }) }));
 
 program
   .command('worker')
@@ -72,7 +73,7 @@ withSourceOptions(
     const ctx = cliContext();
     await withClient(ctx, async (client) => {
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
-      const config = withSignalSymbols(o.config ? JSON.parse(o.config) : undefined, o.symbols === undefined ? undefined : await symbolsOption(o.symbols));
+      const config = await configFromFlags(o);
       const input: RetrainInput = { asOf: o.asOf, tasks: o.task as TaskName[], source: sourceOption(o), trigger: 'manual', models: o.models, config, searchAttributes: sa };
       const workflowId = `retrain-manual-${o.asOf}-${randomUUID().slice(0, 8)}`;
       const handle = await startRetrain(client, { taskQueue: ctx.config.temporal.taskQueue, workflowId, input });
@@ -140,7 +141,10 @@ program
     const ctx = cliContext();
     await withDb(ctx, async (db) => {
       const once = async () => {
-        for (const p of await predictWithChampion(db.db, { task: o.task, asOf: o.asOf, feed: o.feed })) console.log(JSON.stringify(p));
+        const out = await predictWithChampion(db.db, { task: o.task, asOf: o.asOf, feed: o.feed });
+        for (const p of out) console.log(JSON.stringify(p));
+        const m = out[0]?.model_metadata;
+        if (m?.stale) console.error(`warning: champion ${m.model_id} is stale: trained through ${m.trained_through}, ${m.age_days} days before the day answered for (gate.maxChampionAgeDays ${m.max_age_days}); run a retrain`);
       };
       await once();
       if (!o.stream) return;
@@ -167,9 +171,10 @@ const scheduleSettings = () => {
 };
 withSourceOptions(sched.command('create').description('create or update the schedule (idempotent)'))
   .option('--task <task...>', 'strategy and/or signal', ['strategy', 'signal'])
+  .option('--config <json>', 'JSON overrides of every scheduled run, as for run')
   .action(async (o) => {
     const { ctx, settings } = scheduleSettings();
-    const config = o.symbols === undefined ? undefined : withSignalSymbols(undefined, await symbolsOption(o.symbols));
+    const config = await configFromFlags(o);
     await withClient(ctx, async (client) => {
       const sa = await ensureSearchAttributes(client, ctx.config.temporal.namespace, ctx.logger);
       const what = await ensureWeeklySchedule(client, { ...settings, input: { tasks: o.task, source: sourceOption(o), searchAttributes: sa, ...(config ? { config } : {}) } });

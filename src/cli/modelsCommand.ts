@@ -118,7 +118,7 @@ export function registerModelCommands(program: Command): void {
       const ctx = cliContext();
       await withDb(ctx, async (db) => {
         for (const e of await aliasHistory(db.db, { task: o.task, feed: o.feed, lineage: o.lineage })) {
-          console.log([e.at.toISOString(), e.feed, e.lineage, e.alias, `${e.previousModelId ?? '(none)'} -> ${e.modelId}`, `effective ${e.effectiveFrom ?? '?'}`, e.actor, e.reason].join('\t'));
+          console.log([e.at.toISOString(), e.feed, e.lineage, e.alias, `${e.previousModelId ?? '(none)'} -> ${e.modelId ?? '(retired: the reference answers)'}`, `effective ${e.effectiveFrom ?? '?'}`, e.actor, e.reason].join('\t'));
         }
       });
     });

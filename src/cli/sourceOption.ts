@@ -31,5 +31,6 @@ export function withSourceOptions(cmd: Command, defaultSource: 'synthetic' | 'cs
     .option('--cash-rate-file <file>', 'FRED-format cash-rate CSV (e.g. DTB3.csv; default: DTB3.csv in --csv-dir, or CASH_RATE_FILE)')
     .option('--seed <n>', 'synthetic market seed')
     .option('--planted <edge>', `synthetic market with a planted, provable edge of this daily size, 0 < edge <= ${MAX_PLANTED_EDGE} (e.g. 0.01): each series' volume hints at its return two days later`)
-    .option('--symbols <list>', 'signal symbols: A,B,C | @FILE (one per line, # comments) | all (every <SYMBOL>.csv)');
+    .option('--symbols <list>', 'signal symbols: A,B,C | @FILE (one per line, # comments) | all (every <SYMBOL>.csv)')
+    .option('--on-bad-row <mode>', 'a bad row (high < low, a non-positive price, an unexplained jump): reject (refuse the file; default) | quarantine (leave the row out and record it); overrides ingest.onBadRow in --config');
 }

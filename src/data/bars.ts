@@ -8,6 +8,12 @@ export interface Bar {
   close: number;
   adjClose: number | null;
   volume: number | null;
+  /**
+   * Cash distribution per share going ex on this day, where the source's distribution record
+   * (`<SYMBOL>.dividends.csv`) covers the day: 0 when nothing goes ex. Absent (or null) where no
+   * record covers the day: the series is price-only there unless it has adj_close.
+   */
+  dividend?: number | null;
 }
 
 export interface SymbolBars {
@@ -53,7 +59,4 @@ export function plausibleRange(symbol: string): [number, number] {
   return PLAUSIBLE_CLOSE[symbol] ?? DEFAULT_PLAUSIBLE_CLOSE;
 }
 
-/** Total-return price when the source has one, else close (TLT/sector files have no adj_close). */
-export function totalReturnPrice(b: Bar): number {
-  return b.adjClose ?? b.close;
-}
+

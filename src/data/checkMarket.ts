@@ -55,6 +55,20 @@ function countMessages(file: string, c: IngestWarnings): string[] {
   return out;
 }
 
+/**
+ * The one check of a series that arrived without a single data row, shared by `data validate`,
+ * `data ingest` and the workflow's ingest (all three go through checkMarket): a file read whole
+ * with no rows is an empty or header-only file — an error for a required series, a warning
+ * otherwise — even when the database already holds the series. Only an incremental source
+ * (nothing new since the last stored bar) may return no rows for a stored series. Returns the
+ * error to reject with, the warning to report, or null.
+ */
+export function emptySeriesCheck(o: { symbol: string; file: string; required: boolean; stored: boolean; whole: boolean }): { error: InvalidMarketDataError } | { warning: string } | null {
+  if (o.stored && !o.whole) return null;
+  if (o.required) return { error: new InvalidMarketDataError({ file: o.file }, `required series ${o.symbol} has no data rows (empty or header-only file)`) };
+  return { warning: `${o.file} has no data rows (empty or header-only file): ${o.symbol} is ${o.stored ? 'not updated (the stored rows are kept)' : 'left out'}` };
+}
+
 const emptyReport = (): SymbolReport => ({ rows: 0, first: null, last: null, warnings: [], errors: [], quarantined: [] });
 
 /**
@@ -90,9 +104,9 @@ export async function checkMarket(source: MarketSource, opts: CheckOptions): Pro
     if (b.actions) out.actions[symbol] = b.actions;
     if (b.error) reject(b.error);
     else if (b.bars.length === 0) {
-      // An incremental source with nothing new is fine; a file without rows is not.
-      if (required && !stored) reject(new InvalidMarketDataError({ file }, `required series ${symbol} has no data rows (empty or header-only file)`));
-      else if (!stored) report.warnings.push(`${file} has no data rows (empty or header-only file): ${symbol} is left out`);
+      const empty = emptySeriesCheck({ symbol, file, required, stored, whole: b.whole === true });
+      if (empty && 'error' in empty) reject(empty.error);
+      else if (empty) report.warnings.push(empty.warning);
     } else {
       try {
         const c = checkSeries(symbol, b.bars, b.origin, seriesPolicy(symbol, cfg), opts.priorBars?.get(symbol));

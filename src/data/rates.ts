@@ -47,6 +47,30 @@ export function parseFredCsv(text: string, file: string, expectedId?: string): R
   return { id, file, dates, values: Float64Array.from(values) };
 }
 
+/**
+ * FRED's T-bill series quoted on a bank-discount basis, and the bills' days to maturity. A
+ * discount rate is a return per face value over a 360-day year; what cash earns is a return
+ * per price paid over a 365-day year (the bond-equivalent, or investment, yield).
+ */
+export const DISCOUNT_BASIS_DAYS: Record<string, number> = { DTB4WK: 28, DTB3: 91, DTB6: 182, DTB1YR: 364 };
+
+/**
+ * Bond-equivalent yield (percent) of a bill quoted at `discountPct` on a discount basis with
+ * `days` to maturity (Treasury's "investment rate"): for up to half a year
+ * 365·d / (360 − d·t); for longer bills the semi-annual compounding form.
+ */
+export function bondEquivalentYield(discountPct: number, days: number): number {
+  const d = discountPct / 100;
+  const price = 1 - (d * days) / 360;
+  if (!(price > 0)) throw new RangeError(`bondEquivalentYield: a ${discountPct}% discount over ${days} days leaves no price`);
+  if (days <= 182) return (100 * 365 * d) / (360 - d * days);
+  // Solves price · (1 + y/2) · (1 + (t/365 − 1/2)·y) = 1 for y.
+  const a = days / 365 - 0.5;
+  const b = days / 365;
+  const c = 1 - 1 / price;
+  return (100 * (-b + Math.sqrt(b * b - 2 * a * c))) / a;
+}
+
 /** A simple daily cash rate per trading day, and where it came from (for the report). */
 export interface DailyCashRate {
   /** Per trading-calendar day: the simple rate earned over that day (NaN where unknown). */
@@ -68,6 +92,8 @@ const DAY_MS = 86_400_000;
  */
 export function laggedDailyCashRate(series: RateSeries, calendar: string[], periodsPerYear = 252): DailyCashRate {
   const daily = new Float64Array(calendar.length).fill(NaN);
+  const maturity = DISCOUNT_BASIS_DAYS[series.id.toUpperCase()];
+  const annual = (v: number) => (maturity === undefined ? v : bondEquivalentYield(v, maturity));
   let j = 0;
   let lastValue = NaN;
   let lastDate = '';
@@ -86,10 +112,11 @@ export function laggedDailyCashRate(series: RateSeries, calendar: string[], peri
       unknown++;
       continue;
     }
-    daily[t] = lastValue / 100 / periodsPerYear;
+    daily[t] = annual(lastValue) / 100 / periodsPerYear;
     maxStale = Math.max(maxStale, Math.round((Date.parse(calendar[t]) - Date.parse(lastDate)) / DAY_MS));
   }
-  return { daily, source: `${series.id} (${series.file}), last value dated before each day, /100/${periodsPerYear}`, maxStaleDays: maxStale, unknownDays: unknown };
+  const basis = maturity === undefined ? '' : `, discount basis -> bond-equivalent yield (${maturity}-day bill)`;
+  return { daily, source: `${series.id} (${series.file}), last value dated before each day${basis}, /100/${periodsPerYear}`, maxStaleDays: maxStale, unknownDays: unknown };
 }
 
 /** A documented constant instead of a rate series (when none is ingested). */

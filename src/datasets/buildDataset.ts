@@ -1,6 +1,7 @@
 import { BOND_SYMBOL, MARKET_SYMBOL } from '../data/bars';
 import { InsufficientDataError } from '../errors';
 import { constantDailyCashRate, type DailyCashRate } from '../data/rates';
+import { priceOnlyWithin, type ReturnCoverage } from '../data/totalReturn';
 import type { BacktestAsset } from '../evaluation/backtest';
 import { signalSymbolsOf } from '../data/universe';
 import { taskFeatures } from '../features/featureRows';
@@ -19,13 +20,10 @@ import { concatTyped, dailyReturns, signalFeatureShard, usableRows, type Feature
 /** The daily cash rate per calendar day and where it came from (src/data/rates.ts). */
 export type CashSeries = Pick<DailyCashRate, 'daily' | 'source'>;
 
-/** Without the bars at hand: a leg is price-only when its "total-return" price is just the close (no adj_close). */
-function priceOnly(panel: Panel, symbol: string): boolean {
-  const p = panel.price.get(symbol);
-  const c = panel.close.get(symbol);
-  if (!p || !c) return false;
-  for (let t = 0; t < p.length; t++) if (Number.isFinite(p[t]) && p[t] !== c[t]) return false;
-  return true;
+/** How the SPY and TLT legs account for distributions: from the legs when given, else from the panel (the same bars, the same rule). */
+function legCoverage(panel: Panel, legs: AssembleOptions['legs']): ReturnCoverage[] {
+  if (legs) return [legs.spy, legs.tlt].map((l) => l.coverage).filter((c): c is ReturnCoverage => !!c);
+  return [MARKET_SYMBOL, BOND_SYMBOL].map((s) => panel.coverage.get(s)).filter((c): c is ReturnCoverage => !!c);
 }
 
 /**
@@ -156,7 +154,11 @@ function assembleRows(panel: Panel, dayRegime: Int8Array, cfg: DatasetConfig, pa
       tltOvernight: opts.legs?.tlt.overnight ? Float64Array.from(opts.legs.tlt.overnight) : new Float64Array(n).fill(NaN),
       cash: cash.daily,
     },
-    marketNotes: { priceOnly: opts.legs ? [opts.legs.spy, opts.legs.tlt].filter((l) => l.priceOnly).map((l) => l.name) : [MARKET_SYMBOL, BOND_SYMBOL].filter((s) => priceOnly(panel, s)), cashSource: cash.source },
+    marketNotes: (() => {
+      const coverage = legCoverage(panel, opts.legs);
+      const end = panel.dates[n - 1];
+      return { priceOnly: coverage.filter((c) => priceOnlyWithin(c, end)).map((c) => c.symbol), coverage, cashSource: cash.source };
+    })(),
     replayWeight,
     replayRows,
     symbolReturns: task === 'signal' ? concatTyped(Float64Array, perSymbol.map((p) => p.returns)) : new Float64Array(0),

@@ -1,3 +1,4 @@
+import type { ReturnCoverage } from '../data/totalReturn';
 import type { MarketFeatureInputs } from '../features/marketFeatures';
 import type { StrategyDef } from '../labels/strategies';
 import { decodeArrays, encodeArrays } from '../util/arrayCodec';
@@ -46,8 +47,12 @@ export interface Dataset {
   market: { spy: Float64Array; tlt: Float64Array; spyOvernight: Float64Array; tltOvernight: Float64Array; cash: Float64Array };
   /** Signal task: each symbol's daily return on the calendar, symbols x days (long-short backtests); empty for strategy. */
   symbolReturns: Float64Array;
-  /** Which legs are price-only (no adjusted close) and where the cash rate came from. */
-  marketNotes: { priceOnly: string[]; cashSource: string };
+  /**
+   * Which legs are price-only on some day up to as-of (no adjusted close, no distribution record
+   * there), how each leg's returns account for distributions (absent in datasets stored before
+   * it existed), and where the cash rate came from.
+   */
+  marketNotes: { priceOnly: string[]; coverage?: ReturnCoverage[]; cashSource: string };
   /** Extra weight multiplier per row (error replay; 1 = none). */
   replayWeight: Float64Array;
   replayRows: number;

@@ -1,3 +1,4 @@
+import type { IngestConfig } from '../data/checkPolicy';
 import { readMarket, type MarketRead } from '../data/readMarket';
 import { resolveUniverse, universeSymbols } from '../data/universe';
 import type { MarketSource } from '../data/sources/types';
@@ -20,12 +21,14 @@ export interface InMemoryBuild {
 /**
  * The ingest -> regimeLabel -> dataset chain without Postgres or Temporal: the same
  * domain functions the activities call, for benchmarks, real-data tests and notebooks.
+ * `ingest` is the run's ingest config (default: reject bad rows).
  */
-export async function datasetsFromSource(source: MarketSource, opts: { asOf: string; tasks: Task[]; config?: unknown }): Promise<InMemoryBuild> {
+export async function datasetsFromSource(source: MarketSource, opts: { asOf: string; tasks: Task[]; config?: unknown; ingest?: IngestConfig }): Promise<InMemoryBuild> {
   const cfg = datasetConfig(opts.config);
   let t = performance.now();
   const universe = await resolveUniverse(cfg.signal.symbols, source);
-  const market = await readMarket(source, { symbols: universeSymbols(universe), until: opts.asOf });
+  // The run's `ingest` settings (onBadRow, daily limits) apply here as in the workflow's ingest.
+  const market = await readMarket(source, { symbols: universeSymbols(universe), until: opts.asOf, config: opts.ingest });
   const readMs = performance.now() - t;
   t = performance.now();
   const panel = buildPanel(market.bars, { maxStaleDays: cfg.maxStaleDays });

@@ -44,6 +44,12 @@ const barValues = () => ({
   close: doublePrecision('close').notNull(),
   adjClose: doublePrecision('adj_close'),
   volume: doublePrecision('volume'),
+  /**
+   * Cash distribution per share going ex on this day (0: none) where the source's distribution
+   * record covers the day; null where it does not (the leg is price-only there). Stored with
+   * the bar, so it is versioned with the bars' vintage.
+   */
+  dividend: doublePrecision('dividend'),
 });
 
 /**
@@ -385,7 +391,8 @@ export const aliasEvents = pgTable(
     feed: text('feed').notNull().default(''),
     lineage: text('lineage').notNull().default('live'),
     alias: text('alias').notNull(),
-    modelId: text('model_id').notNull(),
+    /** null: the alias was cleared from `effective_from` on (a champion retired to the reference). */
+    modelId: text('model_id'),
     previousModelId: text('previous_model_id'),
     effectiveFrom: date('effective_from', { mode: 'string' }),
     actor: text('actor').notNull(), // workflow:<runId> | cli:<user>
@@ -407,7 +414,7 @@ export const promotionDecisions = pgTable(
     championId: text('champion_id'),
     promoted: boolean('promoted').notNull(),
     lineage: text('lineage').notNull().default('live'),
-    /** promote | refresh | keep | none: what the decision did to the lineage's champion. */
+    /** promote | refresh | keep | retire | none: what the decision did to the lineage's champion. */
     verdict: text('verdict').notNull().default('none'),
     checks: jsonb('checks').notNull(),
     /** p-values, CIs, DSR, PBO, candidates count, baselines: the evidence behind the verdict. */

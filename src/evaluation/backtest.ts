@@ -1,3 +1,4 @@
+import type { ReturnCoverage } from '../data/totalReturn';
 import type { StrategyDef } from '../labels/strategies';
 import { sampleMoments } from './stats/descriptive';
 
@@ -25,8 +26,12 @@ export interface BacktestAsset {
   returns: ArrayLike<number>;
   /** Close d−1 -> open d (next_open execution only). */
   overnight?: ArrayLike<number>;
-  /** True when `returns` ignore dividends (no adj_close): reported in `priceOnly`. */
+  /** True when `returns` ignore distributions on some days (no adj_close, no distribution record there): reported in `priceOnly`. */
   priceOnly: boolean;
+  /** First date whose return is price-only (absent: all of it when `priceOnly`); a backtest that ends before it is total return. */
+  priceOnlyFrom?: string | null;
+  /** How the returns account for distributions (src/data/totalReturn.ts). */
+  coverage?: ReturnCoverage;
 }
 
 /** The market a backtest trades in: calendar, risky assets, cash. */
@@ -230,7 +235,8 @@ export function runBacktest(market: BacktestMarket, targets: Float64Array, opts:
     execution,
     costBps: opts.costBps,
     cashRateSource: cashSource,
-    priceOnly: [...held].sort((a, b) => a - b).filter((a) => assets[a].priceOnly).map((a) => assets[a].name),
+    // A leg counts as price-only when its returns ignore distributions on some day the backtest ran.
+    priceOnly: [...held].sort((a, b) => a - b).filter((a) => assets[a].priceOnly && (assets[a].priceOnlyFrom == null || outDates.length === 0 || assets[a].priceOnlyFrom! <= outDates[outDates.length - 1])).map((a) => assets[a].name),
   });
 }
 

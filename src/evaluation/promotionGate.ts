@@ -82,6 +82,8 @@ export interface GateDecision {
   pValue: number | null;
   /** The same before the correction for the number of candidates (what a placebo audit plots). */
   pValueUncorrected: number | null;
+  /** "keep": the champion stays although its own configuration no longer proves skill (the gate activity counts the weeks and may retire it). */
+  championUnproven?: boolean;
 }
 
 const pfmt = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
@@ -175,7 +177,7 @@ export function decidePromotion(e: Evidence, cfg: GateConfig): GateDecision {
     if (keepsSkill && !ch.sameConfig) {
       return { action: 'refresh', promoted: true, reason: `challenger refused: ${why}. The champion's configuration still beats ${refs} (p = ${pfmt(worstLeg(ch.legs.map((l) => ({ ...l, pAdjusted: l.pValue }))).corrected)}): refitted on the newest data and redeployed`, ...base };
     }
-    return { action: 'keep', promoted: false, reason: `refused: ${why}. Champion unchanged${keepsSkill ? '' : ` (its configuration no longer beats ${refs}: p = ${pfmt(Math.max(...ch.legs.map((l) => l.pValue), 1e-9))})`}`, ...base };
+    return { action: 'keep', promoted: false, reason: `refused: ${why}. Champion unchanged${keepsSkill ? '' : ` (its configuration no longer beats ${refs}: p = ${pfmt(Math.max(...ch.legs.map((l) => l.pValue), 1e-9))})`}`, ...base, championUnproven: !keepsSkill };
   }
   return { action: 'none', promoted: false, reason: `no candidate proves skill: ${why}. No champion; predictions come from ${e.reference}`, ...base };
 }

@@ -1,5 +1,6 @@
 import { InsufficientDataError } from '../errors';
-import { MARKET_SYMBOL, PUT_CALL_SYMBOL, REQUIRED_SYMBOLS, SECTOR_SYMBOLS, totalReturnPrice, type Bar } from '../data/bars';
+import { MARKET_SYMBOL, PUT_CALL_SYMBOL, REQUIRED_SYMBOLS, SECTOR_SYMBOLS, type Bar } from '../data/bars';
+import { totalReturnLevels, type ReturnCoverage } from '../data/totalReturn';
 
 /**
  * Bars of many symbols aligned on the market's (SPY's) trading calendar. A symbol missing on
@@ -11,12 +12,21 @@ import { MARKET_SYMBOL, PUT_CALL_SYMBOL, REQUIRED_SYMBOLS, SECTOR_SYMBOLS, total
 export interface Panel {
   dates: string[];
   symbols: string[];
-  /** Total-return price (adj_close when present, else close). */
+  /** Total-return level (src/data/totalReturn.ts): adj_close, else the close with distributions reinvested, else the close. */
   price: Map<string, Float64Array>;
+  /** How each symbol's `price` accounts for distributions, and from when it is price-only. */
+  coverage: Map<string, ReturnCoverage>;
   close: Map<string, Float64Array>;
   high: Map<string, Float64Array>;
   low: Map<string, Float64Array>;
   volume: Map<string, Float64Array>;
+  /**
+   * 1 where the symbol has a bar of its own that day, 0 where the value is carried forward (or
+   * missing). Features may use a carried value; a label or a trade may not: a forward return
+   * that ends on a carried close is a return nobody could earn (AAPL carried past its last
+   * bar read 0.0000 and was labelled "hold").
+   */
+  fresh: Map<string, Uint8Array>;
   maxStaleDays: number;
   /** Each symbol's last bar on or before the panel's last day (null: none). */
   lastBar: Map<string, string | null>;
@@ -47,19 +57,23 @@ export function buildPanel(bars: Map<string, Bar[]>, opts: { maxStaleDays?: numb
   if (!spy || spy.length === 0) throw new InsufficientDataError(`no ${MARKET_SYMBOL} bars: the market calendar comes from ${MARKET_SYMBOL}`);
   const dates = spy.map((b) => b.date);
   const n = dates.length;
-  const panel: Panel = { dates, symbols: [...bars.keys()], price: new Map(), close: new Map(), high: new Map(), low: new Map(), volume: new Map(), maxStaleDays: maxStale, lastBar: new Map(), warnings: [] };
+  const panel: Panel = { dates, symbols: [...bars.keys()], price: new Map(), coverage: new Map(), close: new Map(), high: new Map(), low: new Map(), volume: new Map(), fresh: new Map(), maxStaleDays: maxStale, lastBar: new Map(), warnings: [] };
   for (const [symbol, list] of bars) {
     const price = new Float64Array(n).fill(NaN);
     const close = new Float64Array(n).fill(NaN);
     const high = new Float64Array(n).fill(NaN);
     const low = new Float64Array(n).fill(NaN);
     const volume = new Float64Array(n).fill(NaN);
+    const isFresh = new Uint8Array(n);
+    const tr = totalReturnLevels(symbol, list);
     let j = 0;
     let last: Bar | undefined;
+    let lastLevel = NaN;
     let seenAt = -1; // panel day on which `last` was first visible
     let gapFrom = -1;
     for (let i = 0; i < n; i++) {
       while (j < list.length && list[j].date <= dates[i]) {
+        lastLevel = tr.level[j];
         last = list[j++];
         seenAt = i;
       }
@@ -71,7 +85,8 @@ export function buildPanel(bars: Map<string, Bar[]>, opts: { maxStaleDays?: numb
       if (gapFrom >= 0 && WATCHED.has(symbol)) panel.warnings.push(staleGap(symbol, dates, gapFrom, i - 1, maxStale));
       gapFrom = -1;
       const fresh = last.date === dates[i];
-      price[i] = totalReturnPrice(last);
+      isFresh[i] = fresh ? 1 : 0;
+      price[i] = lastLevel;
       close[i] = last.close;
       high[i] = fresh ? last.high : last.close;
       low[i] = fresh ? last.low : last.close;
@@ -84,6 +99,8 @@ export function buildPanel(bars: Map<string, Bar[]>, opts: { maxStaleDays?: numb
     panel.high.set(symbol, high);
     panel.low.set(symbol, low);
     panel.volume.set(symbol, volume);
+    panel.fresh.set(symbol, isFresh);
+    panel.coverage.set(symbol, tr.coverage);
     panel.lastBar.set(symbol, last?.date ?? null);
   }
   const ends = requiredEnds(bars, panel);
@@ -122,6 +139,11 @@ function requiredEnds(bars: Map<string, Bar[]>, panel: Panel): PanelWarning | nu
     message: `required series end on different dates: ${parts}; ${consequences.filter(Boolean).join('; ')}`,
     series,
   };
+}
+
+/** Whether `symbol` has a real (not carried-forward) bar on calendar day t. */
+export function isFresh(panel: Panel, symbol: string, t: number): boolean {
+  return panel.fresh.get(symbol)?.[t] === 1;
 }
 
 export function series(map: Map<string, Float64Array>, symbol: string, n: number): Float64Array {

@@ -1,4 +1,4 @@
-import type { Panel } from '../features/panel';
+import { isFresh, type Panel } from '../features/panel';
 import { pctChange, rollingStd } from '../features/rolling';
 
 export const SIGNAL_CLASSES = ['sell', 'hold', 'buy'] as const;
@@ -19,7 +19,8 @@ export interface SignalLabelConfig {
 
 /**
  * Forward return of `symbol` over return days t+lag+1 .. t+lag+h -> sell(0) / hold(1) / buy(2);
- * -1 if unknown. The threshold at t uses only returns up to t.
+ * -1 if unknown, or when the symbol has no bar of its own at the trade (t+lag) or at the
+ * window's end (t+lag+h). The threshold at t uses only returns up to t.
  */
 export function labelSignals(panel: Panel, symbol: string, cfg: SignalLabelConfig): { label: Int32Array; forwardReturn: Float64Array } {
   if (cfg.thresholds.mode === 'fixed' && !(cfg.sellThreshold < cfg.buyThreshold)) throw new RangeError(`sellThreshold (${cfg.sellThreshold}) must be below buyThreshold (${cfg.buyThreshold})`);
@@ -32,6 +33,9 @@ export function labelSignals(panel: Panel, symbol: string, cfg: SignalLabelConfi
   const sigma = cfg.thresholds.mode === 'volatility' ? rollingStd(pctChange(p, 1), cfg.thresholds.volWindow) : null;
   const lag = cfg.executionLag;
   for (let t = 0; t + lag + cfg.horizon < n; t++) {
+    // A real bar at the trade and at the window's end: a close carried past a series' last bar
+    // (a delisting, a file that stops) would read as a flat return, labelled "hold".
+    if (!isFresh(panel, symbol, t + lag) || !isFresh(panel, symbol, t + lag + cfg.horizon)) continue;
     const r = p[t + lag + cfg.horizon] / p[t + lag] - 1;
     if (!Number.isFinite(r)) continue;
     let up = cfg.buyThreshold;

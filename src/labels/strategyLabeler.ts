@@ -1,5 +1,5 @@
 import { BOND_SYMBOL, MARKET_SYMBOL } from '../data/bars';
-import type { Panel } from '../features/panel';
+import { isFresh, type Panel } from '../features/panel';
 import { validateStrategies, type StrategyDef } from './strategies';
 
 export type StrategyObjective = 'return' | 'risk_adjusted';
@@ -26,7 +26,8 @@ export interface StrategyLabels {
 
 /**
  * Day t's label is the strategy that scores best over the return days t+lag+1 .. t+lag+h
- * (daily-rebalanced constant weights; cash earns `cashDaily[day]`). The last lag + h days have
+ * (daily-rebalanced constant weights; cash earns `cashDaily[day]`), and only when SPY and TLT
+ * have real bars at the trade (t+lag) and at the window's end (never a carried-forward close). The last lag + h days have
  * no label: their future is not known as of the data's end, so they can never train. Pure
  * forward return favours the extreme allocations; the risk-adjusted objective subtracts
  * lambda times the path's max drawdown.
@@ -47,6 +48,9 @@ export function labelStrategies(panel: Panel, cfg: StrategyLabelConfig, cashDail
   for (let t = 0; t + lag + h < n; t++) {
     const first = t + lag + 1;
     const last = t + lag + h;
+    // The trade (close first − 1) and the window's end need real bars: a carried-forward close
+    // would score a return that could not be earned.
+    if (!isFresh(panel, BOND_SYMBOL, first - 1) || !isFresh(panel, BOND_SYMBOL, last) || !isFresh(panel, MARKET_SYMBOL, first - 1) || !isFresh(panel, MARKET_SYMBOL, last)) continue;
     let complete = Number.isFinite(spy[first - 1]) && Number.isFinite(tlt[first - 1]);
     for (let j = first; complete && j <= last; j++) complete = Number.isFinite(spy[j]) && Number.isFinite(tlt[j]) && Number.isFinite(cashDaily[j]);
     if (!complete) continue;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { IngestConfigSchema } from '../data/checkPolicy';
 import { DatasetConfigSchema } from '../datasets/config';
 import { DEFAULT_GATE } from '../evaluation/promotionGate';
+import { DEFAULT_MAX_CHAMPION_AGE_DAYS, DEFAULT_RETIRE_AFTER_UNPROVEN_WEEKS } from '../registry/championAge';
 import { STRATEGY_BENCHMARKS } from '../evaluation/protocol/strategyEvaluation';
 import { MAX_PLANTED_EDGE } from '../data/sources/plantedSignal';
 import { DEFAULT_CALIBRATED_DRIFT } from '../monitoring/calibratedDrift';
@@ -68,6 +69,10 @@ export const RunConfigSchema = z.object({
           approval: z.enum(['auto', 'required']).default('auto'),
           /** How long it waits (a Temporal duration: "2 days", "36h", "90s"); then nothing is promoted. */
           approvalTimeout: z.string().default('2 days').refine(isDuration, 'approvalTimeout must be a duration such as "2 days", "36h" or "90s"'),
+          /** A champion trained through a date more than this many days before the day it answers for is marked stale (predict, report, trend). */
+          maxChampionAgeDays: z.number().int().min(1).default(DEFAULT_MAX_CHAMPION_AGE_DAYS),
+          /** A kept champion whose configuration has not proved skill for this many weeks is retired to the declared reference (null: never). */
+          retireAfterUnprovenWeeks: z.number().int().min(1).nullable().default(DEFAULT_RETIRE_AFTER_UNPROVEN_WEEKS),
         })
         .default({}),
       drift: z

@@ -20,7 +20,8 @@ import { ENGINE_NAME } from '../models/trm/engine/trmEngine';
 import { parseRunConfig } from '../pipeline/runConfig';
 import type { TaskName } from '../pipeline/tasks';
 import { labelRegimes } from '../regimes/regimeLabeler';
-import { baselineInstead, deployedModel, feedFor } from '../registry/deployment';
+import { championAge } from '../registry/championAge';
+import { baselineInstead, deployedModel, feedFor, nothingToServe } from '../registry/deployment';
 import { datasetMeta } from '../store/datasetStore';
 import { loadModel, modelRow } from '../store/modelStore';
 import { getRun } from '../store/runStore';
@@ -56,6 +57,11 @@ export interface Prediction {
     trained_through: string | null;
     /** The as-of date from which this model is the champion. */
     effective_from: string | null;
+    /** Days from trained_through to the day answered for (--as-of, else today); null for a baseline. */
+    age_days: number | null;
+    /** True when age_days exceeds gate.maxChampionAgeDays of the champion's run: not served silently. */
+    stale: boolean;
+    max_age_days: number;
     recursion_cycles: number | null;
     latent_steps: number | null;
     effective_depth: number | null;
@@ -66,7 +72,7 @@ export interface Prediction {
 async function configOfRun(db: Db, runId: string) {
   const r = await getRun(db, runId);
   if (!r) throw new NotFoundError(`run ${runId} is gone`);
-  return parseRunConfig(r.run.input).config.dataset;
+  return parseRunConfig(r.run.input).config;
 }
 
 /**
@@ -80,10 +86,11 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   const feed = await feedFor(db, o.task, o.feed);
   const dep = await deployedModel(db, { task: o.task, feed, asOf: o.asOf });
   const base = dep ? null : await baselineInstead(db, { task: o.task, feed, asOf: o.asOf });
-  if (!dep && !base) throw new NotFoundError(`no champion for task ${o.task} (feed ${feed})${o.asOf ? ` live at ${o.asOf}` : ''}, and no decision naming a baseline: run a retrain first`);
+  if (!dep && !base) throw new NotFoundError(await nothingToServe(db, { task: o.task, feed, asOf: o.asOf }));
   const runId = dep ? dep.runId : base!.runId;
   const datasetId = dep ? (await modelRow(db, dep.modelId))!.datasetId : base!.datasetId;
-  const dsCfg = await configOfRun(db, runId);
+  const runCfg = await configOfRun(db, runId);
+  const dsCfg = runCfg.dataset;
   // Serve with what the model was trained with: the dataset's symbols and market-feature inputs.
   const summary = (await datasetMeta(db, datasetId))?.summary as { symbols?: string[]; marketInputs?: MarketFeatureInputs } | undefined;
   if (!summary?.symbols || !summary.marketInputs) throw new NotFoundError(`dataset ${datasetId} of run ${runId} is gone or predates this version: run a retrain`);
@@ -95,6 +102,8 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
   const features = taskFeatures(panel, o.task, o.task === 'signal' ? summary.symbols : [], summary.marketInputs);
   const backend = await initTfBackend();
   const now = (o.now ?? (() => new Date()))().toISOString();
+  // How old the champion's data is on the day it answers for: a stale champion is flagged, never served silently.
+  const age = dep ? championAge({ trainedThrough: dep.trainedThrough, effectiveFrom: dep.effectiveFrom, at: o.asOf ?? now.slice(0, 10), maxAgeDays: runCfg.gate.maxChampionAgeDays }) : null;
   const model = dep ? await loadModel(db, dep.modelId) : null;
   if (model && model.pipeline.featureNames.join('|') !== features.names.join('|')) {
     throw new InsufficientDataError(`the champion's ${model.pipeline.featureNames.length} inputs are not the features built now (${features.names.length}): it was trained on another feature set`);
@@ -158,9 +167,12 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
         is_baseline: !dep,
         run_id: runId,
         feed,
-        lineage: dep?.lineage ?? 'live',
+        lineage: dep?.lineage ?? base!.lineage,
         trained_through: dep?.trainedThrough ?? null,
         effective_from: dep?.effectiveFrom ?? null,
+        age_days: age?.ageDays ?? null,
+        stale: age?.stale ?? false,
+        max_age_days: runCfg.gate.maxChampionAgeDays,
         recursion_cycles: trm ? trm.cfg.T : null,
         latent_steps: trm ? trm.cfg.n : null,
         effective_depth: trm ? trm.effectiveDepth : null,

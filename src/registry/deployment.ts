@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { championAt, championTrainedBy, getAlias, latestDecision, newestLiveFeed } from '../store/aliasStore';
+import { championAt, championTrainedBy, decisionsOfTask, getAlias, latestDecision, newestLiveFeed } from '../store/aliasStore';
 import { modelRow } from '../store/modelStore';
 import { NotFoundError } from '../errors';
 import { LIVE } from './names';
@@ -56,9 +56,27 @@ export async function deployedModel(db: Db, o: { task: string; feed: string; asO
   };
 }
 
-/** When nothing is deployed: the best baseline named by the newest live decision at that date. */
-export async function baselineInstead(db: Db, o: { task: string; feed: string; asOf?: string }): Promise<{ name: string; runId: string; datasetId: string; decidedAsOf: string; reason: string } | null> {
-  const d = await latestDecision(db, { task: o.task, feed: o.feed, lineage: LIVE, onOrBefore: o.asOf });
+/**
+ * When nothing is deployed: the reference named by the newest live decision at that date; for a
+ * past date the live lineage had not decided yet, the newest decision of any lineage made on
+ * data up to it (an as-of replay's or a backfill's), as `deployedModel` does for champions.
+ */
+export async function baselineInstead(db: Db, o: { task: string; feed: string; asOf?: string }): Promise<{ name: string; runId: string; datasetId: string; decidedAsOf: string; reason: string; lineage: string } | null> {
+  let d = await latestDecision(db, { task: o.task, feed: o.feed, lineage: LIVE, onOrBefore: o.asOf });
+  if (!d && o.asOf) d = await latestDecision(db, { task: o.task, feed: o.feed, onOrBefore: o.asOf });
   const name = (d?.stats as { bestBaseline?: string } | null)?.bestBaseline;
-  return d && name ? { name, runId: d.runId, datasetId: d.datasetId, decidedAsOf: d.asOf, reason: d.reason } : null;
+  return d && name ? { name, runId: d.runId, datasetId: d.datasetId, decidedAsOf: d.asOf, reason: d.reason, lineage: d.lineage } : null;
+}
+
+/**
+ * Why `predict` has nothing to answer with, and what would work: the decisions that exist
+ * (lineage, as-of, verdict) and the earliest date one of them is effective from.
+ */
+export async function nothingToServe(db: Db, o: { task: string; feed: string; asOf?: string }): Promise<string> {
+  const head = `no champion for task ${o.task} (feed ${o.feed})${o.asOf ? ` live at ${o.asOf}` : ''}, and no decision${o.asOf ? ` on or before ${o.asOf}` : ''} naming a baseline`;
+  const all = await decisionsOfTask(db, { task: o.task, feed: o.feed });
+  if (all.length === 0) return `${head}: no run has decided task ${o.task} on feed ${o.feed} yet: run a retrain first`;
+  const shown = all.slice(0, 10).map((d) => `${d.lineage} as of ${d.asOf} (${d.verdict}, run ${d.runId})`);
+  const more = all.length > shown.length ? `, and ${all.length - shown.length} more` : '';
+  return `${head}. Decisions that exist: ${shown.join('; ')}${more}. The earliest is effective from ${all[0].asOf}: predict --as-of ${all[0].asOf} or later (or run a retrain as of ${o.asOf ?? 'the date you need'})`;
 }

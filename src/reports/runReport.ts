@@ -1,3 +1,4 @@
+import type { ChampionAfter } from '../registry/championAge';
 import { REGIMES } from '../regimes/regimes';
 import type { ReportData, TaskReport } from './reportData';
 import { bars, esc, heatmap, lines } from './svg';
@@ -36,12 +37,28 @@ ${head}${renderUniverse(universeOf(d))}${d.tasks.map(renderTask).join('')}${step
 type Doc = NonNullable<TaskReport['assessment']>;
 type Entry = Doc['candidates'][number];
 
+/** The champion after the decision: how old its data is, and how long it has gone unproven. */
+function championLine(a: ChampionAfter): string {
+  const age = `champion ${esc(a.modelId ?? '')} trained through ${esc(a.since ?? '?')}, ${a.ageDays} days before this run's as-of`;
+  const stale = a.stale ? ` <span class="bad">STALE: older than gate.maxChampionAgeDays (${a.maxAgeDays})</span>` : ` (within gate.maxChampionAgeDays ${a.maxAgeDays})`;
+  const unproven = a.unprovenSince ? `; its configuration has not proved skill since ${esc(a.unprovenSince)} (${a.weeksUnproven} weeks)` : '';
+  return `${age}${stale}${unproven}`;
+}
+
+/** How the legs' returns account for distributions (adjusted close, distributions reinvested, price-only from when). */
+function returnsNote(doc: Doc, priceOnly: string[]): string {
+  const rc = (doc.stats as { returnCoverage?: { priceOnly: boolean; sentence: string } | null }).returnCoverage;
+  if (rc) return rc.priceOnly ? ` <span class="inc">${esc(rc.sentence)}</span>` : ` ${esc(rc.sentence)}`;
+  return priceOnly.length ? ` <span class="inc">Price-only legs (dividends missing, returns understated): ${esc(priceOnly.join(', '))}.</span>` : ' All legs total-return.';
+}
+
 function verdictBox(t: TaskReport, doc: Doc): string {
   const dec = t.decision;
   const action = dec?.verdict ?? doc.decision.action;
-  const cls = action === 'promote' || action === 'refresh' ? 'promoted' : action === 'keep' ? 'kept' : 'none';
-  const title = { promote: 'PROMOTED', refresh: 'CHAMPION REFRESHED', keep: 'CHAMPION KEPT', none: 'NO CHAMPION' }[action as 'promote'];
+  const cls = action === 'promote' || action === 'refresh' ? 'promoted' : action === 'keep' || action === 'retire' ? 'kept' : 'none';
+  const title = { promote: 'PROMOTED', refresh: 'CHAMPION REFRESHED', keep: 'CHAMPION KEPT', retire: 'CHAMPION RETIRED', none: 'NO CHAMPION' }[action as 'promote'];
   const st = doc.stats;
+  const after = ((dec?.stats ?? null) as { championAfter?: ChampionAfter } | null)?.championAfter;
   const leg = (l: { name: string; reference: string; unit: string; diff: number; ci: [number, number]; pValue: number; pAdjusted: number; n: number }) =>
     `${esc(l.name === 'twin' ? 'vs its static twin' : `${l.name.replace('_', '-')} vs ${l.reference}`)}: ${l.unit === 'return' ? `${pct(l.diff)}/yr (95% CI ${pct(l.ci[0])}..${pct(l.ci[1])})` : `${num(l.diff, 4)} (95% CI ${num(l.ci[0], 4)}..${num(l.ci[1], 4)})`} over ${l.n} days, one-sided p = ${pv(l.pAdjusted)} corrected for ${st.candidates} candidates (uncorrected ${pv(l.pValue)})`;
   const facts = [
@@ -53,6 +70,7 @@ function verdictBox(t: TaskReport, doc: Doc): string {
     st.pbo ? `probability of backtest overfitting ${num(st.pbo.pbo)} (${st.pbo.partitions} partitions, ${esc(st.pbo.criterion)})` : '',
     `${st.bootstrap.resamples} stationary-bootstrap resamples over ${st.bootstrap.days} days (mean block ${st.bootstrap.meanBlockDays} days)`,
     placeboLine(t.placebo),
+    after?.modelId ? championLine(after) : '',
   ].filter(Boolean);
   const checks = ((dec?.checks ?? doc.decision.checks) as { name: string; passed: boolean | null; detail: string }[])
     .map((c) => `<tr><td>${esc(c.name)}</td><td class="${c.passed === null ? 'inc' : c.passed ? 'ok' : 'bad'}">${c.passed === null ? 'inconclusive' : c.passed ? 'pass' : 'FAIL'}</td><td>${esc(c.detail)}</td></tr>`)
@@ -138,7 +156,7 @@ function renderTask(t: TaskReport): string {
       'equity curves',
     )}<table><tr><th>benchmark</th><th>CAGR</th><th>excess Sharpe</th><th>max drawdown</th></tr>${Object.entries(bench)
       .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${pct(v.cagr)}</td><td>${num(v.sharpe, 2)}</td><td>${pct(v.maxDrawdown)}</td></tr>`)
-      .join('')}</table><p class="muted">Conventions: decision at close t, executed at ${esc(b0.execution === 'next_open' ? "the next day's open" : 'the next close')}; ${esc((b0 as { holding?: string }).holding ?? '')}; every benchmark and each policy's static twin (its average weights, held the same way) on the same days; costs ${b0.costBps} bps on traded risky notional (cash leg free); Sharpe and Sortino on excess returns over the cash rate (${esc(b0.cashRateSource)}).${b0.priceOnly.length ? ` <span class="inc">Price-only legs (dividends missing, returns understated): ${esc(b0.priceOnly.join(', '))}.</span>` : ' All legs total-return.'}</p>`;
+      .join('')}</table><p class="muted">Conventions: decision at close t, executed at ${esc(b0.execution === 'next_open' ? "the next day's open" : 'the next close')}; ${esc((b0 as { holding?: string }).holding ?? '')}; every benchmark and each policy's static twin (its average weights, held the same way) on the same days; costs ${b0.costBps} bps on traded risky notional (cash leg free); Sharpe and Sortino on excess returns over the cash rate (${esc(b0.cashRateSource)}).${returnsNote(doc, b0.priceOnly)}</p>`;
   }
   const tracking = (doc.candidates.find((c) => c.key === doc.selected) as { signal?: { tracking?: { symbols: { symbol: string; sector: string; n: number; accuracy: number; macro_f1: number; ic: number; longShort: number; collapsed: boolean }[]; sectors: { sector: string; symbols: number; n: number; accuracy: number; macro_f1: number; ic: number; longShort: number }[] } | null } } | undefined)?.signal?.tracking;
   const perSymbol = tracking

@@ -19,6 +19,8 @@ export interface TrendPoint {
   /** Its lead over the best baseline on the primary metric, with the bootstrap CI (when stored). */
   lead: { vs: string; diff: number; lo: number; hi: number; pValue: number } | null;
   drift: { flagged: number; features: number; maxPsi: number | null };
+  /** The champion after the decision: days from its training data's end to the run's as-of, stale beyond gate.maxChampionAgeDays, and weeks unproven while kept. */
+  championAge: { ageDays: number | null; stale: boolean; maxAgeDays: number; weeksUnproven: number | null } | null;
 }
 
 /**
@@ -55,15 +57,25 @@ export function trendPoints(rows: TaskRunRow[]): TrendPoint[] {
       metrics: all ? { accuracy: finite(all.accuracy), balanced_accuracy: finite(all.balanced_accuracy), macro_f1: finite(all.macro_f1) } : null,
       lead: entry?.ci ? { vs: entry.ci.vs, diff: entry.ci.diff, lo: entry.ci.ci[0], hi: entry.ci.ci[1], pValue: entry.ci.pValue } : null,
       drift: r.drift,
+      championAge: r.decision?.championAfter?.modelId
+        ? { ageDays: r.decision.championAfter.ageDays, stale: r.decision.championAfter.stale, maxAgeDays: r.decision.championAfter.maxAgeDays, weeksUnproven: r.decision.championAfter.weeksUnproven }
+        : null,
     };
   });
+}
+
+/** "12d", "120d STALE (max 90)", "+ 5w unproven". */
+export function championAgeCell(a: TrendPoint['championAge']): string {
+  if (!a || a.ageDays === null) return '-';
+  const age = `${a.ageDays}d${a.stale ? ` STALE (max ${a.maxAgeDays})` : ''}`;
+  return a.weeksUnproven !== null ? `${age}, ${a.weeksUnproven}w unproven` : age;
 }
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(3));
 
 /** The trend as a tab-separated table with a header line. */
 export function trendTable(points: TrendPoint[]): string {
-  const head = ['as_of', 'run', 'status', 'seconds', 'verdict', 'champion', 'metric', 'value', 'value_vs_reference', 'value_ci', 'drift_flagged'];
+  const head = ['as_of', 'run', 'status', 'seconds', 'verdict', 'champion', 'metric', 'value', 'value_vs_reference', 'value_ci', 'drift_flagged', 'champion_age'];
   const lines = points.map((p) => {
     const metric = p.primaryMetric ?? 'macro_f1';
     const value = p.metrics ? p.metrics[metric as keyof NonNullable<TrendPoint['metrics']>] : null;
@@ -79,6 +91,7 @@ export function trendTable(points: TrendPoint[]): string {
       p.lead ? `${f3(p.lead.diff)} vs ${p.lead.vs}` : '-',
       p.lead ? `[${f3(p.lead.lo)}, ${f3(p.lead.hi)}]` : '-',
       `${p.drift.flagged}/${p.drift.features}`,
+      championAgeCell(p.championAge),
     ].join('\t');
   });
   return [head.join('\t'), ...lines].join('\n');

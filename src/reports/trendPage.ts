@@ -1,5 +1,5 @@
 import { REPORT_CSS } from './runReport';
-import type { TrendPoint } from './runTrend';
+import { championAgeCell, type TrendPoint } from './runTrend';
 import { esc } from './svg';
 
 const COLORS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c'];
@@ -71,14 +71,14 @@ export function renderTrendPage(task: string, lineage: string, points: TrendPoin
     .map(
       (p) => `<tr class="run${p.promoted ? ' promoted' : ''}"><td>${esc(p.asOf)}</td><td>${esc(p.runId)}</td><td class="${p.status === 'completed' ? 'ok' : 'bad'}">${esc(p.status)}${p.errorType ? ` (${esc(p.errorType)})` : ''}</td><td>${p.durationSeconds === null ? '—' : esc(p.durationSeconds.toFixed(0))}</td>
 <td>${esc(p.verdict ?? '—')}</td><td>${esc(p.champion?.kind ?? '—')}</td><td>${f3(p.metrics?.macro_f1)}</td><td>${f3(p.metrics?.balanced_accuracy)}</td><td>${f3(p.metrics?.accuracy)}</td>
-<td>${p.lead ? `${f3(p.lead.diff)} [${f3(p.lead.lo)}, ${f3(p.lead.hi)}] vs ${esc(p.lead.vs)}` : '—'}</td><td>${p.drift.flagged}/${p.drift.features}</td></tr>`,
+<td>${p.lead ? `${f3(p.lead.diff)} [${f3(p.lead.lo)}, ${f3(p.lead.hi)}] vs ${esc(p.lead.vs)}` : '—'}</td><td>${p.drift.flagged}/${p.drift.features}</td><td${p.championAge?.stale ? ' class="bad"' : ''}>${esc(championAgeCell(p.championAge))}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Trend — ${esc(task)} (${esc(lineage)})</title><style>${REPORT_CSS}</style></head><body>
 <h1>Trend of task ${esc(task)}, lineage ${esc(lineage)}</h1>
 <p>${points.length} runs, ${promotions} promotions (green dashed lines), from ${esc(points[0]?.asOf ?? '—')} to ${esc(points.at(-1)?.asOf ?? '—')}.</p>
 <div class="grid">${charts.join('')}</div>
-<h2>Runs</h2><table><tr><th>as of</th><th>run</th><th>status</th><th>seconds</th><th>verdict</th><th>champion</th><th>macro F1</th><th>balanced acc.</th><th>accuracy</th><th>net return over the reference, annualised [CI]</th><th>drift flagged</th></tr>
+<h2>Runs</h2><table><tr><th>as of</th><th>run</th><th>status</th><th>seconds</th><th>verdict</th><th>champion</th><th>macro F1</th><th>balanced acc.</th><th>accuracy</th><th>net return over the reference, annualised [CI]</th><th>drift flagged</th><th>champion age (days from its data's end to the as-of)</th></tr>
 ${rows}</table>
 <p class="muted">Champion: the configuration that is champion once the run has decided. Its metrics are pooled over that run's out-of-sample walk-forward windows.</p>
 </body></html>`;

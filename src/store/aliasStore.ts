@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aliasEvents, datasets, modelAliases, models, promotionDecisions } from '../db/schema';
 import { NotFoundError } from '../errors';
@@ -42,7 +42,8 @@ export async function championAt(db: Db, scope: AliasScope, date: string): Promi
     )
     .orderBy(desc(aliasEvents.effectiveFrom), desc(aliasEvents.id))
     .limit(1);
-  return row?.effectiveFrom ? { modelId: row.modelId, effectiveFrom: row.effectiveFrom } : null;
+  // A retirement (model_id null) from that date on: nothing is champion.
+  return row?.effectiveFrom && row.modelId ? { modelId: row.modelId, effectiveFrom: row.effectiveFrom } : null;
 }
 
 /**
@@ -60,7 +61,7 @@ export async function championTrainedBy(db: Db, o: { task: string; feed: string;
     .orderBy(desc(models.trainedThrough), desc(aliasEvents.id))
     .limit(1);
   const r = rows[0];
-  return r?.effectiveFrom ? { modelId: r.modelId, effectiveFrom: r.effectiveFrom, lineage: r.lineage } : null;
+  return r?.effectiveFrom && r.modelId ? { modelId: r.modelId, effectiveFrom: r.effectiveFrom, lineage: r.lineage } : null;
 }
 
 /** Moves an alias and writes the audit event in one transaction; a no-op if already there. */
@@ -88,6 +89,37 @@ export async function setAlias(db: Db, a: AliasScope & { alias: AliasName; model
       reason: a.reason,
     });
   });
+}
+
+/**
+ * Retires a lineage's champion (audited): the alias is removed and an event with no model,
+ * effective from `effectiveFrom`, records it, so `predict` (now or as of any later date) answers
+ * with the declared reference. A no-op when there is no champion.
+ */
+export async function retireChampion(db: Db, a: AliasScope & { effectiveFrom: string; actor: string; reason: string }): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const key = and(eq(modelAliases.task, a.task), eq(modelAliases.feed, a.feed), eq(modelAliases.lineage, a.lineage), eq(modelAliases.alias, 'champion'));
+    const [current] = await tx.select().from(modelAliases).where(key).for('update');
+    if (!current) return null;
+    await tx.delete(modelAliases).where(key);
+    await tx.insert(aliasEvents).values({ task: a.task, feed: a.feed, lineage: a.lineage, alias: 'champion', modelId: null, previousModelId: current.modelId, effectiveFrom: a.effectiveFrom, actor: a.actor, reason: a.reason });
+    return current.modelId;
+  });
+}
+
+/**
+ * The newest decision of a lineage for a task and feed dated before `before`, with its stats:
+ * where a "keep" finds since when its champion has gone unproven.
+ */
+export async function previousDecision(db: Db, o: { task: string; feed: string; lineage: string; before: string }) {
+  const [row] = await db
+    .select({ runId: promotionDecisions.runId, verdict: promotionDecisions.verdict, championId: promotionDecisions.championId, stats: promotionDecisions.stats, asOf: datasets.asOf })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(eq(promotionDecisions.task, o.task), eq(promotionDecisions.lineage, o.lineage), eq(datasets.feed, o.feed), lt(datasets.asOf, o.before)))
+    .orderBy(desc(datasets.asOf), desc(promotionDecisions.decidedAt))
+    .limit(1);
+  return row ?? null;
 }
 
 /** Manual promotion (audited): the model becomes the live champion of its task and feed, effective from its as-of. */
@@ -149,7 +181,7 @@ export interface DecisionRecord {
   runId: string;
   task: string;
   lineage: string;
-  verdict: 'promote' | 'refresh' | 'keep' | 'none';
+  verdict: 'promote' | 'refresh' | 'keep' | 'retire' | 'none';
   challengerId: string | null;
   championId: string | null;
   promoted: boolean;
@@ -178,17 +210,39 @@ export async function decisionsOfRun(db: Db, runId: string) {
  * The newest decision of a lineage for a task and feed (optionally made on or before a date):
  * where `predict` finds the best baseline to answer with when no champion is deployed.
  */
-export async function latestDecision(db: Db, o: { task: string; feed: string; lineage: string; onOrBefore?: string }) {
-  const conds = [eq(promotionDecisions.task, o.task), eq(promotionDecisions.lineage, o.lineage), eq(datasets.feed, o.feed)];
+export async function latestDecision(db: Db, o: { task: string; feed: string; /** Omitted: any lineage. */ lineage?: string; onOrBefore?: string }) {
+  const conds = [eq(promotionDecisions.task, o.task), eq(datasets.feed, o.feed)];
+  if (o.lineage !== undefined) conds.push(eq(promotionDecisions.lineage, o.lineage));
   if (o.onOrBefore) conds.push(lte(datasets.asOf, o.onOrBefore));
   const [row] = await db
-    .select({ runId: promotionDecisions.runId, verdict: promotionDecisions.verdict, stats: promotionDecisions.stats, reason: promotionDecisions.reason, asOf: datasets.asOf, datasetId: datasets.id })
+    .select({ runId: promotionDecisions.runId, lineage: promotionDecisions.lineage, verdict: promotionDecisions.verdict, stats: promotionDecisions.stats, reason: promotionDecisions.reason, asOf: datasets.asOf, datasetId: datasets.id })
     .from(promotionDecisions)
     .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
     .where(and(...conds))
     .orderBy(desc(datasets.asOf), desc(promotionDecisions.decidedAt))
     .limit(1);
   return row ?? null;
+}
+
+/** The newest as-of of any decision recorded in a lineage for these tasks and feed (null: none). */
+export async function newestDecisionAsOf(db: Db, o: { tasks: string[]; feed: string; lineage: string }): Promise<string | null> {
+  if (o.tasks.length === 0) return null;
+  const [row] = await db
+    .select({ asOf: sql<string | null>`max(${datasets.asOf})::text` })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(inArray(promotionDecisions.task, o.tasks), eq(promotionDecisions.lineage, o.lineage), eq(datasets.feed, o.feed)));
+  return row?.asOf ?? null;
+}
+
+/** Every decision of a task and feed, in any lineage, oldest as-of first: what a refused `predict` lists. */
+export async function decisionsOfTask(db: Db, o: { task: string; feed: string }): Promise<{ runId: string; lineage: string; verdict: string; asOf: string }[]> {
+  return db
+    .select({ runId: promotionDecisions.runId, lineage: promotionDecisions.lineage, verdict: promotionDecisions.verdict, asOf: datasets.asOf })
+    .from(promotionDecisions)
+    .innerJoin(datasets, and(eq(datasets.runId, promotionDecisions.runId), eq(datasets.task, promotionDecisions.task)))
+    .where(and(eq(promotionDecisions.task, o.task), eq(datasets.feed, o.feed)))
+    .orderBy(datasets.asOf, promotionDecisions.decidedAt);
 }
 
 /** Current champion aliases pointing at a model (the lineages it is champion of). */

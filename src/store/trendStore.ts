@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import type { ChampionAfter } from '../registry/championAge';
 import { drift, evaluations, promotionDecisions, runs } from '../db/schema';
 
 /** What a run's assessment document says about its candidates (the parts a trend needs). */
@@ -20,7 +21,7 @@ export interface TaskRunRow {
   startedAt: Date;
   finishedAt: Date | null;
   errorType: string | null;
-  decision: { verdict: string; promoted: boolean; reason: string; championId: string | null; challengerId: string | null } | null;
+  decision: { verdict: string; promoted: boolean; reason: string; championId: string | null; challengerId: string | null; championAfter?: ChampionAfter | null } | null;
   assessment: AssessmentExcerpt | null;
   drift: { flagged: number; features: number; maxPsi: number | null };
 }
@@ -46,6 +47,7 @@ export async function taskRunHistory(db: Db, o: { task: string; last: number; li
       reason: promotionDecisions.reason,
       championId: promotionDecisions.championId,
       challengerId: promotionDecisions.challengerId,
+      championAfter: sql<ChampionAfter | null>`${promotionDecisions.stats}->'championAfter'`,
       assessment: sql<AssessmentExcerpt | null>`case when ${evaluations.detail} is null then null else jsonb_build_object(
         'selected', ${evaluations.detail}->'selected', 'championKey', ${evaluations.detail}->'championKey',
         'primaryMetric', ${evaluations.detail}->'stats'->'primaryMetric', 'candidates', ${evaluations.detail}->'candidates') end`,
@@ -75,7 +77,7 @@ export async function taskRunHistory(db: Db, o: { task: string; last: number; li
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     errorType: r.errorType,
-    decision: r.verdict === null ? null : { verdict: r.verdict, promoted: r.promoted!, reason: r.reason!, championId: r.championId, challengerId: r.challengerId },
+    decision: r.verdict === null ? null : { verdict: r.verdict, promoted: r.promoted!, reason: r.reason!, championId: r.championId, challengerId: r.challengerId, championAfter: r.championAfter ?? null },
     assessment: r.assessment,
     drift: driftOf.get(r.runId) ?? { flagged: 0, features: 0, maxPsi: null },
   }));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { loadBars } from '../../src/store/barStore';
+import { loadBars, loadBarsWithVintage } from '../../src/store/barStore';
 import type { Bar } from '../../src/data/bars';
 import { ingestMarketData } from '../../src/data/ingest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
@@ -45,6 +45,39 @@ describe('ingest into Postgres', () => {
     expect(n).toBeGreaterThan(4 * 1000);
     await ingestMarketData(db.db, new CsvFolderSource(dir, 'csv'), { symbols: SYMBOLS, until: '2004-12-31' });
     expect(await count()).toBe(n);
+  });
+
+  it('an empty or header-only file of a stored series is refused by ingest as by validate, with the same message naming the file (issue 24)', async () => {
+    const dir = await csvFolder();
+    await ingestMarketData(db.db, new CsvFolderSource(dir, 'emptycheck'), { symbols: SYMBOLS, until: '2004-12-31' });
+    writeFileSync(join(dir, 'TLT.csv'), `${HEADER}\n`);
+    writeFileSync(join(dir, 'XLK.csv'), '');
+    // Before: "TLT ok 0 rows", nothing said, because the database already held TLT.
+    const err = await ingestMarketData(db.db, new CsvFolderSource(dir, 'emptycheck'), { symbols: SYMBOLS, until: '2004-12-31' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidMarketDataError);
+    expect((err as Error).message).toBe(`${join(dir, 'TLT.csv')}: required series TLT has no data rows (empty or header-only file)`);
+    writeFileSync(join(dir, 'TLT.csv'), toCsv((await loadBars(db.db, 'emptycheck', ['TLT'], '2004-12-31')).get('TLT')!));
+    const s = await ingestMarketData(db.db, new CsvFolderSource(dir, 'emptycheck'), { symbols: SYMBOLS, until: '2004-12-31' });
+    expect(s.reports.XLK.warnings).toEqual([`${join(dir, 'XLK.csv')} has no data rows (empty or header-only file): XLK is not updated (the stored rows are kept)`]);
+  });
+
+  it('a distribution record is stored with the bars and versioned with them: a new ex-date is a new vintage, the old read stays readable (issue 24)', async () => {
+    const dir = await csvFolder();
+    const tlt = (await new CsvFolderSource(dir, 'x').fetch({ symbols: ['TLT'], until: '2004-12-31', lastStored: new Map() }))[0].bars;
+    writeFileSync(join(dir, 'TLT.dividends.csv'), `ex_date,amount\n${tlt[100].date},0.4\n`);
+    const first = await ingestMarketData(db.db, new CsvFolderSource(dir, 'dist'), { symbols: SYMBOLS, until: '2004-12-31' });
+    const stored = (await loadBars(db.db, 'dist', ['TLT'], '2004-12-31')).get('TLT')!;
+    expect(stored[100].dividend).toBe(0.4);
+    expect(stored[50].dividend).toBe(0);
+    expect(stored[101].dividend).toBeUndefined();
+    writeFileSync(join(dir, 'TLT.dividends.csv'), `ex_date,amount\n${tlt[100].date},0.4\n${tlt[120].date},0.5\n`);
+    const second = await ingestMarketData(db.db, new CsvFolderSource(dir, 'dist'), { symbols: SYMBOLS, until: '2004-12-31' });
+    expect(second.rowsWritten).toBe(20);
+    expect(second.vintage).toBeGreaterThan(first.vintage!);
+    expect((await loadBars(db.db, 'dist', ['TLT'], '2004-12-31')).get('TLT')![120].dividend).toBe(0.5);
+    const old = await loadBarsWithVintage(db.db, 'dist', ['TLT'], '2004-12-31', first.vintage!);
+    expect(old.bars.get('TLT')![120].dividend).toBeUndefined();
+    expect(old.bars.get('TLT')![100].dividend).toBe(0.4);
   });
 
   it.each([

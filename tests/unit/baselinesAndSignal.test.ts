@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { classFrequencies, classPriorGuess, labelPersistence, majorityClass } from '../../src/evaluation/baselines';
 import { averageRanks, buySellScore, dailyLongShort, informationCoefficient } from '../../src/evaluation/signalMetrics';
 import { Rng } from '../../src/util/rng';
+import type { Dataset } from '../../src/datasets/dataset';
+import { longShortOos } from '../../src/evaluation/protocol/signalEvaluation';
 
 describe('baselines', () => {
   const train = [0, 0, 0, 1, 2, 2, 0, 1, 0, 2]; // 5/10, 2/10, 3/10
@@ -154,5 +156,20 @@ describe('signal metrics', () => {
     expect(dailyLongShort(peek, R, { buy: 2, sell: 0, lag: 1, hold: 1 }).sharpe).toBeGreaterThan(20);
     // So would executing at the close it decided on (lag 0).
     expect(dailyLongShort(rows, R, { buy: 2, sell: 0, lag: 0, hold: 1 }).sharpe).toBeGreaterThan(20);
+  });
+});
+
+describe('the signal long-short trades at the configured execution lag (issue 24 item 5)', () => {
+  it('longShortOos passes the dataset\'s executionLag and horizon: a lag of 3 executes three sessions after the decision, not two', () => {
+    // Two symbols, 12 days; one decision on day 2: long symbol 0, short symbol 1.
+    const n = 12;
+    const R = [Float64Array.from({ length: n }, (_, d) => d / 100), Float64Array.from({ length: n }, () => 0)];
+    const ds = { dates: Array.from({ length: n }, (_, d) => `2020-01-${String(d + 1).padStart(2, '0')}`), symbols: ['A', 'B'], symbolReturns: Float64Array.from([...R[0], ...R[1]]), t: Int32Array.from([2, 2]), symbol: Int16Array.from([0, 1]), executionLag: 3, horizon: 2 } as unknown as Dataset;
+    const oos = { rows: Int32Array.from([0, 1]), pred: Int32Array.from([2, 0]), proba: null };
+    const ls = longShortOos(ds, oos, 0);
+    // Held on return days t+lag+1 .. t+lag+h = 6 and 7, as half tranches (1/h of the capital).
+    expect(Array.from(ls.day)).toEqual([6, 7]);
+    expect(ls.returns[0]).toBeCloseTo(0.5 * 0.06, 12);
+    expect(Array.from(longShortOos({ ...ds, executionLag: 1 } as Dataset, oos, 0).day)).toEqual([4, 5]);
   });
 });

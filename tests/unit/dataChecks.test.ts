@@ -127,6 +127,15 @@ describe('a folder check reports every file', () => {
     await expect(readMarket(new CsvFolderSource(dir, 'csv'), { symbols: ['SPY', 'TLT', 'VIX'], until: '2030-01-01' })).rejects.toThrow(/TLT\.csv: required series TLT has no data rows/);
   });
 
+  it('the same check when the database already holds the series (what data ingest and the workflow pass): a file is judged as a file', async () => {
+    const dir = folder({ 'SPY.csv': good, 'TLT.csv': `${HEADER}\n`, 'VIX.csv': good, 'XLK.csv': '' });
+    const lastStored = new Map([['SPY', '2020-01-01'], ['TLT', '2020-01-01'], ['VIX', '2020-01-01'], ['XLK', '2020-01-01']]);
+    const c = await checkMarket(new CsvFolderSource(dir, 'csv'), { symbols: ['SPY', 'TLT', 'VIX', 'XLK'], until: '2030-01-01', lastStored });
+    expect(c.reports.TLT.errors).toEqual([`${join(dir, 'TLT.csv')}: required series TLT has no data rows (empty or header-only file)`]);
+    expect(c.reports.XLK.warnings).toEqual([`${join(dir, 'XLK.csv')} has no data rows (empty or header-only file): XLK is not updated (the stored rows are kept)`]);
+    expect(c.errors.length).toBe(1);
+  });
+
   it('a file that does not parse is that symbol\'s error; the others are still checked', async () => {
     const dir = folder({ 'SPY.csv': good, 'TLT.csv': good, 'VIX.csv': good.replace(/\n2020-01-06,[^,]+/, '\n2020-01-06,abc'), 'XOM.csv': [HEADER, ...rows(30, (i, r) => (i === 3 ? highBelowLow(r) : r))].join('\n') });
     const c = await checkMarket(new CsvFolderSource(dir, 'csv'), { symbols: ['SPY', 'TLT', 'VIX', 'XOM'], until: '2030-01-01', config: ingestConfig({ onBadRow: 'quarantine' }) });

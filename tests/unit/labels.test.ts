@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Panel } from '../../src/features/panel';
+import type { Bar } from '../../src/data/bars';
+import { buildPanel, type Panel } from '../../src/features/panel';
 import { labelSignals } from '../../src/labels/signalLabeler';
 import { DEFAULT_STRATEGIES, undominatedStrategies } from '../../src/labels/strategies';
 import { labelStrategies } from '../../src/labels/strategyLabeler';
@@ -8,8 +9,46 @@ import { Rng } from '../../src/util/rng';
 function panelOf(prices: Record<string, number[]>): Panel {
   const n = Object.values(prices)[0].length;
   const map = new Map(Object.entries(prices).map(([k, v]) => [k, Float64Array.from(v)]));
-  return { dates: Array.from({ length: n }, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`), symbols: [...map.keys()], price: map, close: map, high: map, low: map, volume: new Map(), maxStaleDays: 5, lastBar: new Map(), warnings: [] };
+  const fresh = new Map([...map].map(([k, v]) => [k, Uint8Array.from(v, (x) => (Number.isFinite(x) ? 1 : 0))]));
+  return { dates: Array.from({ length: n }, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`), symbols: [...map.keys()], price: map, coverage: new Map(), close: map, high: map, low: map, volume: new Map(), fresh, maxStaleDays: 5, lastBar: new Map(), warnings: [] };
 }
+
+/** Daily bars on business days from 2020-11-02, with closes from `closes`. */
+function barsOf(closes: number[]): Bar[] {
+  const out: Bar[] = [];
+  const d = new Date('2020-11-02T00:00:00Z');
+  for (const c of closes) {
+    while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+    out.push({ date: d.toISOString().slice(0, 10), open: c, high: c * 1.01, low: c * 0.99, close: c, adjClose: null, volume: 1000 });
+    d.setUTCDate(d.getUTCDate() + 1);
+  }
+  return out;
+}
+
+describe('no label from a forward-filled bar (issue 24 item 2)', () => {
+  // 40 SPY/TLT days; the stock (and in the second case TLT) stops after day 29, as AAPL, MSFT and
+  // GOOGL stop on 2020-12-11 in the corpus: days 30..34 carry its last close (maxStaleDays 5).
+  const walk = (n: number, k: number) => Array.from({ length: n }, (_, i) => 100 * (1 + 0.01 * Math.sin(i * k)));
+  const cfg = { horizon: 5, executionLag: 1, thresholds: { mode: 'fixed' as const, k: 0.5, volWindow: 60 }, buyThreshold: 0.01, sellThreshold: -0.01 };
+
+  it('signal: a window that ends (or trades) on a carried close has no label', () => {
+    const panel = buildPanel(new Map([['SPY', barsOf(walk(40, 1))], ['TLT', barsOf(walk(40, 2))], ['VIX', barsOf(walk(40, 3))], ['XOM', barsOf(walk(30, 0.7))]]));
+    expect(panel.dates[29]).toBe('2020-12-11');
+    const { label, forwardReturn } = labelSignals(panel, 'XOM', cfg);
+    // Day t's window ends at t + 6: the last real one is day 23 (ends on day 29).
+    expect(label[23]).toBeGreaterThanOrEqual(0);
+    // Before: days 24..28 were labelled from carried closes (day 28's forward return was 0.0000, "hold").
+    for (let t = 24; t < 40; t++) expect(label[t], `day ${t} (${panel.dates[t]})`).toBe(-1);
+    expect(Number.isNaN(forwardReturn[28])).toBe(true);
+  });
+
+  it('strategy: TLT stopping early ends the labels where its last real bar ends a window', () => {
+    const panel = buildPanel(new Map([['SPY', barsOf(walk(40, 1))], ['TLT', barsOf(walk(30, 2))], ['VIX', barsOf(walk(40, 3))]]));
+    const { label } = labelStrategies(panel, { strategies: DEFAULT_STRATEGIES, horizon: 5, objective: 'return', lambda: 0, executionLag: 1 }, new Float64Array(40).fill(0));
+    expect(label[23]).toBeGreaterThanOrEqual(0);
+    for (let t = 24; t < 40; t++) expect(label[t], `day ${t}`).toBe(-1);
+  });
+});
 
 describe('strategy labels', () => {
   it('prunes allocations inside the others\' convex hull: no label can reach them', () => {

@@ -115,4 +115,11 @@ describe('registry lineage', () => {
     expect(resolveLineage({ ...base, trigger: 'backfill' })).toBe('backfill:schedule');
     expect(resolveLineage({ ...base, explicit: 'backfill:bf-42' })).toBe('backfill:bf-42');
   });
+  it('with no champion anywhere, a run dated before the newest live decision still gets a lineage of its own (issue 24)', () => {
+    const none = { ...base, liveEffectiveFrom: [null, null], liveDecidedAsOf: ['2026-02-13'] };
+    expect(resolveLineage({ ...none, asOf: '2015-06-27' })).toBe('asof:wf-1');
+    expect(resolveLineage({ ...none, asOf: '2026-02-13' })).toBe('live');
+    expect(resolveLineage({ ...none, asOf: '2026-02-20' })).toBe('live');
+    expect(resolveLineage({ ...none, liveDecidedAsOf: [null] })).toBe('live');
+  });
 });

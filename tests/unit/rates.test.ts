@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { constantDailyCashRate, laggedDailyCashRate, parseFredCsv } from '../../src/data/rates';
+import { bondEquivalentYield, constantDailyCashRate, laggedDailyCashRate, parseFredCsv } from '../../src/data/rates';
 import { InvalidMarketDataError } from '../../src/errors';
 import { realDataDir } from '../helpers/realData';
 
@@ -31,12 +31,33 @@ describe('FRED rate parser', () => {
     const r = laggedDailyCashRate(s, ['2024-07-01', '2024-07-02', '2024-07-03', '2024-07-05', '2024-07-08']);
     expect(Number.isNaN(r.daily[0]) && Number.isNaN(r.daily[1])).toBe(true);
     expect(r.unknownDays).toBe(2);
-    expect(r.daily[2]).toBeCloseTo(5.0 / 100 / 252, 15);
-    expect(r.daily[3]).toBeCloseTo(5.04 / 100 / 252, 15); // July 4 blank: carry July 3
-    expect(r.daily[4]).toBeCloseTo(5.2 / 100 / 252, 15); // never the same day's print
+    const bey = (d: number) => (365 * d) / (360 - (d / 100) * 91) / 100 / 252;
+    expect(r.daily[2]).toBeCloseTo(bey(5.0), 15);
+    expect(r.daily[3]).toBeCloseTo(bey(5.04), 15); // July 4 blank: carry July 3
+    expect(r.daily[4]).toBeCloseTo(bey(5.2), 15); // never the same day's print
     expect(r.maxStaleDays).toBe(3);
-    expect(r.source).toMatch(/^DTB3 \(x\.csv\)/);
+    expect(r.source).toMatch(/^DTB3 \(x\.csv\).*bond-equivalent yield \(91-day bill\)/);
     expect(constantDailyCashRate(3, 0.02).daily[2]).toBeCloseTo(0.02 / 252, 15);
+  });
+});
+
+describe('discount basis -> bond-equivalent yield', () => {
+  it('a DTB3 of 5% earns 5.134% a year, not 5%: the daily cash rate is the bill\'s investment yield', () => {
+    // Treasury's formula for bills up to half a year: 365·d / (360 − d·t).
+    expect(bondEquivalentYield(5, 91)).toBeCloseTo(5.1343, 4);
+    expect(bondEquivalentYield(5, 91) - 5).toBeGreaterThan(0.13);
+    expect(bondEquivalentYield(0, 91)).toBe(0);
+    // A 52-week bill: the yield y that grows its price P to face with a half-year coupon period,
+    // P·(1 + y/2)·(1 + (t/365 − 1/2)·y) = 1.
+    const y = bondEquivalentYield(5.01, 364) / 100;
+    const P = 1 - (0.0501 * 364) / 360;
+    expect(P * (1 + y / 2) * (1 + (364 / 365 - 0.5) * y)).toBeCloseTo(1, 12);
+    const s = parseFredCsv('observation_date,DTB3\n2024-07-01,5.00\n', 'DTB3.csv', 'DTB3');
+    const r = laggedDailyCashRate(s, ['2024-07-01', '2024-07-02']);
+    expect(r.daily[1] * 252 * 100).toBeCloseTo(5.1343, 4);
+    // A series that is not on a discount basis is used as it is.
+    const other = parseFredCsv('observation_date,MYRATE\n2024-07-01,5.00\n', 'r.csv');
+    expect(laggedDailyCashRate(other, ['2024-07-01', '2024-07-02']).daily[1] * 252 * 100).toBeCloseTo(5, 12);
   });
 });
 

@@ -39,6 +39,18 @@ describe.skipIf(!DIR)('real market data', () => {
     expect(Math.max(...vix)).toBeLessThan(100);
   });
 
+  it('the strategy dataset\'s TLT leg is total return from TLT.dividends.csv, price-only from 2025-09-03 (issue 24)', () => {
+    const ds = build.datasets.strategy!;
+    expect(ds.marketNotes.coverage!.find((c) => c.symbol === 'TLT')).toMatchObject({ basis: 'distributions', distributionsThrough: '2025-09-02', priceOnlyFrom: '2025-09-03' });
+    expect(ds.marketNotes.coverage!.find((c) => c.symbol === 'SPY')).toMatchObject({ basis: 'adjusted_close', priceOnlyFrom: null });
+    // 2024-12-02 is an ex-date (0.325 $/share): the leg's return that day includes it.
+    const t = ds.dates.indexOf('2024-12-02');
+    const tlt = build.market.bars.get('TLT')!;
+    const k = tlt.findIndex((b) => b.date === '2024-12-02');
+    expect(tlt[k].dividend).toBeGreaterThan(0);
+    expect(ds.market.tlt[t]).toBeCloseTo((tlt[k].close + tlt[k].dividend!) / tlt[k - 1].close - 1, 12);
+  });
+
   it('labels October 2008 and March 2020 as crash, and every regime occurs', () => {
     const { dates, regime } = build.regimes;
     const share = (prefix: string, r: string) => {

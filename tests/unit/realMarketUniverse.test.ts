@@ -38,9 +38,9 @@ describe.skipIf(!CORPUS_DIR)('real corpus: stale series and the fixed cross-sect
     expect(tlt.subarray(k + 6).every(Number.isNaN)).toBe(true);
     expect(panel.warnings.map((w) => w.message)).toEqual([`required series end on different dates: SPY 2026-02-12, TLT ${tltEnd}, VIX 2026-02-13; TLT is missing (NaN) from ${panel.dates[k + 6]} (maxStaleDays 5); VIX after 2026-02-12 is not used (the calendar is SPY's)`]);
     const ds = buildDataset(panel, labelRegimes(panel).regime, 'strategy', datasetConfig());
-    // Labels need TLT up to lag + h days ahead, and TLT is known up to k + 5 (the fill): the last
-    // labelled day is k + 5 - (lag + h), exactly where the fill runs out.
-    expect(ds.dates[ds.t[ds.rows - 1]]).toBe(panel.dates[k + 5 - (ds.executionLag + ds.horizon)]);
+    // Labels need a real TLT bar at the end of their window (lag + h days ahead), never the fill
+    // (issue 24): the last labelled day is k - (lag + h), whose window ends on TLT's last bar.
+    expect(ds.dates[ds.t[ds.rows - 1]]).toBe(panel.dates[k - (ds.executionLag + ds.horizon)]);
   });
 
   it('the Gini is over the run\'s fixed cross-section (9 sectors at as-of), on every day, before and after AAPL/MSFT/GOOGL end', () => {

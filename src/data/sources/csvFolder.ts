@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidConfigError, InvalidMarketDataError } from '../../errors';
 import { REQUIRED_SYMBOLS } from '../bars';
 import { parseBarsCsv } from '../csvParser';
+import { DISTRIBUTIONS_FILE, distributionsFileName, parseDistributionsCsv, withDistributions } from '../distributions';
 import { parseFredCsv, type RateSeries } from '../rates';
 import { checkSymbol, isValidSymbol, quoteUntrusted } from '../symbols';
 import type { FetchRequest, MarketSource, SourceBatch, SymbolListing } from './types';
@@ -10,7 +11,8 @@ import type { FetchRequest, MarketSource, SourceBatch, SymbolListing } from './t
 const CSV = /\.csv$/i;
 
 /**
- * One CSV per symbol. The symbol -> file mapping is exact (`VIX` -> `VIX.csv`, or an explicit
+ * One CSV per symbol, and optionally `<SYMBOL>.dividends.csv` beside it (its distributions:
+ * `ex_date,amount`), read with it. The symbol -> file mapping is exact (`VIX` -> `VIX.csv`, or an explicit
  * map): never a prefix or substring match, which is how "VIX" ends up reading VIXY.csv.
  * A file that cannot be parsed comes back as that symbol's error, so a check can report every
  * bad file at once; only an unreadable folder fails the whole fetch.
@@ -54,9 +56,13 @@ export class CsvFolderSource implements MarketSource {
       }
       const file = join(this.dir, name);
       try {
-        const { bars, lines } = parseBarsCsv(await readFile(file, 'utf8'), file);
+        const parsed = parseBarsCsv(await readFile(file, 'utf8'), file);
+        // A distribution record beside the price file makes the series total-return (src/data/totalReturn.ts).
+        const wantedDist = distributionsFileName(symbol);
+        const dist = names.find((n) => n === wantedDist) ?? names.find((n) => n.toLowerCase() === wantedDist.toLowerCase());
+        const bars = dist && parsed.bars.length > 0 ? withDistributions(parsed.bars, parseDistributionsCsv(await readFile(join(this.dir, dist), 'utf8'), join(this.dir, dist))) : parsed.bars;
         // Whole file: a bad row after `until` still means a bad file; ingest clips after validating.
-        out.push({ symbol, bars, origin: { file, lines } });
+        out.push({ symbol, bars, origin: { file, lines: parsed.lines }, whole: true });
       } catch (e) {
         if (!(e instanceof InvalidMarketDataError)) throw e;
         out.push({ symbol, bars: [], origin: { file }, error: e });
@@ -86,7 +92,8 @@ export class CsvFolderSource implements MarketSource {
   async listSymbols(): Promise<SymbolListing> {
     const listing: SymbolListing = { symbols: Object.keys(this.files).map((s) => s.toUpperCase()), skipped: [] };
     for (const name of (await this.names()).sort()) {
-      if (!CSV.test(name) || Object.values(this.files).includes(name)) continue;
+      // A distribution record (`TLT.dividends.csv`) belongs to its symbol's price file: never a symbol.
+      if (!CSV.test(name) || DISTRIBUTIONS_FILE.test(name) || Object.values(this.files).includes(name)) continue;
       const base = name.replace(CSV, '');
       if (!isValidSymbol(base)) {
         listing.skipped.push({ name: quoteUntrusted(name), reason: 'the file name is not a valid symbol (letters, digits, ".", "-", "^"; at most 15)' });

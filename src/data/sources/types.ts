@@ -18,6 +18,12 @@ export interface SourceBatch {
   error?: InvalidMarketDataError;
   /** The source has no such series (no file, unknown ticker); `bars` is empty. */
   missing?: boolean;
+  /**
+   * `bars` is everything the source holds for the series (a file read whole), never "what is new
+   * since the last stored bar": no rows then means an empty or header-only file, whatever the
+   * database already holds (a failed download must not pass as "nothing new").
+   */
+  whole?: boolean;
   /** Splits and dividends the provider reported for the fetched period. */
   actions?: CorporateActions;
   /**

@@ -3,6 +3,7 @@ import type { Dataset } from '../../datasets/dataset';
 import { SECTOR_SYMBOLS } from '../../data/bars';
 import { REGIMES } from '../../regimes/regimes';
 import type { FoldPlan } from '../../sampling/folds';
+import { describeReturnCoverage } from '../../data/totalReturn';
 import { decidePromotion, type Evidence, type GateConfig, type GateDecision, type LegEvidence } from '../promotionGate';
 import { decisionEvidence, type DecisionEvidence } from './decisionEvidence';
 import { signalSeries, strategySeries, type DecisionSeries } from './decisionSeries';
@@ -90,6 +91,14 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     championIncomparable: o.championIncomparable,
   };
   const decision: GateDecision = decidePromotion(evidence, o.gate);
+  // How the legs' returns account for distributions over the out-of-sample window; a price-only
+  // leg understates what an allocation holding it earned, so the verdict says so, with dates.
+  // The days the money evidence covers: the walk-forward backtest's (its benchmarks share them).
+  const bt = Object.values((series.benchmarks ?? {}) as Record<string, { from?: string | null; to?: string | null }>).find((b) => b.from && b.to);
+  const window = bt ? { from: bt.from!, to: bt.to! } : { from: ds.dates[plan.cv[0]?.test?.from ?? plan.final.test!.from], to: ds.dates[plan.final.test!.to] };
+  const coverage = ds.task === 'strategy' && ds.marketNotes.coverage ? describeReturnCoverage(ds.marketNotes.coverage, window) : null;
+  const returnCoverage = coverage ? { window, priceOnly: coverage.priceOnly, sentence: coverage.sentence, legs: ds.marketNotes.coverage! } : null;
+  if (coverage?.priceOnly) decision.reason = `${decision.reason} ${coverage.sentence}`;
   const selectedKey = sel >= 0 ? predictors[sel].key : null;
   const members = candidates.filter((c) => c.key !== 'champion');
   const refitOf = (key: string) => ({ candidate: key, members: key === META_KIND ? members.map((m) => m.key) : null });
@@ -115,6 +124,8 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     pbo: ev.pbo ? { pbo: ev.pbo.pbo, partitions: ev.pbo.partitions, combinations: ev.pbo.combinations, probabilityOfLoss: ev.pbo.probabilityOfLoss, degradationSlope: ev.pbo.degradation.slope, criterion: 'worst-leg information ratio (the selection criterion)' } : null,
     trials: ev.trials.count,
     bootstrap: { resamples: ev.bootstrap.resamples, meanBlockDays: ev.bootstrap.meanBlockDays, days: ev.bootstrap.days, method: "paired stationary bootstrap over calendar days; one-sided p from the null-recentred distribution; each leg corrected for the candidates by Hansen's consistent SPA (single-step max-T)" },
+    /** Strategy task: per leg, adjusted close / distributions reinvested / price-only, and from when (null for signal). */
+    returnCoverage,
     holding: ds.task === 'strategy' ? describeHolding(ds.horizon) : `the long-short book: ${describeHolding(ds.horizon)}, after an execution lag of ${ds.executionLag}`,
   };
   o.onProgress?.('tracking');

@@ -21,11 +21,17 @@ export function backtestMarket(ds: Dataset, execution: Execution = 'next_close')
   return {
     dates: ds.dates,
     assets: [
-      { name: 'SPY', returns: ds.market.spy, overnight: ds.market.spyOvernight, priceOnly: ds.marketNotes.priceOnly.includes('SPY') },
-      { name: 'TLT', returns: ds.market.tlt, overnight: ds.market.tltOvernight, priceOnly: ds.marketNotes.priceOnly.includes('TLT') },
+      { name: 'SPY', returns: ds.market.spy, overnight: ds.market.spyOvernight, ...legNotes(ds, 'SPY') },
+      { name: 'TLT', returns: ds.market.tlt, overnight: ds.market.tltOvernight, ...legNotes(ds, 'TLT') },
     ],
     cash: { daily: ds.market.cash, source: ds.marketNotes.cashSource },
   };
+}
+
+/** A leg's price-only flag and, when the dataset records it, from when (a backtest that ends before that date is total return). */
+function legNotes(ds: Dataset, name: string): { priceOnly: boolean; priceOnlyFrom?: string | null } {
+  const c = ds.marketNotes.coverage?.find((x) => x.symbol === name);
+  return c ? { priceOnly: c.priceOnlyFrom !== null, priceOnlyFrom: c.priceOnlyFrom } : { priceOnly: ds.marketNotes.priceOnly.includes(name) };
 }
 
 export function allocationsOf(ds: Dataset): Allocation[] {

@@ -1,0 +1,1 @@
+ALTER TABLE "alias_events" ALTER COLUMN "model_id" DROP NOT NULL;
