@@ -237,7 +237,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (production shape)', () => {
     // A role the worker does not know is refused while parsing.
     expect((await parse(program, ['worker', '--role', 'trainer'])) as CommanderError).toMatchObject({ code: 'commander.invalidArgument' });
 
-    const readme = readFileSync('README.md', 'utf8');
+    const readme = readFileSync('docs/operations.md', 'utf8'); // the compose commands a user copies
     const documented = [...readme.matchAll(/^\s*(?:[A-Z_]+=\S+\s+)*docker compose run --rm cli (.+)$/gm)].map((m) => m[1].replace(/\s+#.*$/, '').trim().split(/\s+/));
     expect(documented.length).toBeGreaterThanOrEqual(3);
     for (const argv of documented) expect(await parse(program, argv), argv.join(' ')).toBeInstanceOf(Parsed);

@@ -17,8 +17,8 @@ describe('the planted market has one limit, stated and kept everywhere', () => {
     expect(sourceOption({ source: 'synthetic', planted: '0.01' })).toEqual({ kind: 'synthetic', seed: 42, planted: 0.01 });
     expect(parseRunConfig({ asOf: '2014-06-30', source: { kind: 'synthetic', planted: 0.05 } }).source).toMatchObject({ planted: 0.05 });
     expect(() => parseRunConfig({ asOf: '2014-06-30', source: { kind: 'synthetic', planted: 0.06 } })).toThrow(/source.planted/);
-    // The README states the same limit.
-    expect(readFileSync('README.md', 'utf8')).toContain(`--planted EDGE\` (the\nsynthetic market with a planted, provable edge of that size, 0 < EDGE ≤ ${MAX_PLANTED_EDGE}`);
+    // The command-line reference states the same limit.
+    expect(readFileSync('docs/cli-contracts.md', 'utf8')).toContain(`--planted EDGE\` (the\nsynthetic market with a planted, provable edge of that size, 0 < EDGE ≤ ${MAX_PLANTED_EDGE}`);
   });
 
   it('at the largest edge every generated series stays valid through 2026, whatever the seed', async () => {
