@@ -21,7 +21,7 @@ import { datasetsFromSource } from '../src/datasets/datasetFromSource';
 import { evaluatePerRegime } from '../src/evaluation/perRegime';
 import { windowProblem } from '../src/evaluation/protocol/windowProblem';
 import { createModel } from '../src/models/modelKinds';
-import { ENGINE_NAME } from '../src/models/trm/engine/trmEngine';
+import { engineName, selectedEngine } from '../src/models/trm/engine/kernels';
 import { Trm, type TrmConfig } from '../src/models/trm/trm';
 import { PAPERWARD_PROFILE, TRM_PREVIOUS_WEEKLY_PROFILE, TRM_WEEKLY_PROFILE } from '../src/models/trm/trmProfiles';
 import { REGIMES } from '../src/regimes/regimes';
@@ -59,7 +59,7 @@ async function throughput(): Promise<void> {
       torch = parsed;
     } else console.log(`(PyTorch reference unavailable: ${(r.stderr || '').trim().split('\n').pop()})`);
   }
-  console.log(`\n## TRM throughput: ${SHAPE.rows} samples, n=${SHAPE.n}, T=${SHAPE.T}, nSup=${SHAPE.nSup} (no early halting), batch ${SHAPE.batch}; ${ENGINE_NAME} engine vs PyTorch CPU ${threads} thread(s), median of ${repeats}`);
+  console.log(`\n## TRM throughput: ${SHAPE.rows} samples, n=${SHAPE.n}, T=${SHAPE.T}, nSup=${SHAPE.nSup} (no early halting), batch ${SHAPE.batch}; ${engineName(selectedEngine())} engine vs PyTorch CPU ${threads} thread(s), median of ${repeats}`);
   console.log('samples/s of wall time, and in brackets of the process\'s CPU time (steadier on a shared machine)');
   console.log('| hidden | train s/s | torch train s/s | ratio | infer s/s | torch infer s/s | ratio |');
   console.log('|---|---|---|---|---|---|---|');

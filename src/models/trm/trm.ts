@@ -4,7 +4,7 @@ import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Cl
 import { probaAccuracy, probaLogLoss } from '../probabilityScores';
 import { AdamW, WeightEma } from './adamw';
 import { lossAndGradient, type BatchTargets } from './engine/lossGradient';
-import { ENGINE_NAME, TrmEngine, type EngineShape } from './engine/trmEngine';
+import { TrmEngine, type EngineShape } from './engine/trmEngine';
 import { classWeights, DEFAULT_TRM_LOSS, type TrmLossConfig } from './trmLoss';
 import { initialValues, PARAM_NAMES, type ParamValues, type TrmArchitecture } from './trmNetwork';
 
@@ -110,7 +110,6 @@ export class Trm implements Classifier {
     const n = X.rows;
     this.cols = X.cols;
     this.classes = K;
-    this.backend = ENGINE_NAME;
     const rng = new Rng(opts.seed ?? c.seed);
     const init = initialValues(X.cols, K, c, rng.int(2 ** 31));
     this.y0 = init.y0;
@@ -120,6 +119,7 @@ export class Trm implements Classifier {
     this.classWeightValues = Array.from(cw);
 
     const engine = new TrmEngine(this.engineShape(), Math.min(c.batchSize, n), true);
+    this.backend = engine.engineName;
     engine.setParams(init.params);
     const opt = new AdamW(engine.params.length, engine.matrixRanges, { learningRate: c.learningRate, weightDecay: c.weightDecay, warmupSteps: c.warmupSteps, beta1: 0.9, beta2: 0.95, eps: 1e-8 });
     const ema = new WeightEma(engine.params, c.emaDecay);
