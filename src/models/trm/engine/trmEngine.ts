@@ -68,7 +68,6 @@ export class TrmEngine {
   private readonly buf: { x: number; xe: number; y: number; z: number; head: number; dhead: number; packB: number; dA: number; dB: number; dg: number; dxe: number };
   private readonly slots: Slot[];
   private readonly scratch: Slot;
-  private readonly f32: Float32Array;
   private readonly paramStart: number;
 
   constructor(
@@ -122,7 +121,6 @@ export class TrmEngine {
     this.k = createKernels(kind, end);
     // Memory never grows after this point, so these views stay attached for the engine's life.
     const mem = this.k.buffer;
-    this.f32 = new Float32Array(mem);
     this.params = new Float32Array(mem, paramStart, (paramEnd - paramStart) / 4);
     this.grads = new Float32Array(mem, this.g.Win, (paramEnd - paramStart) / 4);
     const rel = (name: keyof ParamBlock) => [(this.p[name] - paramStart) / 4, (this.p[name] - paramStart) / 4 + sizes[name]] as [number, number];
@@ -141,10 +139,21 @@ export class TrmEngine {
 
   /** Loads model parameters (zero-padded) and packs the weights for the kernels. */
   setParams(v: ParamValues): void {
+    this.toFlat(v, this.params);
+    this.repack();
+  }
+
+  /**
+   * Values in the model's shapes written into the engine's padded flat layout (parameters, or
+   * optimiser state of the same shapes); `paramValues` is the inverse.
+   */
+  toFlat(v: ParamValues, out: Float32Array = new Float32Array(this.params.length)): Float32Array {
     const { inputDim: D, classes: K, hidden: H, ffn: F } = this.shape;
-    this.params.fill(0);
+    out.fill(0);
     const put = (at: number, src: Float32Array, rows: number, cols: number, ld: number, col0 = 0) => {
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) this.f32[at / 4 + r * ld + col0 + c] = src[r * cols + c];
+      const base = (at - this.paramStart) / 4 + col0;
+      if (src.length !== rows * cols) throw new RangeError(`trm engine: ${src.length} values where the shape needs ${rows * cols}`);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[base + r * ld + c] = src[r * cols + c];
     };
     put(this.p.Win, v.Win.values, D, H, this.Hp);
     put(this.p.bin, v.bin.values, 1, H, this.Hp);
@@ -157,7 +166,7 @@ export class TrmEngine {
     put(this.p.Whead, v.Wq.values, H, 1, this.Kh, K);
     put(this.p.bhead, v.bout.values, 1, K, this.Kh);
     put(this.p.bhead, v.bq.values, 1, 1, this.Kh, K);
-    this.repack();
+    return out;
   }
 
   /** Parameters, or gradients, or any array in the same padded layout, in the model's shapes. */
