@@ -9,7 +9,7 @@
  * run's TRM work) with the weekly profile and the paper-ward one of equal time.
  * Options: --skip-throughput --skip-wall --skip-quality --profiles weekly,previous,paperward
  * --profile name={json} (repeatable; an extra profile, named in --profiles too)
- * --tasks signal,strategy --threads N --repeats N --engines native,wasm --hidden 128,256,512
+ * --tasks signal,strategy --seeds 1,2,3 --threads N --repeats N --engines native,wasm --hidden 128,256,512
  * --json: the last line is { blas: { library, kernel, threads }, rows: [{ hidden, engine,
  *   train: { ours, torch, ratio }, inference: { ours, torch, ratio } }] } (samples/s of wall time)
  */
@@ -156,6 +156,7 @@ async function weeklyWall(): Promise<void> {
   const list = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback).split(',');
   const which = list('--profiles', 'weekly,previous,paperward');
   const tasks = list('--tasks', 'signal,strategy') as ('signal' | 'strategy')[];
+  const seeds = list('--seeds', '1').map(Number);
   const profiles: [string, Partial<TrmConfig>][] = [
     ['weekly', TRM_WEEKLY_PROFILE],
     ['previous', TRM_PREVIOUS_WEEKLY_PROFILE],
@@ -170,17 +171,25 @@ async function weeklyWall(): Promise<void> {
     const ds = b.datasets[task]!;
     const p = windowProblem(ds, datasetConfig({}));
     for (const [name, profile] of profiles.filter(([n]) => which.includes(n))) {
-      const m = new Trm(profile);
-      const t = performance.now();
-      const c = process.cpuUsage();
-      await m.fit(p.train.X, p.train.y, p.train.w, { nClasses: p.K, seed: 1, pnl: p.train.pnl });
-      const s = (performance.now() - t) / 1000;
-      const cu = process.cpuUsage(c);
-      const cpu = (cu.user + cu.system) / 1e6;
-      const pred = m.predictDetailed(p.test.X);
-      const r = evaluatePerRegime(pred.proba, p.test.y, Int8Array.from(p.test.rows, (i) => ds.regime[i]), p.K);
-      const halt = pred.haltingStep.reduce((a, v) => a + v, 0) / pred.haltingStep.length;
-      console.log(`| ${task} | ${name} ${JSON.stringify(profile)} | ${p.train.y.length} | ${s.toFixed(1)} (${cpu.toFixed(1)}) | ${r.all!.accuracy.toFixed(3)} | ${r.all!.macro_f1.toFixed(3)} | ${halt.toFixed(1)} |`);
+      const all: number[][] = [];
+      for (const seed of seeds) {
+        const m = new Trm(profile);
+        const t = performance.now();
+        const c = process.cpuUsage();
+        await m.fit(p.train.X, p.train.y, p.train.w, { nClasses: p.K, seed, pnl: p.train.pnl });
+        const s = (performance.now() - t) / 1000;
+        const cu = process.cpuUsage(c);
+        const cpu = (cu.user + cu.system) / 1e6;
+        const pred = m.predictDetailed(p.test.X);
+        const r = evaluatePerRegime(pred.proba, p.test.y, Int8Array.from(p.test.rows, (i) => ds.regime[i]), p.K);
+        const halt = pred.haltingStep.reduce((a, v) => a + v, 0) / pred.haltingStep.length;
+        all.push([s, cpu, r.all!.accuracy, r.all!.macro_f1, halt]);
+        console.log(`| ${task} | ${name} ${JSON.stringify(profile)} seed ${seed} (${m.backend}) | ${p.train.y.length} | ${s.toFixed(1)} (${cpu.toFixed(1)}) | ${r.all!.accuracy.toFixed(3)} | ${r.all!.macro_f1.toFixed(3)} | ${halt.toFixed(1)} |`);
+      }
+      if (seeds.length > 1) {
+        const mean = (j: number) => all.reduce((a, v) => a + v[j], 0) / all.length;
+        console.log(`| ${task} | **${name} mean of ${seeds.length} seeds** | ${p.train.y.length} | ${mean(0).toFixed(1)} (${mean(1).toFixed(1)}) | ${mean(2).toFixed(3)} | ${mean(3).toFixed(3)} | ${mean(4).toFixed(1)} |`);
+      }
     }
   }
 }
