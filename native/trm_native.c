@@ -196,34 +196,37 @@ __attribute__((target("avx2,fma"))) static void gemm_avx2(const float *A, long s
   }
 }
 
-/* SSE2 (every x86-64): 4 rows x 8 columns, mul + add, the WebAssembly kernel's shape. */
+/* SSE2 (every x86-64): 6 rows x 8 columns (12 accumulators of the 16 xmm registers), mul + add. */
+#define SSE2_MR 6
+__attribute__((always_inline)) static inline void mk128(int MR, const float *a, long sai, long sak, const float *b, int Kr, float *c, long ldc, int acc) {
+  __m128 c0[SSE2_MR], c1[SSE2_MR];
+  for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm_setzero_ps();
+  for (int k = 0; k < Kr; k++) {
+    __m128 v0 = _mm_loadu_ps(b + 8 * k), v1 = _mm_loadu_ps(b + 8 * k + 4);
+    const float *ak = a + k * sak;
+    for (int r = 0; r < MR; r++) {
+      __m128 x = _mm_set1_ps(ak[r * sai]);
+      c0[r] = _mm_add_ps(c0[r], _mm_mul_ps(x, v0));
+      c1[r] = _mm_add_ps(c1[r], _mm_mul_ps(x, v1));
+    }
+  }
+  for (int r = 0; r < MR; r++) {
+    float *cr = c + r * ldc;
+    if (acc) {
+      c0[r] = _mm_add_ps(c0[r], _mm_loadu_ps(cr));
+      c1[r] = _mm_add_ps(c1[r], _mm_loadu_ps(cr + 4));
+    }
+    _mm_storeu_ps(cr, c0[r]);
+    _mm_storeu_ps(cr + 4, c1[r]);
+  }
+}
+
 static void gemm_sse2(const float *A, long sai, long sak, const float *Bp, float *C, int M, int N, int Kr, int acc) {
   for (int p = 0; p < N; p += 8) {
     const float *panel = Bp + (size_t)p * Kr;
-    int i = 0;
-    for (; i < M; i += 4) {
-      int mr = M - i < 4 ? M - i : 4;
-      __m128 c0[4], c1[4];
-      for (int r = 0; r < 4; r++) c0[r] = c1[r] = _mm_setzero_ps();
-      const float *a = A + i * sai;
-      for (int k = 0; k < Kr; k++) {
-        __m128 v0 = _mm_loadu_ps(panel + 8 * k), v1 = _mm_loadu_ps(panel + 8 * k + 4);
-        const float *ak = a + k * sak;
-        for (int r = 0; r < mr; r++) {
-          __m128 x = _mm_set1_ps(ak[r * sai]);
-          c0[r] = _mm_add_ps(c0[r], _mm_mul_ps(x, v0));
-          c1[r] = _mm_add_ps(c1[r], _mm_mul_ps(x, v1));
-        }
-      }
-      for (int r = 0; r < mr; r++) {
-        float *cr = C + (size_t)(i + r) * N + p;
-        if (acc) {
-          c0[r] = _mm_add_ps(c0[r], _mm_loadu_ps(cr));
-          c1[r] = _mm_add_ps(c1[r], _mm_loadu_ps(cr + 4));
-        }
-        _mm_storeu_ps(cr, c0[r]);
-        _mm_storeu_ps(cr + 4, c1[r]);
-      }
+    for (int i = 0; i < M; i += SSE2_MR) {
+      int mr = M - i < SSE2_MR ? M - i : SSE2_MR;
+      MR_CASES6(mk128, A + i * sai, sai, sak, panel, Kr, C + (size_t)i * N + p, N, acc);
     }
   }
 }

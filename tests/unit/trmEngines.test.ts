@@ -32,7 +32,7 @@ describe('engine selection', () => {
     expect(selectedEngine({ TRM_ENGINE: 'wasm' })).toBe('wasm');
     expect(() => selectedEngine({ TRM_ENGINE: 'gpu' })).toThrow(/TRM_ENGINE must be native or wasm, got "gpu"/);
     if (nativeStatus().available) {
-      expect(selectedEngine({})).toBe('native');
+      expect(selectedEngine({})).toBe(nativeStatus().isa === 'sse2' ? 'wasm' : 'native');
       expect(selectedEngine({ TRM_ENGINE: 'native' })).toBe('native');
     } else {
       expect(selectedEngine({})).toBe('wasm');

@@ -57,7 +57,8 @@ export function nativeStatus(): { available: boolean; isa: string | null; reason
 
 /**
  * The engine trainers and predictions use: TRM_ENGINE=native|wasm forces one (native fails
- * loudly when the addon is missing); by default native when it is built, else WebAssembly.
+ * loudly when the addon is missing); by default native when it is built and the CPU has at
+ * least AVX2 + FMA, else WebAssembly.
  */
 export function selectedEngine(env: NodeJS.ProcessEnv = process.env): EngineKind {
   const forced = env.TRM_ENGINE;
@@ -67,7 +68,9 @@ export function selectedEngine(env: NodeJS.ProcessEnv = process.env): EngineKind
     return 'native';
   }
   if (forced !== undefined && forced !== '') throw new Error(`TRM_ENGINE must be native or wasm, got "${forced}"`);
-  return native.addon ? 'native' : 'wasm';
+  // On a CPU without AVX2 + FMA the native GEMM is plain 128-bit mul + add like the
+  // WebAssembly one, and measured slower than it (docs/native-engine.md): WebAssembly then.
+  return native.addon && native.addon.isa !== 'sse2' ? 'native' : 'wasm';
 }
 
 /** The name recorded as a TRM's backend and in model_metadata.backend: `native-avx512`, `wasm-simd`. */
