@@ -13,6 +13,9 @@ export interface Bins {
   rowCodes: Uint8Array;
   rows: number;
   cols: number;
+  /** Each feature's smallest and largest value (extra trees draw thresholds in value space). */
+  min: Float64Array;
+  max: Float64Array;
 }
 
 /**
@@ -100,13 +103,18 @@ export function binIndex(edges: Float64Array, v: number): number {
 export function applyBins(X: Matrix, edges: Float64Array[]): Bins {
   const codes = new Uint8Array(X.rows * X.cols);
   const rowCodes = new Uint8Array(X.rows * X.cols);
+  const min = new Float64Array(X.cols).fill(Infinity);
+  const max = new Float64Array(X.cols).fill(-Infinity);
   for (let j = 0; j < X.cols; j++) {
     const e = edges[j];
     for (let i = 0; i < X.rows; i++) {
-      const c = binIndex(e, X.data[i * X.cols + j]);
+      const v = X.data[i * X.cols + j];
+      const c = binIndex(e, v);
       codes[j * X.rows + i] = c;
       rowCodes[i * X.cols + j] = c;
+      if (v < min[j]) min[j] = v;
+      if (v > max[j]) max[j] = v;
     }
   }
-  return { edges, codes, rowCodes, rows: X.rows, cols: X.cols };
+  return { edges, codes, rowCodes, rows: X.rows, cols: X.cols, min, max };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { XGBoostStyle } from '../../src/models/boosting/xgboostStyle';
 import { LightGBMStyle } from '../../src/models/boosting/lightgbmStyle';
+import { ExtraTrees } from '../../src/models/extraTrees';
+import { DEFAULT_FOREST } from '../../src/models/randomForest';
 import { nonlinearProblem } from '../helpers/problems';
 
 describe('boosting hessian scale and initial scores', () => {
@@ -28,5 +30,24 @@ describe('boosting hessian scale and initial scores', () => {
     expect(m.toJSON().baseScore).toEqual([0, 0, 0]);
     expect(() => new XGBoostStyle({ hessianScale: 0 })).toThrow(/hessianScale must be > 0, got 0/);
     expect(() => new XGBoostStyle({ initialScore: 'mean' as never })).toThrow(/initialScore must be prior or zero, got "mean"/);
+  });
+});
+
+describe('extra trees threshold draw', () => {
+  it("'value' draws thresholds uniformly in value space (sklearn's), 'quantile' over equal-mass bins; both predict, and bad values are refused", async () => {
+    const train = nonlinearProblem(800, 43);
+    const fitWith = async (thresholdDraw: 'value' | 'quantile') => {
+      const m = new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, nTrees: 20, thresholdDraw });
+      await m.fit(train.X, train.y, undefined, { nClasses: 3, seed: 5 });
+      return m.toJSON().trees as { threshold: number[]; feature: number[] }[];
+    };
+    const value = await fitWith('value');
+    const quantile = await fitWith('quantile');
+    expect(JSON.stringify(value)).not.toEqual(JSON.stringify(quantile));
+    // Value-uniform draws on normal features land in the sparse tails more often than
+    // quantile-uniform ones: the root thresholds sit further from the median (0).
+    const rootSpread = (trees: { threshold: number[] }[]) => trees.reduce((a, t) => a + Math.abs(t.threshold[0]), 0) / trees.length;
+    expect(rootSpread(value)).toBeGreaterThan(rootSpread(quantile));
+    expect(() => new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, thresholdDraw: 'mid' as never })).toThrow(/thresholdDraw must be value or quantile, got "mid"/);
   });
 });
