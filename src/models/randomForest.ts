@@ -58,7 +58,7 @@ export class RandomForest extends ProbabilisticClassifier {
     const K = opts.nClasses;
     this.cols = X.cols;
     this.classes = K;
-    const bins = applyBins(X, computeEdges(X, this.params.maxBins, weights, this.params.binning));
+    const bins = applyBins(X, computeEdges(X, this.params.maxBins, weights, this.params.binning), weights);
     const rng = new Rng(opts.seed ?? this.params.seed);
     const maxFeatures = Math.max(1, Math.round(X.cols * (this.params.maxFeaturesFraction ?? Math.sqrt(X.cols) / X.cols)));
     const base = weights ?? new Float64Array(X.rows).fill(1);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { XGBoostStyle } from '../../src/models/boosting/xgboostStyle';
 import { LightGBMStyle } from '../../src/models/boosting/lightgbmStyle';
 import { ExtraTrees } from '../../src/models/extraTrees';
+import { createModel } from '../../src/models/modelKinds';
 import { DEFAULT_FOREST } from '../../src/models/randomForest';
 import { nonlinearProblem } from '../helpers/problems';
 
@@ -48,6 +49,7 @@ describe('extra trees threshold draw', () => {
     // quantile-uniform ones: the root thresholds sit further from the median (0).
     const rootSpread = (trees: { threshold: number[] }[]) => trees.reduce((a, t) => a + Math.abs(t.threshold[0]), 0) / trees.length;
     expect(rootSpread(value)).toBeGreaterThan(rootSpread(quantile));
+    expect((createModel('extra_trees', {}) as ExtraTrees).params.thresholdDraw).toBe('value');
     expect(() => new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, thresholdDraw: 'mid' as never })).toThrow(/thresholdDraw must be value or quantile, got "mid"/);
   });
 });

@@ -13,7 +13,7 @@ export interface Bins {
   rowCodes: Uint8Array;
   rows: number;
   cols: number;
-  /** Each feature's smallest and largest value (extra trees draw thresholds in value space). */
+  /** Each feature's smallest and largest value over rows of positive weight (extra trees draw thresholds in value space). */
   min: Float64Array;
   max: Float64Array;
 }
@@ -100,7 +100,8 @@ export function binIndex(edges: Float64Array, v: number): number {
   return lo;
 }
 
-export function applyBins(X: Matrix, edges: Float64Array[]): Bins {
+/** `weights`: rows with weight 0 do not count towards min and max (zero weight is "row removed"). */
+export function applyBins(X: Matrix, edges: Float64Array[], weights?: Float64Array): Bins {
   const codes = new Uint8Array(X.rows * X.cols);
   const rowCodes = new Uint8Array(X.rows * X.cols);
   const min = new Float64Array(X.cols).fill(Infinity);
@@ -112,6 +113,7 @@ export function applyBins(X: Matrix, edges: Float64Array[]): Bins {
       const c = binIndex(e, v);
       codes[j * X.rows + i] = c;
       rowCodes[i * X.cols + j] = c;
+      if (weights && !(weights[i] > 0)) continue;
       if (v < min[j]) min[j] = v;
       if (v > max[j]) max[j] = v;
     }
