@@ -5,6 +5,7 @@
  * Each side reports its fastest of up to --repeat fits (default 3; a model stops repeating once
  * it has used 20 s), so a busy moment on a 2-core machine does not decide a ratio.
  * Prints a table; not a test. Options: --only kind,kind  --repeat N  --skip-real  --skip-python
+ * --params kind={json} (repeatable: our model's parameters on top of the ones below)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,14 @@ const PARAMS: Record<string, Record<string, unknown>> = {
   logistic: {},
   svm: {},
 };
+// --params kind={json} (repeatable): extra parameters for one of our models (defaults under study).
+args.forEach((a, i) => {
+  if (a !== '--params') return;
+  const v = args[i + 1] ?? '';
+  const eq = v.indexOf('=');
+  if (eq < 1) throw new Error(`--params expects kind={json}, got "${v}"`);
+  PARAMS[v.slice(0, eq)] = { ...PARAMS[v.slice(0, eq)], ...(JSON.parse(v.slice(eq + 1)) as Record<string, unknown>) };
+});
 
 function python(p: Problem): Map<string, { fit_s: number; accuracy: number; impl: string }> {
   const out = new Map<string, { fit_s: number; accuracy: number; impl: string }>();

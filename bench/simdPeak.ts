@@ -1,5 +1,6 @@
 /**
- * npm run bench:simd — how close a WebAssembly GEMM can come to native BLAS on this CPU.
+ * npm run bench:simd — how close a WebAssembly GEMM can come to native BLAS on this CPU, and
+ * the native engine's own GEMM beside both.
  *
  * Prints, per CPU-second of one thread: the register-only peak of 128-bit WebAssembly SIMD
  * (12 independent multiply-add chains, simdPeak.wat), the TRM engine's GEMM (trmKernels.wat)
@@ -10,6 +11,7 @@
  */
 import { loadavg } from 'node:os';
 import { compileWat } from '../src/models/tree/kernels/compile';
+import { createKernels, engineName, nativeStatus, type TrmKernels } from '../src/models/trm/engine/kernels';
 import { runPythonPeer } from './pythonPeer';
 
 const cpuSeconds = (fn: () => void) => {
@@ -56,6 +58,27 @@ async function engineGemm(M: number, K: number, N: number): Promise<number> {
   return best;
 }
 
+/** The native engine's GEMM (native/trm_native.c, the instruction set dispatched at load) on the same shapes. */
+function nativeGemm(M: number, K: number, N: number): number | null {
+  if (!nativeStatus().available) return null;
+  const bytes = 4 * (M * K + 2 * K * N + M * N);
+  const k: TrmKernels = createKernels('native', bytes);
+  const [A, W, Bp, C] = [0, 4 * M * K, 4 * (M * K + K * N), 4 * (M * K + 2 * K * N)];
+  const f = new Float32Array(k.buffer);
+  for (let i = 0; i < M * K + K * N; i++) f[i] = Math.sin(i) * 0.1;
+  k.pack(W, K, N, Bp);
+  const reps = Math.max(3, Math.round(8e9 / (2 * M * K * N)));
+  for (let i = 0; i < 5; i++) k.gemm(A, K, 1, Bp, C, M, N, K, 0);
+  let best = 0;
+  for (let r = 0; r < 3; r++) {
+    const s = cpuSeconds(() => {
+      for (let i = 0; i < reps; i++) k.gemm(A, K, 1, Bp, C, M, N, K, 0);
+    });
+    best = Math.max(best, (2 * M * K * N * reps) / s / 1e9);
+  }
+  return best;
+}
+
 function torchGemm(shapes: number[][]): { blas: Record<string, unknown>; gflops: number[] } | null {
   const r = runPythonPeer('bench/simd_peak_torch.py', [JSON.stringify(shapes)]);
   if (r.status !== 0) {
@@ -70,14 +93,17 @@ async function main(): Promise<void> {
   const peak = await wasmPeak();
   const ours: number[] = [];
   for (const [M, K, N] of shapes) ours.push(await engineGemm(M, K, N));
+  const native = shapes.map(([M, K, N]) => nativeGemm(M, K, N));
   const torch = torchGemm(shapes);
   console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' / ')}; PyTorch BLAS ${JSON.stringify(torch?.blas ?? {})}`);
   console.log(`128-bit WebAssembly SIMD register-only peak: ${peak.toFixed(1)} GFLOPS per CPU-second (mul + add)`);
-  console.log('| GEMM M x K x N | engine GFLOPS | torch.mm GFLOPS | engine / torch | SIMD peak / torch (ceiling) |');
-  console.log('|---|---|---|---|---|');
+  console.log(`native engine: ${nativeStatus().available ? engineName('native') : `unavailable (${nativeStatus().reason})`}`);
+  console.log('| GEMM M x K x N | wasm engine GFLOPS | native engine GFLOPS | torch.mm GFLOPS | wasm / torch | native / torch | SIMD peak / torch (wasm ceiling) |');
+  console.log('|---|---|---|---|---|---|---|');
   shapes.forEach(([M, K, N], i) => {
     const t = torch?.gflops[i];
-    console.log(`| ${M} x ${K} x ${N} | ${ours[i].toFixed(1)} | ${t ? t.toFixed(1) : '—'} | ${t ? (ours[i] / t).toFixed(2) : '—'} | ${t ? (peak / t).toFixed(2) : '—'} |`);
+    const nat = native[i];
+    console.log(`| ${M} x ${K} x ${N} | ${ours[i].toFixed(1)} | ${nat !== null ? nat.toFixed(1) : '—'} | ${t ? t.toFixed(1) : '—'} | ${t ? (ours[i] / t).toFixed(2) : '—'} | ${t && nat !== null ? (nat / t).toFixed(2) : '—'} | ${t ? (peak / t).toFixed(2) : '—'} |`);
   });
 }
 

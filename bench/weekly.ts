@@ -1,5 +1,5 @@
 /**
- * npm run bench:weekly -- [--csv-dir DIR] [--cash-rate-file FILE] [--models k1,k2] [--first D] [--second D] [--trainers N]
+ * npm run bench:weekly -- [--csv-dir DIR] [--cash-rate-file FILE] [--models k1,k2] [--first D] [--second D] [--trainers N] [--engines native,wasm]
  *
  * A default weekly run on the real corpus, protocol included, as the Saturday schedule would
  * run it: a real Temporal dev server, Postgres and one worker process (2 activity slots), both
@@ -8,11 +8,14 @@
  * (activity time summed by stage, and the slowest steps). With --trainers N: the production
  * shape instead (README, "Running at scale"): one `worker --role workflows` and N
  * `worker --role activities` processes with one slot each; CPU is summed over them.
+ * --engines: the pair of runs once per TRM engine (TRM_ENGINE for the workers), each from its
+ * own empty database, so each cold run is cold (default: native when built, then wasm).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
+import { engineName, nativeStatus, type EngineKind } from '../src/models/trm/engine/kernels';
 import { getRun } from '../src/store/runStore';
 import { cpuSecondsOf } from './procStats';
 import { startRetrain } from '../src/temporal/startRetrain';
@@ -26,13 +29,19 @@ const DIR = resolve(arg('--csv-dir', process.env.MARKET_DATA_DIR ?? '../shared/d
 const RATES = resolve(arg('--cash-rate-file', '../shared/data/rates/DTB3.csv'));
 const MODELS = args.includes('--models') ? arg('--models', '').split(',') : undefined;
 const TRAINERS = Number(arg('--trainers', '0'));
+const ENGINES = arg('--engines', nativeStatus().available ? 'native,wasm' : 'wasm').split(',') as EngineKind[];
 
 async function main(): Promise<void> {
   if (!existsSync(DIR)) throw new Error(`no market data at ${DIR} (--csv-dir)`);
+  for (const engine of ENGINES) await runPair(engine);
+}
+
+async function runPair(engine: EngineKind): Promise<void> {
   const [server, db] = await Promise.all([startTestServer(), createTestDb('weekly')]);
   const taskQueue = `weekly-${randomUUID().slice(0, 6)}`;
-  const workers = startWorkerProcesses({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn' } }, { trainers: TRAINERS, slots: 2 });
+  const workers = startWorkerProcesses({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn', TRM_ENGINE: engine } }, { trainers: TRAINERS, slots: 2 });
   const workerCpu = () => workers.reduce((a, w) => a + cpuSecondsOf(w.child.pid!), 0);
+  console.log(`\n# TRM engine: ${engineName(engine)}`);
   console.log(TRAINERS ? `workers: one --role workflows, ${TRAINERS} --role activities (1 slot each)` : 'workers: one process, 2 activity slots');
   try {
     for (const [label, asOf] of [
@@ -49,7 +58,7 @@ async function main(): Promise<void> {
       const r = await h.result();
       const seconds = (performance.now() - t0) / 1000;
       const cpu = workerCpu() - c0;
-      console.log(`\n## ${label}: as of ${asOf}, ${(seconds / 60).toFixed(1)} min wall (${seconds.toFixed(0)} s), workers ${cpu.toFixed(0)} s CPU (${(cpu / seconds).toFixed(2)} cores busy on average), load average ${loadavg()[0].toFixed(1)}`);
+      console.log(`\n## ${engineName(engine)}, ${label}: as of ${asOf}, ${(seconds / 60).toFixed(1)} min wall (${seconds.toFixed(0)} s), workers ${cpu.toFixed(0)} s CPU (${(cpu / seconds).toFixed(2)} cores busy on average), load average ${loadavg()[0].toFixed(1)}`);
       for (const [task, o] of Object.entries(r.tasks)) console.log(`  ${task}: ${o!.assessment.folds} folds; fits ${JSON.stringify(o!.assessment.fits)}; ${o!.decision.reason.slice(0, 160)}`);
       const steps = (await getRun(db.db, r.runId))!.steps;
       const dur = (s: (typeof steps)[number]) => (s.finishedAt ? (s.finishedAt.getTime() - s.startedAt.getTime()) / 1000 : 0);

@@ -27,6 +27,8 @@ export const EnvSchema = z.object({
   SCHEDULE_MINUTE: z.coerce.number().int().min(0).max(59).default(0),
   SCHEDULE_CATCHUP_WINDOW: z.string().default('1 day'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(2),
+  /** A plain `worker`'s activities in this many child processes, one slot each (0: in-process slots). */
+  WORKER_ACTIVITY_PROCESSES: z.coerce.number().int().min(0).default(0),
   /** auto: Worker Deployment versioning (runs pinned to their build) when the server supports it; off: unversioned. */
   WORKER_VERSIONING: z.enum(['auto', 'off']).default('auto'),
   WORKER_DEPLOYMENT_NAME: z.string().regex(/^[^.]+$/, 'must not contain "."').default('regime-retrain'),
@@ -64,7 +66,7 @@ export type AppConfig = {
     minute: number;
     catchupWindow: string;
   };
-  worker: { maxConcurrentActivities: number; versioning: 'auto' | 'off'; deploymentName: string };
+  worker: { maxConcurrentActivities: number; activityProcesses: number; versioning: 'auto' | 'off'; deploymentName: string };
   notify: { webhookUrl?: string };
   marketDataDir?: string;
   logLevel: string;
@@ -106,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       minute: e.SCHEDULE_MINUTE,
       catchupWindow: e.SCHEDULE_CATCHUP_WINDOW,
     },
-    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, versioning: e.WORKER_VERSIONING, deploymentName: e.WORKER_DEPLOYMENT_NAME },
+    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, activityProcesses: e.WORKER_ACTIVITY_PROCESSES, versioning: e.WORKER_VERSIONING, deploymentName: e.WORKER_DEPLOYMENT_NAME },
     notify: { webhookUrl: e.NOTIFY_WEBHOOK_URL },
     marketDataDir: e.MARKET_DATA_DIR,
     logLevel: e.LOG_LEVEL,

@@ -14,7 +14,7 @@ export interface TrainingWorkers {
  * workflow tasks polled there (TMPRL1104, "workflow task duration exceeded") and the served
  * embedded database. In their own processes it stalls nothing, and two of them use both cores.
  */
-export function startTrainingWorkers(o: { count: number; env: (index: number) => NodeJS.ProcessEnv; logger: Logger }): TrainingWorkers {
+export function startTrainingWorkers(o: { count: number; env: (index: number) => NodeJS.ProcessEnv; logger: Logger; versioned?: boolean }): TrainingWorkers {
   const children: ChildProcess[] = [];
   let stopping = false;
   let fail!: (e: Error) => void;
@@ -23,9 +23,9 @@ export function startTrainingWorkers(o: { count: number; env: (index: number) =>
   for (let i = 0; i < o.count; i++) {
     // The same entry point and loader flags (tsx) this process was started with.
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'worker', '--role', 'activities'], {
-      // Unversioned like `dev`'s own workflow worker: a versioned trainer would never get the
-      // activities of an unversioned workflow.
-      env: { ...o.env(i), WORKER_MAX_CONCURRENT_ACTIVITIES: '1', WORKER_VERSIONING: 'off' },
+      // Versioned as the worker that started them (`dev`'s is unversioned): a versioned trainer
+      // would never get the activities of an unversioned workflow, nor the reverse.
+      env: { ...o.env(i), WORKER_MAX_CONCURRENT_ACTIVITIES: '1', WORKER_ACTIVITY_PROCESSES: '0', ...(o.versioned ? {} : { WORKER_VERSIONING: 'off' }) },
       // The IPC channel is how a worker notices that `dev` is gone, even after a SIGKILL (worker.ts).
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -8,6 +8,7 @@ import { describeConfig } from '../config';
 import { setUpProcessMetrics } from '../ops/processMetrics';
 import { closeTracing } from '../ops/tracing';
 import { commandLine, embeddedDir, type CliContext } from './context';
+import { startTrainingWorkers } from './trainingWorkers';
 
 /** A long-running worker against an existing Temporal cluster and Postgres. */
 export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}): Promise<void> {
@@ -27,6 +28,15 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
     const { deploymentName } = config.worker;
     const versioned = config.worker.versioning === 'auto' && (await deploymentsSupported(client, config.temporal.namespace));
     if (config.worker.versioning === 'auto' && !versioned) logger.warn('the Temporal server has no Worker Deployments: running unversioned (runs are not pinned to their build)');
+    // WORKER_ACTIVITY_PROCESSES: a plain worker's activity slots as child processes (`worker
+    // --role activities`, one slot each), so each slot is a core: fits are synchronous, and
+    // in-process slots share the one JavaScript thread (~1 core for 2 slots). Needs a shared
+    // database (DATABASE_URL): the embedded one has a single owner.
+    const childCount = (o.role ?? 'all') === 'all' && config.databaseUrl ? config.worker.activityProcesses : 0;
+    if (config.worker.activityProcesses > 0 && childCount === 0) logger.warn('WORKER_ACTIVITY_PROCESSES needs a plain worker (--role all) and DATABASE_URL: running activities in this process');
+    const trainers = childCount
+      ? startTrainingWorkers({ count: childCount, env: () => ({ ...process.env, WORKER_BUILD_ID: buildId, WORKER_VERSIONING: versioned ? 'auto' : 'off' }), logger, versioned })
+      : null;
     const worker = await createRetrainWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -35,7 +45,7 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
       logger,
       maxConcurrentActivities: config.worker.maxConcurrentActivities,
       reportsDir: config.reportsDir,
-      role: o.role ?? 'all',
+      role: trainers ? 'workflows' : (o.role ?? 'all'),
       buildId,
       versioning: versioned ? { deploymentName } : null,
       notifyWebhookUrl: config.notify.webhookUrl,
@@ -48,6 +58,11 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
     }
     const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
     running.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    // A trainer that dies on its own takes this worker down with it (the orchestrator restarts both).
+    trainers?.failed.catch((e: Error) => {
+      logger.error({ err: e.message }, 'an activity process exited; stopping');
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    });
     // Only a worker that runs workflows rolls its build out: a trainer that came up first would
     // route new runs to a version with nobody to run their workflow tasks yet.
     if (versioned && o.role !== 'activities') {
@@ -57,7 +72,11 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
       });
       if (done) logger.info({ deploymentName, buildId, rollOut: done }, `worker deployment version ${deploymentName}.${buildId}: ${done}`);
     }
-    await running;
+    try {
+      await running;
+    } finally {
+      await trainers?.stop();
+    }
   } finally {
     await client.connection.close();
     await metrics?.close();

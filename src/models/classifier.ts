@@ -27,7 +27,7 @@ export interface FitOptions {
    */
   pnl?: Float64Array;
   /**
-   * Checkpointing (forests and boosting): every `checkpointEvery` iterations `onCheckpoint`
+   * Checkpointing (forests, boosting, the TRM per epoch): every `checkpointEvery` iterations `onCheckpoint`
    * may take the partial model (`state()` serialises it, so call it only when saving);
    * passing it back as `resumeFrom` continues from there and yields exactly the model an
    * uninterrupted fit would have.

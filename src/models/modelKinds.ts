@@ -3,7 +3,7 @@ import { GradientBoosting } from './boosting/gradientBoosting';
 import { LightGBMStyle } from './boosting/lightgbmStyle';
 import { XGBoostStyle } from './boosting/xgboostStyle';
 import type { Classifier, ModelJSON } from './classifier';
-import { ExtraTrees } from './extraTrees';
+import { DEFAULT_EXTRA_TREES, ExtraTrees } from './extraTrees';
 import { DEFAULT_LOGISTIC, LogisticRegression } from './logisticRegression';
 import { MetaLearner } from './metaLearner';
 import { DEFAULT_MLP, Mlp } from './mlp';
@@ -28,7 +28,7 @@ const boosterStopping = { iterations: 'nRounds', patience: 'earlyStoppingRounds'
 /** Every trainable model kind, in the order reports list them. */
 export const MODEL_KINDS: Record<string, ModelKind> = {
   [RandomForest.NAME]: { create: (p) => new RandomForest({ ...DEFAULT_FOREST, ...p }), fromJSON: (j) => RandomForest.fromJSON(j) },
-  [ExtraTrees.NAME]: { create: (p) => new ExtraTrees({ ...DEFAULT_FOREST, bootstrap: false, ...p }), fromJSON: (j) => ExtraTrees.fromJSON(j) },
+  [ExtraTrees.NAME]: { create: (p) => new ExtraTrees({ ...DEFAULT_EXTRA_TREES, ...p }), fromJSON: (j) => ExtraTrees.fromJSON(j) },
   [XGBoostStyle.NAME]: { create: (p) => new XGBoostStyle(p), fromJSON: (j) => XGBoostStyle.fromJSON(j), earlyStopping: boosterStopping },
   [LightGBMStyle.NAME]: { create: (p) => new LightGBMStyle(p), fromJSON: (j) => LightGBMStyle.fromJSON(j), earlyStopping: boosterStopping },
   [GradientBoosting.NAME]: { create: (p) => new GradientBoosting(p), fromJSON: (j) => GradientBoosting.fromJSON(j), earlyStopping: boosterStopping },

@@ -15,6 +15,8 @@ export interface ForestParams {
   /** How bin edges count rows (tree/binning.ts). */
   binning: BinningMode;
   bootstrap: boolean;
+  /** Extra trees: how a threshold is drawn (tree/classificationTree.ts); default 'quantile'. */
+  thresholdDraw?: 'value' | 'quantile';
   seed: number;
 }
 
@@ -41,6 +43,7 @@ export class RandomForest extends ProbabilisticClassifier {
     if (!(params.maxDepth >= 1)) throw new RangeError(`${this.name}: maxDepth must be >= 1, got ${params.maxDepth}`);
     if (!(params.minSamplesLeaf >= 1)) throw new RangeError(`${this.name}: minSamplesLeaf must be >= 1, got ${params.minSamplesLeaf}`);
     if (params.binning !== undefined) checkBinningMode(params.binning, `${this.name}: `);
+    if (params.thresholdDraw !== undefined && params.thresholdDraw !== 'value' && params.thresholdDraw !== 'quantile') throw new RangeError(`${this.name}: thresholdDraw must be value or quantile, got "${params.thresholdDraw}"`);
     if (params.maxFeaturesFraction !== undefined && !(params.maxFeaturesFraction > 0 && params.maxFeaturesFraction <= 1)) {
       throw new RangeError(`${this.name}: maxFeaturesFraction must be in (0, 1], got ${params.maxFeaturesFraction}`);
     }
@@ -55,7 +58,7 @@ export class RandomForest extends ProbabilisticClassifier {
     const K = opts.nClasses;
     this.cols = X.cols;
     this.classes = K;
-    const bins = applyBins(X, computeEdges(X, this.params.maxBins, weights, this.params.binning));
+    const bins = applyBins(X, computeEdges(X, this.params.maxBins, weights, this.params.binning), weights);
     const rng = new Rng(opts.seed ?? this.params.seed);
     const maxFeatures = Math.max(1, Math.round(X.cols * (this.params.maxFeaturesFraction ?? Math.sqrt(X.cols) / X.cols)));
     const base = weights ?? new Float64Array(X.rows).fill(1);
@@ -63,7 +66,7 @@ export class RandomForest extends ProbabilisticClassifier {
     const oobSeen = new Uint8Array(X.rows);
     const w = new Float64Array(X.rows);
     const grower = await ClassificationTreeGrower.create(bins, y, K);
-    const treeParams = { maxDepth: this.params.maxDepth, minSamplesLeaf: this.params.minSamplesLeaf, maxFeatures, randomThresholds: this.randomThresholds };
+    const treeParams = { maxDepth: this.params.maxDepth, minSamplesLeaf: this.params.minSamplesLeaf, maxFeatures, randomThresholds: this.randomThresholds, thresholdDraw: this.params.thresholdDraw ?? 'quantile' };
     // Trees are independent (each has its own forked Rng), so a checkpoint's trees are reused
     // as they are and only their bootstrap draws are replayed for the OOB score.
     const restored = opts.resumeFrom ? this.checkpointTrees(opts.resumeFrom, X.cols, K) : [];

@@ -16,7 +16,7 @@ import { EnsemblePipeline } from '../models/ensemblePipeline';
 import { ModelPipeline } from '../models/pipeline';
 import { currentTfBackend, initTfBackend } from '../models/tf/backend';
 import { Trm } from '../models/trm/trm';
-import { ENGINE_NAME } from '../models/trm/engine/trmEngine';
+import { engineName, selectedEngine } from '../models/trm/engine/kernels';
 import { parseRunConfig } from '../pipeline/runConfig';
 import type { TaskName } from '../pipeline/tasks';
 import { labelRegimes } from '../regimes/regimeLabeler';
@@ -177,7 +177,7 @@ export async function predictWithChampion(db: Db, o: { task: TaskName; asOf?: st
         latent_steps: trm ? trm.cfg.n : null,
         effective_depth: trm ? trm.effectiveDepth : null,
         // What computes this prediction: a TRM runs on its own engine, never on tfjs.
-        backend: trm ? ENGINE_NAME : (backend ?? currentTfBackend()),
+        backend: trm ? engineName(selectedEngine()) : (backend ?? currentTfBackend()),
       },
     });
   });

@@ -169,7 +169,7 @@ function renderTask(t: TaskReport): string {
   const refits = t.models.filter((m) => m.role === 'refit');
   const deployed = refits.length
     ? `<h3>Refitted on every labelled row up to as-of</h3><table><tr><th>model</th><th>kind</th><th>trained from</th><th>trained through</th><th>archive share of sample</th></tr>${refits
-        .map((m) => `<tr><td>${esc(m.id)}</td><td>${esc(m.kind)}</td><td>${esc(m.trainedFrom ?? '—')}</td><td>${esc(m.trainedThrough ?? '—')}</td><td>${pct((m.trainSummary as { archiveShare?: number }).archiveShare)}</td></tr>`)
+        .map((m) => `<tr><td>${esc(m.id)}</td><td>${esc(m.kind)}${engineOf(m.trainSummary) ? ` (${esc(engineOf(m.trainSummary)!)} engine)` : ''}</td><td>${esc(m.trainedFrom ?? '—')}</td><td>${esc(m.trainedThrough ?? '—')}</td><td>${pct((m.trainSummary as { archiveShare?: number }).archiveShare)}</td></tr>`)
         .join('')}</table>`
     : '';
   const mixOf = (refits[0]?.trainSummary as { mix?: { regime: string; target: number; achieved: number; available: number; note?: string }[] } | undefined)?.mix;
@@ -189,4 +189,10 @@ function renderTask(t: TaskReport): string {
 <h3>Folds</h3>${folds}${deployed}
 <h3>Data</h3><p class="muted">dataset ${esc(t.dataset?.id ?? '—')}: ${s?.rows ?? '—'} labelled rows, ${esc(s?.firstDay ?? '')} .. ${esc(s?.lastLabelledDay ?? '')}${s?.replayRows ? `, ${s.replayRows} replayed rows` : ''}</p>
 <div class="grid">${classDist}${mix}</div>${drift}${live}`;
+}
+
+/** The engine a TRM trained on (`native-avx512`, `wasm-simd`), from its fit report's notes. */
+function engineOf(summary: Record<string, unknown>): string | null {
+  const notes = (summary.report as { notes?: string[] } | undefined)?.notes ?? [];
+  return notes.find((n) => n.startsWith('engine '))?.slice('engine '.length) ?? null;
 }

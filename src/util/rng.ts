@@ -55,6 +55,17 @@ export class Rng {
     return out;
   }
 
+  /** The generator's whole state: `Rng.fromState(rng.snapshot())` continues the same stream (checkpoints). */
+  snapshot(): number {
+    return this.state;
+  }
+
+  static fromState(state: number): Rng {
+    const r = new Rng(0);
+    r.state = state >>> 0;
+    return r;
+  }
+
   /** A derived, independent stream (e.g. one per tree) so parallel pieces stay reproducible. */
   fork(salt: number): Rng {
     return new Rng((this.int(0x7fffffff) ^ Math.imul(salt + 1, 0x85ebca6b)) >>> 0);

@@ -26,6 +26,14 @@ export interface BoostingParams extends GradientTreeParams {
    * squares, then each leaf takes one Newton step.
    */
   secondOrder: boolean;
+  /**
+   * Multiplies the softmax hessian p(1 - p). XGBoost's multi:softprob uses 2p(1 - p), which
+   * halves each Newton step and doubles what min_child_weight sees; LightGBM uses p(1 - p)
+   * scaled by K/(K-1). Default 1.
+   */
+  hessianScale?: number;
+  /** Starting scores: the weighted class prior (default) or zero for every class (XGBoost's base_score, a constant margin). */
+  initialScore?: 'prior' | 'zero';
   seed: number;
 }
 
@@ -57,6 +65,8 @@ export class BoostedTrees extends ProbabilisticClassifier {
     need(params.colsampleByTree > 0 && params.colsampleByTree <= 1, `colsampleByTree must be in (0, 1], got ${params.colsampleByTree}`);
     need(params.subsample > 0 && params.subsample <= 1, `subsample must be in (0, 1], got ${params.subsample}`);
     need(params.lambda >= 0 && params.gamma >= 0, 'lambda and gamma must be >= 0');
+    need(params.hessianScale === undefined || params.hessianScale > 0, `hessianScale must be > 0, got ${params.hessianScale}`);
+    need(params.initialScore === undefined || params.initialScore === 'prior' || params.initialScore === 'zero', `initialScore must be prior or zero, got "${params.initialScore}"`);
     if (params.binning !== undefined) checkBinningMode(params.binning, `${name}: `);
   }
 
@@ -79,7 +89,8 @@ export class BoostedTrees extends ProbabilisticClassifier {
       wSum += w[i];
     }
     if (!(wSum > 0)) throw new RangeError(`${this.name}: all sample weights are zero`);
-    this.baseScore = Float64Array.from(prior, (c) => Math.log(Math.max(c / wSum, 1e-6)));
+    this.baseScore = p.initialScore === 'zero' ? new Float64Array(K) : Float64Array.from(prior, (c) => Math.log(Math.max(c / wSum, 1e-6)));
+    const hScale = p.hessianScale ?? 1;
 
     const F = new Float64Array(n * K);
     for (let i = 0; i < n; i++) F.set(this.baseScore, i * K);
@@ -137,7 +148,7 @@ export class BoostedTrees extends ProbabilisticClassifier {
         for (let i = 0; i < n; i++) {
           const pk = prob[i * K + k];
           g[i] = w[i] * (pk - (y[i] === k ? 1 : 0));
-          hTrue[i] = w[i] * Math.max(pk * (1 - pk), 1e-6);
+          hTrue[i] = w[i] * Math.max(hScale * pk * (1 - pk), 1e-6);
           h[i] = p.secondOrder ? hTrue[i] : w[i];
         }
         const grown = grower.grow(rows, g, h, features);

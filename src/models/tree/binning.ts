@@ -13,6 +13,9 @@ export interface Bins {
   rowCodes: Uint8Array;
   rows: number;
   cols: number;
+  /** Each feature's smallest and largest value over rows of positive weight (extra trees draw thresholds in value space). */
+  min: Float64Array;
+  max: Float64Array;
 }
 
 /**
@@ -97,16 +100,23 @@ export function binIndex(edges: Float64Array, v: number): number {
   return lo;
 }
 
-export function applyBins(X: Matrix, edges: Float64Array[]): Bins {
+/** `weights`: rows with weight 0 do not count towards min and max (zero weight is "row removed"). */
+export function applyBins(X: Matrix, edges: Float64Array[], weights?: Float64Array): Bins {
   const codes = new Uint8Array(X.rows * X.cols);
   const rowCodes = new Uint8Array(X.rows * X.cols);
+  const min = new Float64Array(X.cols).fill(Infinity);
+  const max = new Float64Array(X.cols).fill(-Infinity);
   for (let j = 0; j < X.cols; j++) {
     const e = edges[j];
     for (let i = 0; i < X.rows; i++) {
-      const c = binIndex(e, X.data[i * X.cols + j]);
+      const v = X.data[i * X.cols + j];
+      const c = binIndex(e, v);
       codes[j * X.rows + i] = c;
       rowCodes[i * X.cols + j] = c;
+      if (weights && !(weights[i] > 0)) continue;
+      if (v < min[j]) min[j] = v;
+      if (v > max[j]) max[j] = v;
     }
   }
-  return { edges, codes, rowCodes, rows: X.rows, cols: X.cols };
+  return { edges, codes, rowCodes, rows: X.rows, cols: X.cols, min, max };
 }

@@ -1,5 +1,5 @@
 import type { Rng } from '../../util/rng';
-import type { Bins } from './binning';
+import { binIndex, type Bins } from './binning';
 import { ClassificationKernels } from './kernels/classificationKernels';
 
 export interface TreeParams {
@@ -9,6 +9,12 @@ export interface TreeParams {
   maxFeatures: number;
   /** Extra-trees mode: one random threshold per tried feature instead of the best. */
   randomThresholds: boolean;
+  /**
+   * How an extra tree draws its threshold: 'value' uniform between the node's smallest and
+   * largest value of the feature (sklearn's ExtraTreesClassifier; here to bin resolution),
+   * 'quantile' uniform over the node's bin boundaries (equal-mass bins: balanced splits).
+   */
+  thresholdDraw?: 'value' | 'quantile';
 }
 
 /**
@@ -119,7 +125,14 @@ export class ClassificationTreeGrower {
         if (lo === hi) continue; // constant here: no split, and it does not use up a draw
         found++;
         if (params.randomThresholds) {
-          const t = lo + rng.int(hi - lo); // left: bins lo..t, so both sides hold rows
+          let t: number; // left: bins lo..t (lo <= t < hi), so both sides hold rows
+          if (params.thresholdDraw === 'value') {
+            // The node's value range to bin resolution: from bin lo's lower bound to bin hi's upper one.
+            const e = edges[j];
+            const L = lo === 0 ? this.bins.min[j] : e[lo - 1];
+            const U = Number.isFinite(e[hi]) ? Math.min(e[hi], this.bins.max[j]) : this.bins.max[j];
+            t = Math.min(hi - 1, Math.max(lo, binIndex(e, L + rng.next() * (U - L))));
+          } else t = lo + rng.int(hi - lo);
           const nRight = kern.sideSums(j, start, end, t);
           if (count - nRight < minLeaf || nRight < minLeaf) continue;
           let wLeft = 0;

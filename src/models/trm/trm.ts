@@ -2,9 +2,10 @@ import { ModelArtifactError } from '../../errors';
 import { Rng } from '../../util/rng';
 import { argmaxRows, checkFitInputs, checkPredictInputs, throwIfAborted, type Classifier, type FitOptions, type FitReport, type Matrix, type ModelJSON } from '../classifier';
 import { probaAccuracy, probaLogLoss } from '../probabilityScores';
-import { AdamW, WeightEma } from './adamw';
+import { AdamW, GrokFastFilter, WeightEma } from './adamw';
+import type { EngineKind } from './engine/kernels';
 import { lossAndGradient, type BatchTargets } from './engine/lossGradient';
-import { ENGINE_NAME, TrmEngine, type EngineShape } from './engine/trmEngine';
+import { TrmEngine, type EngineShape } from './engine/trmEngine';
 import { classWeights, DEFAULT_TRM_LOSS, type TrmLossConfig } from './trmLoss';
 import { initialValues, PARAM_NAMES, type ParamValues, type TrmArchitecture } from './trmNetwork';
 
@@ -21,6 +22,10 @@ export interface TrmConfig extends TrmArchitecture, TrmLossConfig {
   patience: number;
   /** Share of samples that must think a random minimum number of steps before halting. */
   haltExploration: number;
+  /** GrokFast-EMA gradient filter: decay of the gradient average (0 = off; the original used 0.98). */
+  grokfastAlpha: number;
+  /** GrokFast amplification of the averaged gradient. */
+  grokfastLambda: number;
   seed: number;
 }
 
@@ -38,6 +43,9 @@ export const DEFAULT_TRM: TrmConfig = {
   emaDecay: 0.999,
   patience: 5,
   haltExploration: 0.1,
+  // Off: measured on the real final windows it did not help (docs/native-engine.md).
+  grokfastAlpha: 0,
+  grokfastLambda: 2,
   seed: 42,
   ...DEFAULT_TRM_LOSS,
 };
@@ -71,7 +79,11 @@ export class Trm implements Classifier {
   backend: string | null = null;
   classWeightValues: number[] = [];
 
-  constructor(params: Partial<TrmConfig> = {}) {
+  /** The engine this instance trains and predicts on; null = the process default (TRM_ENGINE, else native when built). */
+  engine: EngineKind | null;
+
+  constructor(params: Partial<TrmConfig> = {}, opts: { engine?: EngineKind } = {}) {
+    this.engine = opts.engine ?? null;
     const c = { ...DEFAULT_TRM, ...params };
     const need = (ok: boolean, msg: string) => {
       if (!ok) throw new RangeError(`trm: ${msg}`);
@@ -83,6 +95,7 @@ export class Trm implements Classifier {
     need(c.epochs >= 1 && c.batchSize >= 1, 'epochs and batchSize must be >= 1');
     need(['none', 'inverse', 'sqrt_inverse'].includes(c.classWeighting), `classWeighting must be none, inverse or sqrt_inverse, got "${c.classWeighting}"`);
     need(c.emaDecay > 0 && c.emaDecay < 1, `emaDecay must be in (0, 1), got ${c.emaDecay}`);
+    need(c.grokfastAlpha >= 0 && c.grokfastAlpha < 1, `grokfastAlpha must be in [0, 1), got ${c.grokfastAlpha}`);
     this.cfg = c;
   }
 
@@ -110,7 +123,6 @@ export class Trm implements Classifier {
     const n = X.rows;
     this.cols = X.cols;
     this.classes = K;
-    this.backend = ENGINE_NAME;
     const rng = new Rng(opts.seed ?? c.seed);
     const init = initialValues(X.cols, K, c, rng.int(2 ** 31));
     this.y0 = init.y0;
@@ -119,24 +131,63 @@ export class Trm implements Classifier {
     const cw = classWeights(y, w, K, c.classWeighting);
     this.classWeightValues = Array.from(cw);
 
-    const engine = new TrmEngine(this.engineShape(), Math.min(c.batchSize, n), true);
+    const engine = new TrmEngine(this.engineShape(), Math.min(c.batchSize, n), true, this.engine ?? undefined);
+    this.backend = engine.engineName;
     engine.setParams(init.params);
     const opt = new AdamW(engine.params.length, engine.matrixRanges, { learningRate: c.learningRate, weightDecay: c.weightDecay, warmupSteps: c.warmupSteps, beta1: 0.9, beta2: 0.95, eps: 1e-8 });
     const ema = new WeightEma(engine.params, c.emaDecay);
+    const grokfast = c.grokfastAlpha > 0 ? new GrokFastFilter(engine.params.length, c.grokfastAlpha, c.grokfastLambda) : null;
     const val = opts.validation && opts.validation.X.rows > 0 && c.patience > 0 ? opts.validation : null;
-    const history: Record<string, number>[] = [];
+    let history: Record<string, number>[] = [];
     let best: { score: number; epoch: number; weights: ParamValues | null } = { score: Infinity, epoch: 0, weights: null };
     let epoch = 0;
     let batchesDone = 0;
+    let rngNow = rng;
     const batchesPerEpoch = Math.ceil(n / c.batchSize);
+    // Resume: the checkpoint holds everything the next epoch reads (raw weights, AdamW moments,
+    // EMA, GrokFast average, the random stream, early-stopping state), in the model's shapes,
+    // so it continues on either engine; on the same engine the result is bit-for-bit the
+    // uninterrupted fit's.
+    const restored = opts.resumeFrom ? this.checkpointState(opts.resumeFrom) : null;
+    if (restored) {
+      engine.setParams(restored.raw);
+      opt.restore({ m: engine.toFlat(restored.m), v: engine.toFlat(restored.v), steps: restored.adamSteps });
+      ema.restore(engine.toFlat(restored.shadow), restored.emaSteps);
+      if (grokfast && restored.grokfast) grokfast.restore({ ema: engine.toFlat(restored.grokfast), started: true });
+      rngNow = Rng.fromState(restored.rng);
+      history = restored.history;
+      best = restored.best;
+      batchesDone = restored.epoch * batchesPerEpoch;
+    }
+    const checkpointEvery = Math.max(1, opts.checkpointEvery ?? 1);
+    const trainingState = (ep: number): ModelJSON => {
+      const enc = (v: ParamValues) => encodeValues(v);
+      return {
+        ...this.toJSON(),
+        training: {
+          epoch: ep,
+          engine: engine.engineName,
+          raw: enc(engine.paramValues(engine.params)),
+          m: enc(engine.paramValues(opt.state().m)),
+          v: enc(engine.paramValues(opt.state().v)),
+          adamSteps: opt.steps,
+          shadow: enc(engine.paramValues(ema.shadow)),
+          emaSteps: ema.steps,
+          grokfast: grokfast ? enc(engine.paramValues(grokfast.ema)) : null,
+          rng: rngNow.snapshot(),
+          history,
+          best: { score: Number.isFinite(best.score) ? best.score : null, epoch: best.epoch, weights: best.weights ? enc(best.weights) : null },
+        },
+      };
+    };
     this.training = engine;
     try {
-      for (epoch = 1; epoch <= c.epochs; epoch++) {
-        const perm = rng.permutation(n);
+      for (epoch = (restored?.epoch ?? 0) + 1; epoch <= c.epochs; epoch++) {
+        const perm = rngNow.permutation(n);
         const sums = { total: 0, task: 0, halt: 0, profit: 0, rows: 0, steps: 0 };
         for (let s = 0; s < n; s += c.batchSize) {
           const idx = perm.subarray(s, Math.min(n, s + c.batchSize));
-          this.trainBatch(engine, opt, ema, X, y, w, cw, opts.pnl ?? null, idx, rng, sums);
+          this.trainBatch(engine, opt, ema, grokfast, X, y, w, cw, opts.pnl ?? null, idx, rngNow, sums);
           batchesDone++;
           await opts.onProgress?.({ step: batchesDone, total: batchesPerEpoch * c.epochs, metric: sums.rows > 0 ? sums.total / sums.rows : undefined });
           throwIfAborted(opts.signal, this.name);
@@ -149,16 +200,19 @@ export class Trm implements Classifier {
           profit: sums.profit / sums.rows,
           meanSupervisionSteps: sums.steps / n,
         };
+        this.weights = engine.paramValues(ema.shadow);
+        let stop = false;
         if (val) {
-          this.weights = engine.paramValues(ema.shadow);
           const pred = this.predictDetailed(val.X);
           row.valLogLoss = probaLogLoss(pred.proba, val.y, K);
           row.valAccuracy = probaAccuracy(pred.proba, val.y, K);
           row.valMeanHaltingStep = pred.haltingStep.reduce((a, b) => a + b, 0) / pred.haltingStep.length;
           if (row.valLogLoss < best.score - 1e-6) best = { score: row.valLogLoss, epoch, weights: this.weights };
-          history.push(row);
-          if (epoch - best.epoch >= c.patience) break;
-        } else history.push(row);
+          stop = epoch - best.epoch >= c.patience;
+        }
+        history.push(row);
+        if (opts.onCheckpoint && epoch % checkpointEvery === 0 && !stop && epoch < c.epochs) await opts.onCheckpoint(() => trainingState(epoch), epoch);
+        if (stop) break;
       }
       this.weights = best.weights ?? engine.paramValues(ema.shadow);
     } finally {
@@ -166,7 +220,32 @@ export class Trm implements Classifier {
     }
     const notes = [`engine ${this.backend}`, `effective depth ${this.effectiveDepth}`, `class weights (${c.classWeighting}) ${this.classWeightValues.map((v) => v.toFixed(3)).join(', ')}`];
     if (best.weights) notes.push(`early stopping: best epoch ${best.epoch} of ${history.length}, validation log loss ${best.score.toFixed(4)}`);
-    return { iterations: history.length, trainLoss: history.at(-1)?.loss, notes, history, ...(best.weights ? { bestIteration: best.epoch } : {}) };
+    if (restored) notes.push(`resumed after epoch ${restored.epoch} from a checkpoint written on ${restored.engine}`);
+    return { iterations: history.length, trainLoss: history.at(-1)?.loss, notes, history, ...(restored ? { resumedFrom: restored.epoch } : {}), ...(best.weights ? { bestIteration: best.epoch } : {}) };
+  }
+
+  /** The training state of a checkpoint of this same configuration and data shape (anything else is refused). */
+  private checkpointState(json: ModelJSON) {
+    const t = json.training as
+      | { epoch: number; engine: string; raw: EncodedValues; m: EncodedValues; v: EncodedValues; adamSteps: number; shadow: EncodedValues; emaSteps: number; grokfast: EncodedValues | null; rng: number; history: Record<string, number>[]; best: { score: number | null; epoch: number; weights: EncodedValues | null } }
+      | undefined;
+    if (json.name !== this.name || !t || json.cols !== this.cols || json.classes !== this.classes || JSON.stringify(json.params) !== JSON.stringify(this.cfg))
+      throw new ModelArtifactError(`${this.name}: checkpoint does not match this model (kind, shape or parameters differ)`);
+    if (dec(json.y0 as string).some((v, i) => v !== this.y0[i])) throw new ModelArtifactError(`${this.name}: checkpoint was started from another seed`);
+    return {
+      epoch: t.epoch,
+      engine: t.engine,
+      raw: decodeValues(t.raw),
+      m: decodeValues(t.m),
+      v: decodeValues(t.v),
+      adamSteps: t.adamSteps,
+      shadow: decodeValues(t.shadow),
+      emaSteps: t.emaSteps,
+      grokfast: t.grokfast ? decodeValues(t.grokfast) : null,
+      rng: t.rng,
+      history: t.history,
+      best: { score: t.best.score ?? Infinity, epoch: t.best.epoch, weights: t.best.weights ? decodeValues(t.best.weights) : null },
+    };
   }
 
   /** One minibatch of deep supervision: up to nSup optimiser steps, halted samples drop out. */
@@ -174,6 +253,7 @@ export class Trm implements Classifier {
     engine: TrmEngine,
     opt: AdamW,
     ema: WeightEma,
+    grokfast: GrokFastFilter | null,
     X: Matrix,
     y: Int32Array,
     w: Float64Array,
@@ -206,6 +286,7 @@ export class Trm implements Classifier {
       engine.supervisionStep(true);
       const L = lossAndGradient(engine.head, engine.dhead, Kh, K, active, targets, c);
       engine.backward();
+      grokfast?.apply(engine.grads);
       opt.apply(engine.params, engine.grads);
       ema.step();
       engine.repack();
@@ -226,7 +307,7 @@ export class Trm implements Classifier {
   /** An engine holding the fitted (EMA) weights, laid out for `rows` rows. */
   private inferenceEngine(rows: number): TrmEngine {
     if (!this.weights) throw new ModelArtifactError('trm: model is not fitted');
-    const engine = new TrmEngine(this.engineShape(), Math.max(1, rows), false);
+    const engine = new TrmEngine(this.engineShape(), Math.max(1, rows), false, this.engine ?? undefined);
     engine.setParams(this.weights);
     return engine;
   }
@@ -316,7 +397,6 @@ export class Trm implements Classifier {
 
   toJSON(): ModelJSON {
     if (!this.weights) throw new ModelArtifactError('trm: model is not fitted');
-    const enc = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
     return {
       name: this.name,
       version: this.version,
@@ -328,17 +408,13 @@ export class Trm implements Classifier {
       y0: enc(this.y0),
       z0: enc(this.z0),
       // EMA weights, float32 exactly (base64), so a reload predicts bit-for-bit the same.
-      weights: Object.fromEntries(PARAM_NAMES.map((k) => [k, { shape: this.weights![k].shape, data: enc(this.weights![k].values) }])),
+      weights: encodeValues(this.weights),
     };
   }
 
   static fromJSON(json: ModelJSON): Trm {
     if (json.name !== Trm.NAME) throw new ModelArtifactError(`expected a "${Trm.NAME}" model, got "${json.name}"`);
     if (json.version !== 1) throw new ModelArtifactError(`unsupported ${Trm.NAME} model version ${json.version}`);
-    const dec = (s: string) => {
-      const b = Buffer.from(s, 'base64');
-      return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    };
     const m = new Trm(json.params as TrmConfig);
     m.cols = json.cols as number;
     m.classes = json.classes as number;
@@ -346,8 +422,7 @@ export class Trm implements Classifier {
     m.classWeightValues = (json.classWeights as number[]) ?? [];
     m.y0 = dec(json.y0 as string);
     m.z0 = dec(json.z0 as string);
-    const weights = json.weights as Record<string, { shape: number[]; data: string }>;
-    m.weights = Object.fromEntries(PARAM_NAMES.map((k) => [k, { shape: weights[k].shape, values: dec(weights[k].data) }])) as ParamValues;
+    m.weights = decodeValues(json.weights as EncodedValues);
     return m;
   }
 }
@@ -360,4 +435,24 @@ function softmaxInto(src: Float32Array, from: number, K: number, out: Float64Arr
   let sum = 0;
   for (let k = 0; k < K; k++) sum += Math.exp(src[from + k] - max);
   for (let k = 0; k < K; k++) out[to + k] = Math.exp(src[from + k] - max) / sum;
+}
+
+type EncodedValues = Record<string, { shape: number[]; data: string }>;
+
+/** float32 exactly, as base64 (a reload predicts bit-for-bit the same). */
+function enc(a: Float32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function dec(s: string): Float32Array {
+  const b = Buffer.from(s, 'base64');
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+function encodeValues(v: ParamValues): EncodedValues {
+  return Object.fromEntries(PARAM_NAMES.map((k) => [k, { shape: v[k].shape, data: enc(v[k].values) }]));
+}
+
+function decodeValues(e: EncodedValues): ParamValues {
+  return Object.fromEntries(PARAM_NAMES.map((k) => [k, { shape: e[k].shape, values: dec(e[k].data) }])) as ParamValues;
 }

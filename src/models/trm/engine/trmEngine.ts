@@ -1,23 +1,5 @@
-import { compileWat } from '../../tree/kernels/compile';
 import type { ParamValues } from '../trmNetwork';
-
-/** The exports of trmKernels.wat; every pointer is a byte offset into the instance's memory. */
-interface TrmKernelExports {
-  memory: WebAssembly.Memory;
-  gemm(A: number, sai: number, sak: number, Bp: number, C: number, M: number, N: number, Kr: number, acc: number): void;
-  pack(W: number, K: number, N: number, out: number): void;
-  packTransposed(W: number, K: number, N: number, out: number): void;
-  biasSilu(a: number, bias: number, g: number, M: number, N: number): void;
-  residualNorm(h: number, s: number, bias: number, gain: number, out: number, rinv: number, M: number, N: number, invH: number): void;
-  normBackward(dout: number, h: number, rinv: number, gain: number, dgain: number, db: number, dh: number, M: number, N: number, invH: number): void;
-  siluBackward(dg: number, a: number, db: number, M: number, N: number): void;
-  add3(out: number, a: number, b: number, c: number, n: number, three: number): void;
-  addBias(C: number, bias: number, M: number, N: number): void;
-  columnSums(dst: number, src: number, M: number, N: number): void;
-}
-
-// Compiled once at import: predictProba is synchronous, so the module must exist before it.
-const kernelModule = await compileWat(new URL('./trmKernels.wat', import.meta.url));
+import { createKernels, engineName, selectedEngine, type EngineKind, type TrmKernels } from './kernels';
 
 export interface EngineShape {
   inputDim: number;
@@ -29,11 +11,7 @@ export interface EngineShape {
   T: number;
 }
 
-/** What `Trm.backend` records: the engine that trained (and predicts with) the model. */
-export const ENGINE_NAME = 'wasm-simd';
-
 const round8 = (v: number) => Math.ceil(v / 8) * 8;
-const WASM_PAGE = 65536;
 
 /** Activations of one call of the shared network, kept for its backward pass. */
 interface Slot {
@@ -48,8 +26,11 @@ interface Slot {
 type ParamBlock = Record<'Win' | 'bin' | 'W1' | 'b1' | 'W2' | 'b2' | 'gain' | 'Whead' | 'bhead', number>;
 
 /**
- * The TRM forward and backward passes on hand-written WebAssembly SIMD kernels, one
- * WebAssembly.Memory laid out once per fit (or per prediction) for up to `maxRows` rows.
+ * The TRM forward and backward passes on one of two kernel sets with the same signatures
+ * (kernels.ts): native (a Node-API addon, native/trm_native.c) or hand-written WebAssembly
+ * SIMD (trmKernels.wat). One memory block laid out once per fit (or per prediction) for up to
+ * `maxRows` rows, in the same layout for both, so parameters, gradients and optimiser state
+ * move between engines unchanged.
  *
  * Widths are padded to multiples of 8 (hidden Hp, inner Fp, head Kh = classes + 1 for Q) with
  * zero weights, zero gain and zero initial states. Padded columns then stay exactly zero
@@ -77,22 +58,27 @@ export class TrmEngine {
   readonly y: Float32Array;
   readonly z: Float32Array;
   rows = 0;
-  private readonly k: TrmKernelExports;
+  /** Which kernels compute (`native` or `wasm`), and the name a model records for them. */
+  readonly kind: EngineKind;
+  readonly engineName: string;
+  private readonly k: TrmKernels;
   private readonly p: ParamBlock;
   private readonly g: ParamBlock;
   private readonly packed: { Win: number; W1: number; W1T: number; W2: number; W2T: number; Whead: number; WheadT: number };
   private readonly buf: { x: number; xe: number; y: number; z: number; head: number; dhead: number; packB: number; dA: number; dB: number; dg: number; dxe: number };
   private readonly slots: Slot[];
   private readonly scratch: Slot;
-  private readonly f32: Float32Array;
   private readonly paramStart: number;
 
   constructor(
     readonly shape: EngineShape,
     readonly maxRows: number,
     training: boolean,
+    kind: EngineKind = selectedEngine(),
   ) {
     TrmEngine.constructed++;
+    this.kind = kind;
+    this.engineName = engineName(kind);
     const { inputDim: D, classes: K, hidden: H, ffn: F } = shape;
     const Hp = (this.Hp = round8(H));
     const Fp = (this.Fp = round8(F));
@@ -101,7 +87,8 @@ export class TrmEngine {
     let end = 0;
     const take = (floats: number) => {
       const at = end;
-      end += Math.ceil(floats / 4) * 16;
+      // 64-byte aligned blocks: whole cache lines, and aligned AVX-512 rows for the native kernels.
+      end += Math.ceil(floats / 16) * 64;
       return at;
     };
     const sizes = { Win: D * Hp, bin: Hp, W1: Hp * Fp, b1: Fp, W2: Fp * Hp, b2: Hp, gain: Hp, Whead: Hp * Kh, bhead: Kh };
@@ -131,12 +118,9 @@ export class TrmEngine {
     const slot = (): Slot => ({ s: take(R * Hp), a1: take(R * Fp), g: take(R * Fp), h: take(R * Hp), rinv: take(R) });
     this.scratch = slot();
     this.slots = training ? Array.from({ length: shape.n + 1 }, slot) : [];
-    this.k = new WebAssembly.Instance(kernelModule).exports as unknown as TrmKernelExports;
-    const have = this.k.memory.buffer.byteLength;
-    if (end > have) this.k.memory.grow(Math.ceil((end - have) / WASM_PAGE));
+    this.k = createKernels(kind, end);
     // Memory never grows after this point, so these views stay attached for the engine's life.
-    const mem = this.k.memory.buffer;
-    this.f32 = new Float32Array(mem);
+    const mem = this.k.buffer;
     this.params = new Float32Array(mem, paramStart, (paramEnd - paramStart) / 4);
     this.grads = new Float32Array(mem, this.g.Win, (paramEnd - paramStart) / 4);
     const rel = (name: keyof ParamBlock) => [(this.p[name] - paramStart) / 4, (this.p[name] - paramStart) / 4 + sizes[name]] as [number, number];
@@ -150,15 +134,26 @@ export class TrmEngine {
 
   /** Bytes of the engine's memory (fixed at construction). */
   get memoryBytes(): number {
-    return this.k.memory.buffer.byteLength;
+    return this.k.buffer.byteLength;
   }
 
   /** Loads model parameters (zero-padded) and packs the weights for the kernels. */
   setParams(v: ParamValues): void {
+    this.toFlat(v, this.params);
+    this.repack();
+  }
+
+  /**
+   * Values in the model's shapes written into the engine's padded flat layout (parameters, or
+   * optimiser state of the same shapes); `paramValues` is the inverse.
+   */
+  toFlat(v: ParamValues, out: Float32Array = new Float32Array(this.params.length)): Float32Array {
     const { inputDim: D, classes: K, hidden: H, ffn: F } = this.shape;
-    this.params.fill(0);
+    out.fill(0);
     const put = (at: number, src: Float32Array, rows: number, cols: number, ld: number, col0 = 0) => {
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) this.f32[at / 4 + r * ld + col0 + c] = src[r * cols + c];
+      const base = (at - this.paramStart) / 4 + col0;
+      if (src.length !== rows * cols) throw new RangeError(`trm engine: ${src.length} values where the shape needs ${rows * cols}`);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[base + r * ld + c] = src[r * cols + c];
     };
     put(this.p.Win, v.Win.values, D, H, this.Hp);
     put(this.p.bin, v.bin.values, 1, H, this.Hp);
@@ -171,7 +166,7 @@ export class TrmEngine {
     put(this.p.Whead, v.Wq.values, H, 1, this.Kh, K);
     put(this.p.bhead, v.bout.values, 1, K, this.Kh);
     put(this.p.bhead, v.bq.values, 1, 1, this.Kh, K);
-    this.repack();
+    return out;
   }
 
   /** Parameters, or gradients, or any array in the same padded layout, in the model's shapes. */
@@ -291,7 +286,7 @@ export class TrmEngine {
     let dout = buf.dA;
     let ds = buf.dB;
     this.netBackward(this.slots[n], dout, ds);
-    new Float32Array(this.k.memory.buffer, buf.dxe, A * Hp).fill(0);
+    new Float32Array(this.k.buffer, buf.dxe, A * Hp).fill(0);
     for (let i = n - 1; i >= 0; i--) {
       [dout, ds] = [ds, dout];
       this.netBackward(this.slots[i], dout, ds);
