@@ -1,4 +1,5 @@
 import { MARKET_SYMBOL, PUT_CALL_SYMBOL, SECTOR_SYMBOLS, VOL_INDEX_SYMBOL } from '../data/bars';
+import type { FeatureMatrix } from './featureMatrix';
 import type { Panel } from './panel';
 import { SIGNAL_SYMBOL_FEATURE_NAMES } from './signalFeatures';
 import { logReturns, pctChange, rollingMean, rollingStd, windowCorrelation } from './rolling';
@@ -36,12 +37,7 @@ export const MARKET_FEATURE_NAMES = [
   'signal_quality_score',
 ] as const;
 
-export interface FeatureMatrix {
-  names: string[];
-  /** Row-major n x names.length; NaN where a feature is not yet computable (warm-up). */
-  values: Float64Array;
-  rows: number;
-}
+export type { FeatureMatrix } from './featureMatrix';
 
 export function gini(values: number[]): number {
   const v = values.filter((x) => Number.isFinite(x) && x >= 0).sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import { MARKET_SYMBOL } from '../data/bars';
-import type { FeatureMatrix } from './marketFeatures';
+import type { FeatureMatrix } from './featureMatrix';
 import type { Panel } from './panel';
 import { ema, logReturns, pctChange, rollingMax, rollingMean, rollingMin, rollingStd, windowCorrelation } from './rolling';
 

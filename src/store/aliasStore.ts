@@ -4,8 +4,8 @@ import { aliasEvents, datasets, modelAliases, models, promotionDecisions } from 
 import { NotFoundError } from '../errors';
 
 export type AliasName = 'champion' | 'challenger';
-export { LIVE as LIVE_LINEAGE } from '../registry/names';
-import { LIVE as LIVE_LINEAGE } from '../registry/names';
+export { LIVE as LIVE_LINEAGE } from './lineages';
+import { LIVE as LIVE_LINEAGE } from './lineages';
 
 export interface AliasScope {
   task: string;

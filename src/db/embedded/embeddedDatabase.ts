@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { MIGRATIONS_FOLDER, openPostgres, ping, type Database, type Db } from '../client';
+import { MIGRATIONS_FOLDER, openPostgres, ping, type Database, type Db } from '../postgres';
 import * as schema from '../schema';
 import { lockPathFor, tryLock, type HeldLock, type LockHolder } from './dirLock';
 import { closePglite, EmbeddedDatabaseError, openPgliteDir } from './pgliteDir';
