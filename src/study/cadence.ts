@@ -14,21 +14,17 @@ const periodOf: Record<Exclude<Cadence, 'once'>, (iso: string) => string> = {
 
 /**
  * The calendar days (indices into `ds.dates`) in [from, to] on which a cadence retrains: the
- * first trading day of each week, month, quarter or year; `once`: `from` only. Every cadence's
- * days are among the weekly ones, so a coarser cadence's models are weekly models (the fold
+ * first trading day of each week; for a month, quarter or year the first of those weekly days in
+ * it; `once`: `from` only. Every cadence's days are among the weekly ones, so a coarser cadence's models are weekly models (the fold
  * cache hands them over instead of refitting).
  */
 export function retrainDays(ds: Dataset, from: number, to: number, cadence: Cadence): number[] {
   if (cadence === 'once') return [from];
-  const key = periodOf[cadence];
-  const out: number[] = [];
-  let prev: string | null = null;
-  for (let d = from; d <= to; d++) {
-    const k = key(ds.dates[d]);
-    if (k !== prev) out.push(d);
-    prev = k;
-  }
-  return out;
+  const firsts = (days: number[], key: (iso: string) => string) => days.filter((d, i) => i === 0 || key(ds.dates[d]) !== key(ds.dates[days[i - 1]]));
+  const all = Array.from({ length: to - from + 1 }, (_, k) => from + k);
+  const weekly = firsts(all, periodOf.weekly);
+  // A coarser cadence retrains on the first weekly retrain day of its period (the first Saturday run of the month, …).
+  return cadence === 'weekly' ? weekly : firsts(weekly, periodOf[cadence]);
 }
 
 /** First and last decision day of the study: the first trading day on or after `from`, the newest labelled day. */
