@@ -67,7 +67,11 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
   const sr = series(ds, folds, predictors, s);
   const horizon = ds.executionLag + ds.horizon;
   const ev = decisionEvidence(sr, { pool: arms.map((_, i) => i), champion: -1, resamples: s.gate.bootstrapReps, seed: s.seed, horizon, trials: [], hashes: predictors.map(() => null) });
-  const diag = classificationDiagnostics(ds, predictors, { resamples: 100, seed: s.seed });
+  // Policy arms serve the declared reference on some rows (predicted −1): no class there, so their
+  // classification metrics count the model-served rows only, and macro-F1 is not paired.
+  const servedReference = arms.some((a) => a.cv.pred.some((x) => x < 0));
+  const metricsOf = servedReference ? arms.map((a) => modelRowsMetrics(ds, a, s.seed)) : classificationDiagnostics(ds, predictors, { resamples: 100, seed: s.seed }).metrics.map((m) => shapeMetrics(m));
+  if (servedReference && ds.task === 'signal') flatDaysHaveZeroIc(ds, sr, arms);
 
   // Paired columns: every (arm, reference) difference of the own series, overall and per regime (+ IC for signal).
   const pairs = arms.flatMap((a, i) => refsOf(a.key).map((r) => ({ i, j: arms.findIndex((b) => b.key === r) }))).filter((p) => p.j >= 0);
@@ -100,8 +104,8 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
     const stat = dayConfusionStatistic(Int32Array.from(idx, (r) => truth.y[r]), arms.map((a) => Int32Array.from(idx, (r) => a.cv.pred[r])), Int32Array.from(idx, (r) => truth.day[r]), K, 'macro_f1');
     return { n: idx.length, boot: bootstrapReplicates(stat, { resamples: s.gate.bootstrapReps, rng: new Rng(s.seed + 11 + salt), horizon }) };
   };
-  const f1All = f1Boot(() => true, 0);
-  const f1Regime = REGIMES.map((_, ri) => f1Boot((r) => truth.regime[r] === ri, ri + 1));
+  const f1All = servedReference ? null : f1Boot(() => true, 0);
+  const f1Regime = REGIMES.map((_, ri) => (servedReference ? null : f1Boot((r) => truth.regime[r] === ri, ri + 1)));
   const f1Diff = (b: ReturnType<typeof f1Boot>, i: number, j: number) => {
     if (!b) return pairedEstimate(NaN, [], 0);
     const C = b.boot.candidates;
@@ -135,7 +139,7 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
       });
     const summary = sr.summaries[i];
     return {
-      metrics: shapeMetrics(diag.metrics[i]),
+      metrics: metricsOf[i],
       value: {
         legs: ev.values[i].comparisons,
         byRegime: ev.values[i].byRegime,
@@ -147,5 +151,28 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
       comparisons,
       equity,
     };
+  });
+}
+
+/** Classification metrics of an arm on the rows a model served (n 0 when it served the reference throughout). */
+function modelRowsMetrics(ds: Dataset, a: Predictor, seed: number): ReturnType<typeof shapeMetrics> {
+  const keep: number[] = [];
+  a.cv.pred.forEach((p, r) => p >= 0 && keep.push(r));
+  if (!keep.length) return { all: { n: 0 }, byRegime: Object.fromEntries(REGIMES.map((r) => [r, { n: 0 }])) } as ReturnType<typeof shapeMetrics>;
+  const K = ds.classNames.length;
+  const proba = a.cv.proba ? Float64Array.from({ length: keep.length * K }, (_, k) => a.cv.proba![keep[Math.floor(k / K)] * K + (k % K)]) : null;
+  const cv = { rows: Int32Array.from(keep, (r) => a.cv.rows[r]), pred: Int32Array.from(keep, (r) => a.cv.pred[r]), proba };
+  return shapeMetrics(classificationDiagnostics(ds, [{ ...a, cv, foldOf: Int32Array.from(keep, (r) => a.foldOf[r]) }], { resamples: 100, seed }).metrics[0]);
+}
+
+/** Signal, flat reference: a day on which an arm served the reference has IC 0 (no position), as the gate's flat reference has. */
+function flatDaysHaveZeroIc(ds: Dataset, sr: DecisionSeries, arms: Predictor[]): void {
+  const ic = sr.comparisons.find((c) => c.name === 'ic');
+  if (!ic || ic.reference !== 'flat') return;
+  arms.forEach((a, i) => {
+    a.cv.pred.forEach((p, r) => {
+      const g = ds.t[a.cv.rows[r]] - sr.from;
+      if (p < 0 && g >= 0 && g < sr.days && Number.isNaN(ic.values[i][g])) ic.values[i][g] = 0;
+    });
   });
 }

@@ -6,12 +6,13 @@ import { fromProba, type Oos } from '../evaluation/protocol/pooling';
 import { memoryFoldCache, type FoldCache } from '../evaluation/protocol/runFold';
 import type { RunConfig } from '../pipeline/runConfig';
 import type { FoldSpec } from '../sampling/folds';
-import { armKind, cadenceOf, referencesOf, trainingArmConfig, type ArmName, type CadenceArm, type TrainingArm } from './arms';
+import { armKind, cadenceOf, referencesOf, trainingArmConfig, type ArmName, type CadenceArm, type PolicyArm, type TrainingArm } from './arms';
 import { armPredictor, armWindow, baselinePredictors } from './armPredictors';
 import { cadenceFolds, studySpan } from './cadence';
 import { countFit, studyFold, type FitCount } from './fitting';
 import { groupEvidence, type ArmEvidence, type Comparison } from './groupEvidence';
 
+import { policyArms } from './policyArms';
 import { studyVerdicts } from './verdicts';
 
 export type StudyConfig = Pick<RunConfig, 'asOf' | 'models' | 'meta'> & { config: Pick<RunConfig['config'], 'dataset' | 'gate' | 'backtest' | 'modelParams'> };
@@ -104,7 +105,7 @@ export async function runStudy(ds: Dataset, cfg: StudyConfig, o: StudyOptions): 
   }
 
   const cadences = byGroup(o.arms, 'cadence') as CadenceArm[];
-  const policies = byGroup(o.arms, 'policy');
+  const policies = byGroup(o.arms, 'policy') as PolicyArm[];
   if ((cadences.length || policies.length) && !o.from) throw new RangeError('the cadence and policy arms need --from');
   if (cadences.length) {
     const span = studySpan(ds, o.from!, plan.gap, run.split.minTrainDays);
@@ -130,7 +131,13 @@ export async function runStudy(ds: Dataset, cfg: StudyConfig, o: StudyOptions): 
     cadences.forEach((arm, i) => out.push(armEntry(arm, ev[i], fits.get(arm)!, spanOf(list[i]))));
   }
 
-  if (policies.length) throw new RangeError(`policy arms are not available yet: ${policies.join(', ')}`);
+  if (policies.length) {
+    const span = studySpan(ds, o.from!, plan.gap, run.split.minTrainDays);
+    const res = await policyArms(ds, cfg, { span, arms: policies, specs, cache, feed, hooks: o.hooks, onProgress: o.onProgress });
+    o.onProgress?.('policy arms: evidence');
+    const ev = groupEvidence(ds, res.predictors, refs(policies), res.baselines, res.folds, settings);
+    policies.forEach((arm, i) => out.push({ ...armEntry(arm, ev[i], res.fits[i], spanOf(res.predictors[i])), deployments: res.deployments[i] }));
+  }
 
   const ordered = o.arms.map((a) => out.find((x) => x.name === a)!);
   return {
