@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
 import { writeStudyPage } from '../reports/studyPage';
 import { parseArms } from '../study/arms';
-import { runStudy, type StudyDocument } from '../study/runStudy';
+import { runStudy, studyJson } from '../study/runStudy';
 import { isIsoDate } from '../util/dates';
 import { datasetFor, progress, protocolOptions } from './evaluateCommand';
 import { sourceOption } from './sourceOption';
-
-/** The JSON `study --json` prints (the CLI contract): everything but the equity curves, which only the page draws. */
-export function studyJson(d: StudyDocument) {
-  return { ...d, arms: d.arms.map(({ equity: _e, ...a }) => a) };
-}
 
 /** `study`: does the regime-aware weekly policy pay, on the user's own data (offline, one process). */
 export function registerStudyCommand(program: Command): void {

@@ -180,3 +180,8 @@ export function weeklyFoldOf(ds: Dataset, rows: Int32Array, weekly: FoldSpec[]):
     return weekly[j].index;
   });
 }
+
+/** The study's JSON without the equity curves (only the page draws them): what `study --json` prints and a study run keeps. */
+export function studyJson(d: StudyDocument) {
+  return { ...d, arms: d.arms.map(({ equity: _e, ...a }) => a) };
+}
