@@ -58,8 +58,12 @@ describe('retrainStudy on the real Temporal server and Postgres', () => {
         expect(a.attempt).toBe(1);
         expect(a.finishedAt?.getTime()).toBe(b.finishedAt?.getTime());
       }
-      // Each distinct fit trained once; the assessment reused them all.
-      expect(after.filter((s) => (s.summary as { source: string }).source === 'fitted').length).toBe(result.units);
+      // Each distinct fit trained once: an activity in flight at the kill whose fit had already
+      // reached the fold cache finds it there on its retry (reused), and the assessment reused them all.
+      const notFitted = after.filter((s) => (s.summary as { source: string }).source !== 'fitted');
+      expect(notFitted.length).toBeLessThanOrEqual(input.parallelism!);
+      for (const s of notFitted) expect(s.attempt).toBeGreaterThanOrEqual(2);
+      expect(result.fitted).toBe(result.units - notFitted.length);
       expect(result.trainedInAssessment).toBe(0);
       const [row] = await db.db.select().from(runs).where(eq(runs.id, runId));
       expect(row.trigger).toBe('study');
