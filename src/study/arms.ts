@@ -55,10 +55,14 @@ export function trainingArmConfig(arm: TrainingArm, run: DatasetConfig): Dataset
   }
 }
 
-/** What each arm is compared with: training arms with `plain` and `default`, cadence arms with weekly, policy arms with the baseline. */
+/**
+ * What each arm is compared with: training arms with `plain` and `default`, cadence arms with
+ * weekly (or, when weekly was not asked, the finest cadence asked), policy arms with the baseline.
+ */
 export function referencesOf(arm: ArmName, present: readonly ArmName[]): ArmName[] {
   const kind = armKind(arm);
-  const refs: ArmName[] = kind === 'training' ? ['plain', 'default'] : kind === 'cadence' ? ['cadence:weekly'] : ['policy:baseline'];
+  const finest = CADENCE_ARMS.find((c) => present.includes(c));
+  const refs: ArmName[] = kind === 'training' ? ['plain', 'default'] : kind === 'cadence' ? (finest ? [finest] : []) : ['policy:baseline'];
   return refs.filter((r) => present.includes(r));
 }
 

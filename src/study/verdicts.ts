@@ -1,4 +1,3 @@
-import { REGIMES } from '../regimes/regimes';
 import type { Comparison } from './groupEvidence';
 import { effectWord, type PairedEstimate } from './pairedEstimate';
 
@@ -55,15 +54,17 @@ export function studyVerdicts(task: string, arms: ArmLike[]): string[] {
         if (f1.n > 0) out.push(`${who} vs ${c.reference}: crash macro-F1 ${signed(f1.diff, 3)} (95% CI ${range(f1.ci95, num)}, n ${count(f1.n)}): ${effectWord(f1)}`);
         if (c.ic) out.push(`${who} vs ${c.reference}: daily IC ${signed(c.ic.diff, 4)} (95% CI ${range(c.ic.ci95, (x) => x.toFixed(4))}, n ${count(c.ic.n)} days): ${effectWord(c.ic)}`);
       } else if (a.kind === 'cadence') {
-        // Stated from weekly's side: what retraining every week earns over this cadence.
+        // Stated from the reference's side (weekly, unless weekly was not asked): what retraining that often earns over this cadence.
         const w: PairedEstimate = { diff: -c.diff, ci95: [-c.ci95[1], -c.ci95[0]], pValue: c.pValue, n: c.n };
         const other = a.name.slice('cadence:'.length);
+        const ref = c.reference.slice('cadence:'.length);
+        const Ref = ref[0].toUpperCase() + ref.slice(1);
         const word = effectWord(w);
-        const verdict = word === 'helps' ? 'weekly retraining is shown to pay' : word === 'hurts' ? 'weekly retraining is shown to cost' : 'not shown to pay';
-        out.push(`Weekly ${w.diff >= 0 ? 'beats' : 'trails'} ${other === 'once' ? 'training once at --from' : `${other} retraining`} by ${pct(Math.abs(w.diff)).replace(/^\+/, '')} of ${money} (weekly minus ${other}: ${returnPhrase(w, 'days')}): ${verdict}`);
-        for (const r of REGIMES) {
+        const verdict = word === 'helps' ? `${ref} retraining is shown to pay` : word === 'hurts' ? `${ref} retraining is shown to cost` : 'not shown to pay';
+        out.push(`${Ref} ${w.diff >= 0 ? 'beats' : 'trails'} ${other === 'once' ? 'training once at --from' : `${other} retraining`} by ${pct(Math.abs(w.diff)).replace(/^\+/, '')} of ${money} (${ref} minus ${other}: ${returnPhrase(w, 'days')}): ${verdict}`);
+        for (const r of ['high_volatility', 'crash'] as const) {
           const e = c.byRegime[r];
-          if (r === 'crash' || r === 'high_volatility') if (e.n > 0) out.push(`Weekly minus ${other}, ${r.replace('_', ' ')} days: ${returnPhrase({ diff: -e.diff, ci95: [-e.ci95[1], -e.ci95[0]], pValue: e.pValue, n: e.n }, 'days')}`);
+          if (e.n > 0) out.push(`${Ref} minus ${other}, ${r.replace('_', ' ')} days: ${returnPhrase({ diff: -e.diff, ci95: [-e.ci95[1], -e.ci95[0]], pValue: e.pValue, n: e.n }, 'days')}`);
         }
       } else {
         out.push(`${a.name} vs ${c.reference}: ${money} ${returnPhrase(c, 'days')}: ${effectWord(c)}`);
