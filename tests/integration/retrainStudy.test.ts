@@ -52,12 +52,15 @@ describe('retrainStudy on the real Temporal server and Postgres', () => {
       const after = await fitSteps();
       expect(after).toHaveLength(result.units);
       expect(after.every((s) => s.status === 'completed')).toBe(true);
-      // What finished before the kill ran once and was never run again.
+      // What finished before the kill was never fitted again: either Temporal had its result
+      // (one attempt, untouched), or the kill came between the step's end and the result
+      // reaching the server, and the retry found the fit in the fold cache.
       for (const b of before) {
         const a = after.find((x) => x.step === b.step)!;
-        expect(a.attempt).toBe(1);
-        expect(a.finishedAt?.getTime()).toBe(b.finishedAt?.getTime());
+        if (a.attempt === 1) expect(a.finishedAt?.getTime()).toBe(b.finishedAt?.getTime());
+        else expect((a.summary as { source: string }).source).not.toBe('fitted');
       }
+      expect(before.filter((b) => after.find((x) => x.step === b.step)!.attempt === 1).length).toBeGreaterThanOrEqual(before.length - input.parallelism!);
       // Each distinct fit trained once: an activity in flight at the kill whose fit had already
       // reached the fold cache finds it there on its retry (reused), and the assessment reused them all.
       const notFitted = after.filter((s) => (s.summary as { source: string }).source !== 'fitted');
