@@ -66,12 +66,12 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
   const predictors = [...arms, ...baselines];
   const sr = series(ds, folds, predictors, s);
   const horizon = ds.executionLag + ds.horizon;
-  const ev = decisionEvidence(sr, { pool: arms.map((_, i) => i), champion: -1, resamples: s.gate.bootstrapReps, seed: s.seed, horizon, trials: [], hashes: predictors.map(() => null) });
   // Policy arms serve the declared reference on some rows (predicted −1): no class there, so their
   // classification metrics count the model-served rows only, and macro-F1 is not paired.
   const servedReference = arms.some((a) => a.cv.pred.some((x) => x < 0));
   const metricsOf = servedReference ? arms.map((a) => modelRowsMetrics(ds, a, s.seed)) : classificationDiagnostics(ds, predictors, { resamples: 100, seed: s.seed }).metrics.map((m) => shapeMetrics(m));
   if (servedReference && ds.task === 'signal') flatDaysHaveZeroIc(ds, sr, arms);
+  const ev = decisionEvidence(sr, { pool: arms.map((_, i) => i), champion: -1, resamples: s.gate.bootstrapReps, seed: s.seed, horizon, trials: [], hashes: predictors.map(() => null) });
 
   // Paired columns: every (arm, reference) difference of the own series, overall and per regime (+ IC for signal).
   const pairs = arms.flatMap((a, i) => refsOf(a.key).map((r) => ({ i, j: arms.findIndex((b) => b.key === r) }))).filter((p) => p.j >= 0);
