@@ -66,6 +66,8 @@ export function studyVerdicts(task: string, arms: ArmLike[]): string[] {
           const e = c.byRegime[r];
           if (e.n > 0) out.push(`${Ref} minus ${other}, ${r.replace('_', ' ')} days: ${returnPhrase({ diff: -e.diff, ci95: [-e.ci95[1], -e.ci95[0]], pValue: e.pValue, n: e.n }, 'days')}`);
         }
+      } else if (identical(c)) {
+        out.push(`${a.name} served exactly what ${c.reference} served on all ${count(c.n)} days: no difference to measure`);
       } else {
         out.push(`${a.name} vs ${c.reference}: ${money} ${returnPhrase(c, 'days')}: ${effectWord(c)}`);
       }

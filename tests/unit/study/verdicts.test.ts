@@ -35,8 +35,10 @@ describe('study evidence in words', () => {
       { name: 'weights', kind: 'training', vsReferences: [comparison('plain', est(0.004, 0.001, 0.007, 4537)), comparison('default', est(0.01, -0.1, 0.1))], fits: { trained: 20, reused: 0 } },
       { name: 'archive', kind: 'training', vsReferences: [comparison('plain', { diff: 0, ci95: [0, 0], pValue: 1, n: 4537 })], fits: { trained: 0, reused: 20 } },
       { name: 'cadence:quarterly', kind: 'cadence', vsReferences: [comparison('cadence:weekly', est(-0.004, -0.009, -0.001, 2542))], fits: { trained: 0, reused: 41 } },
+      { name: 'policy:gated', kind: 'policy', vsReferences: [comparison('policy:baseline', { diff: 0, ci95: [0, 0], pValue: 1, n: 155 })], fits: { trained: 12, reused: 0 } },
     ];
     const v = studyVerdicts('strategy', arms);
+    expect(v).toContain('policy:gated served exactly what policy:baseline served on all 155 days: no difference to measure');
     expect(v).toContain('Regime weights vs plain: net return +0.40%/yr (95% CI 0.10%..0.70%, p 0.040, n 4,537 days): helps');
     expect(v).toContain('Regime weights vs plain: crash macro-F1 +0.012 (95% CI −0.010..0.034, n 234): not shown to help');
     expect(v.some((x) => x.includes('vs default'))).toBe(false);
