@@ -8,6 +8,7 @@ import { createNotifyActivities } from './notify';
 import { createRefitActivities } from './refit';
 import { createReportActivities } from './report';
 import { createRunActivities } from './runs';
+import { createStudyActivities } from './study';
 
 export type { ActivityDeps } from './deps';
 
@@ -23,5 +24,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createGateActivities(deps),
     ...createReportActivities(deps),
     ...createNotifyActivities(deps),
+    ...createStudyActivities(deps),
   };
 }

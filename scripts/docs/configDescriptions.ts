@@ -106,6 +106,7 @@ export const CONFIG_KEYS: Record<string, string> = {
   'dataset.split.innerValDays': 'early stopping uses the last this-many days of a training window (purged), never a test fold',
   'dataset.split.maxValidationRows': 'at most this many of those validation rows (a uniform, seeded draw)',
   'dataset.split.trainWindowDays': 'use only the newest this-many training days (a drift re-run adapts to the recent market); `null`: all history',
+  'dataset.sampler.mode': '`balanced` (draw toward the regime target mix) or `natural` (a uniform draw with the window\'s own regime mix: the study\'s "no balanced sample")',
   'dataset.sampler.targetMix': 'the regime mix the balanced sampler draws towards',
   'dataset.sampler.maxOversample': 'a rare regime is oversampled at most this many times its available rows',
   'dataset.regimeWeights': 'training weight of each regime',

@@ -7,6 +7,7 @@ import type { RetrainInput, TaskName } from '../../workflows/types';
 import { startRetrain } from '../temporal/startRetrain';
 import { registerEvaluateCommand } from './evaluateCommand';
 import { registerAuditCommands } from './auditCommands';
+import { registerStudyCommand } from './studyCommand';
 import { registerModelCommands } from './modelsCommand';
 import { backfillSchedule, deleteSchedule, describeSchedule, ensureWeeklySchedule, pauseSchedule, triggerSchedule, unpauseSchedule } from '../../schedules/weeklySchedule';
 import { getRun, listRuns } from '../store/runStore';
@@ -162,6 +163,7 @@ program
 registerModelCommands(program);
 registerEvaluateCommand(program);
 registerAuditCommands(program);
+registerStudyCommand(program);
 
 const sched = program.command('schedule').description('the weekly Temporal Schedule');
 const scheduleSettings = () => {

@@ -84,6 +84,8 @@ export const DatasetConfigSchema = z.object({
     .default({}),
   sampler: z
     .object({
+      /** `balanced`: draw toward `targetMix`; `natural`: a uniform draw with the window's own regime mix (the study's "no balanced sample"). */
+      mode: z.enum(['balanced', 'natural']).default('balanced'),
       targetMix: regimeRecord.default(DEFAULT_TARGET_MIX),
       maxOversample: z.number().min(1).default(5),
     })

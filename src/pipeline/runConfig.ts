@@ -22,6 +22,8 @@ const SourceSchema = z.discriminatedUnion('kind', [
     stocks: z.number().int().min(0).max(10_000).optional(),
     /** Plant a predictable, volume-revealed edge of this daily size (tests and audits of the gate). */
     planted: z.number().gt(0).max(MAX_PLANTED_EDGE).optional(),
+    /** The planted edge reverses sign from a date, or lives only on days with VIX at or above a level (the study's known effects). */
+    plantedShape: z.object({ reverseOn: z.string().refine(isIsoDate, 'reverseOn must be YYYY-MM-DD').optional(), minVix: z.number().positive().optional() }).optional(),
   }),
   z.object({ kind: z.literal('csv'), dir: z.string().min(1), files: z.record(z.string(), z.string()).optional(), feed: z.string().min(1).optional(), cashRateFile: z.string().min(1).optional() }),
   z.object({ kind: z.literal('online'), provider: z.literal('yahoo').optional(), start: z.string().refine(isIsoDate).optional(), feed: z.string().min(1).optional() }),

@@ -81,3 +81,36 @@ export function balancedSample(regimes: ArrayLike<number>, preferred: ArrayLike<
 export function regimeSampleWeights(regimes: ArrayLike<number>, weights: Record<Regime, number>): Float64Array {
   return Float64Array.from({ length: regimes.length }, (_, i) => (regimes[i] >= 0 ? weights[REGIMES[regimes[i]]] : 1));
 }
+
+/**
+ * The window as it comes (the study's "no balanced sample"): `size` rows drawn uniformly without
+ * replacement, so each regime keeps its own share. Rows flagged `preferred` (the crisis archive)
+ * are taken first; when `size` covers every row (the strategy task) the draw is the whole window
+ * and the archive changes nothing. `targetMix` is only reported beside what was drawn.
+ */
+export function naturalSample(regimes: ArrayLike<number>, preferred: ArrayLike<boolean> | null, cfg: { seed: number; size?: number; targetMix: Record<Regime, number> }): SampleResult {
+  const rng = new Rng(cfg.seed);
+  const eligible: number[] = [];
+  for (let i = 0; i < regimes.length; i++) if (regimes[i] >= 0) eligible.push(i);
+  const size = Math.min(cfg.size ?? eligible.length, eligible.length);
+  const chosen: number[] = [];
+  let archiveRows = 0;
+  if (size === eligible.length) chosen.push(...eligible);
+  else {
+    const pref = preferred ? eligible.filter((i) => preferred[i]) : [];
+    const rest = preferred ? eligible.filter((i) => !preferred[i]) : eligible;
+    const pp = rng.permutation(pref.length);
+    for (let k = 0; chosen.length < size && k < pref.length; k++) chosen.push(pref[pp[k]]);
+    archiveRows = chosen.length;
+    const perm = rng.permutation(rest.length);
+    for (let k = 0; chosen.length < size && k < rest.length; k++) chosen.push(rest[perm[k]]);
+  }
+  if (preferred && size === eligible.length) for (const i of chosen) if (preferred[i]) archiveRows++;
+  const total = chosen.length;
+  const mix: RegimeMixReport[] = REGIMES.map((regime, r) => {
+    const available = eligible.filter((i) => regimes[i] === r).length;
+    const sampled = chosen.filter((i) => regimes[i] === r).length;
+    return { regime, available, target: cfg.targetMix[regime], achieved: total > 0 ? sampled / total : 0, sampled, note: available === 0 ? 'absent from the training window' : 'natural sample: the window\'s own share' };
+  });
+  return { indices: Int32Array.from(chosen).sort(), mix, archiveRows, archiveShare: total > 0 ? archiveRows / total : 0 };
+}

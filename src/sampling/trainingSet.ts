@@ -1,7 +1,7 @@
 import { dayNumber, rowsBetween, type Dataset } from '../datasets/dataset';
 import type { DatasetConfig } from '../datasets/config';
 import { REGIMES } from '../regimes/regimes';
-import { balancedSample, type RegimeMixReport } from './balancedSampler';
+import { balancedSample, naturalSample, type RegimeMixReport } from './balancedSampler';
 import type { DayWindow } from './folds';
 import { uniquenessWeights } from './uniqueness';
 
@@ -28,11 +28,12 @@ export function trainingSet(ds: Dataset, window: DayWindow, cfg: DatasetConfig, 
   const known = dayNumber(ds.dates[window.to]);
   const preferred = Array.from(rows, (i) => ds.archiveEnd[i] > 0 && ds.archiveEnd[i] <= known);
   const size = ds.task === 'signal' ? Math.min(cfg.signal.sampleSize, rows.length) : rows.length;
-  const s = balancedSample(
-    Array.from(rows, (i) => ds.regime[i]),
-    cfg.includeCrisisArchive ? preferred : null,
-    { targetMix: cfg.sampler.targetMix, maxOversample: cfg.sampler.maxOversample, seed, size },
-  );
+  const regimes = Array.from(rows, (i) => ds.regime[i]);
+  const archive = cfg.includeCrisisArchive ? preferred : null;
+  const s =
+    cfg.sampler.mode === 'natural'
+      ? naturalSample(regimes, archive, { seed, size, targetMix: cfg.sampler.targetMix })
+      : balancedSample(regimes, archive, { targetMix: cfg.sampler.targetMix, maxOversample: cfg.sampler.maxOversample, seed, size });
   const unique = cfg.uniquenessWeights ? uniquenessWeights(ds.t, ds.symbol, rows, ds.executionLag, ds.horizon) : null;
   const sample = Int32Array.from(s.indices, (k) => rows[k]);
   const weight = Float64Array.from(s.indices, (k) => {

@@ -1,6 +1,6 @@
 import { Rng } from '../../util/rng';
 import type { Bar } from '../bars';
-import type { FetchRequest, MarketSource, SourceBatch } from './types';
+import type { FetchRequest, MarketSource, PlantedShape, SourceBatch } from './types';
 
 function seedOf(symbol: string): number {
   let h = 2166136261;
@@ -32,13 +32,18 @@ const REVERSION = 0.05;
  * volume at close t and trades at the next close can earn it; label persistence and class
  * priors cannot. Nothing about the future leaks into day t's features.
  */
-export function plantVolumeSignal(symbol: string, bars: Bar[], strength: number): Bar[] {
+export function plantVolumeSignal(symbol: string, bars: Bar[], strength: number, shape: PlantedShape = {}, vixByDate: Map<string, number> | null = null): Bar[] {
   if (!(strength > 0 && strength <= MAX_PLANTED_EDGE)) throw new RangeError(`planted edge must be in (0, ${MAX_PLANTED_EDGE}], got ${strength}`);
   const rng = new Rng(seedOf(symbol));
   const s = bars.map(() => (rng.next() < 0.5 ? -1 : 1));
+  // The edge day t's volume reveals: reversed from `reverseOn` on, absent on calm days when `minVix` is set.
+  const edge = bars.map((b) => {
+    if (shape.minVix !== undefined && !((vixByDate?.get(b.date) ?? 0) >= shape.minVix)) return 0;
+    return shape.reverseOn !== undefined && b.date >= shape.reverseOn ? -strength : strength;
+  });
   // z_t: the planted log offset from the unplanted path; day t's log return gains z_t − z_{t−1} = strength·s_{t−2} − κ·z_{t−1}.
   const z = new Float64Array(bars.length);
-  for (let t = 1; t < bars.length; t++) z[t] = (1 - REVERSION) * z[t - 1] + (t >= 2 ? strength * s[t - 2] : 0);
+  for (let t = 1; t < bars.length; t++) z[t] = (1 - REVERSION) * z[t - 1] + (t >= 2 ? edge[t - 2] * s[t - 2] : 0);
   return bars.map((b, t) => {
     const k = Math.exp(z[t]);
     return {
@@ -60,11 +65,15 @@ export class PlantedSignalSource implements MarketSource {
     readonly feed: string,
     private readonly strength: number,
     private readonly untouched: string[] = ['VIX', 'PCR', 'TLT'],
+    private readonly shape: PlantedShape = {},
   ) {}
 
   async fetch(req: FetchRequest): Promise<SourceBatch[]> {
     // Planting rewrites whole histories, so this source always serves full series.
     const batches = await this.inner.fetch({ ...req, lastStored: new Map() });
-    return batches.map((b) => (this.untouched.includes(b.symbol) ? b : { ...b, bars: plantVolumeSignal(b.symbol, b.bars, this.strength) }));
+    const vix = batches.find((b) => b.symbol === 'VIX');
+    const vixByDate = vix ? new Map(vix.bars.map((b) => [b.date, b.close])) : null;
+    if (this.shape.minVix !== undefined && !vixByDate) throw new RangeError('a planted edge limited by VIX needs the VIX series in the batch');
+    return batches.map((b) => (this.untouched.includes(b.symbol) ? b : { ...b, bars: plantVolumeSignal(b.symbol, b.bars, this.strength, this.shape, vixByDate) }));
   }
 }

@@ -4,9 +4,15 @@ import type { CorporateActions } from '../corporateActions';
 import type { BarOrigin } from '../validation';
 import type { RateSeries } from '../rates';
 
+/** The planted edge's shape: it reverses sign from `reverseOn` (concept drift), or exists only on days whose VIX close is at least `minVix` (stress days). */
+export interface PlantedShape {
+  reverseOn?: string;
+  minVix?: number;
+}
+
 /** Serializable description of where bars come from; travels in workflow input. */
 export type SourceSpec =
-  | { kind: 'synthetic'; seed?: number; start?: string; feed?: string; stocks?: number; /** Plant a predictable, volume-revealed edge of this daily size (tests of the gate). */ planted?: number }
+  | { kind: 'synthetic'; seed?: number; start?: string; feed?: string; stocks?: number; /** Plant a predictable, volume-revealed edge of this daily size (tests of the gate). */ planted?: number; /** How the planted edge varies (the study's known effects). */ plantedShape?: PlantedShape }
   | { kind: 'csv'; dir: string; files?: Record<string, string>; feed?: string; /** A FRED-format cash-rate file (e.g. DTB3.csv); default: DTB3.csv in the folder, if there. */ cashRateFile?: string }
   | { kind: 'online'; provider?: 'yahoo'; start?: string; feed?: string };
 
@@ -63,7 +69,7 @@ export function feedOf(spec: SourceSpec): string {
   if (spec.feed) return spec.feed;
   switch (spec.kind) {
     case 'synthetic':
-      return `synthetic-${spec.seed ?? 42}${spec.planted ? `-planted-${spec.planted}` : ''}`;
+      return `synthetic-${spec.seed ?? 42}${spec.planted ? `-planted-${spec.planted}` : ''}${spec.plantedShape?.reverseOn ? `-reverse-${spec.plantedShape.reverseOn}` : ''}${spec.plantedShape?.minVix ? `-vix-${spec.plantedShape.minVix}` : ''}`;
     case 'csv':
       return 'csv';
     case 'online':

@@ -3,7 +3,7 @@ import type { FoldSpec } from '../../sampling/folds';
 import type { BacktestResult } from '../backtest';
 import type { Oos } from './pooling';
 import { icOos, longShortOos } from './signalEvaluation';
-import { backtestMarket, backtestSummary, backtestTranches, choiceDecisions, meanRegret, staticTwin, strategyBenchmarks, type BacktestSettings, type StrategyBenchmark } from './strategyEvaluation';
+import { backtestMarket, backtestSummary, benchmarkWeights, backtestTranches, choiceDecisions, meanRegret, staticTwin, strategyBenchmarks, type BacktestSettings, type StrategyBenchmark } from './strategyEvaluation';
 import { describeHolding } from '../tranches';
 
 /** What the gate compares each predictor with, declared before the run. */
@@ -78,8 +78,10 @@ function calendarDays(ds: Dataset, b: BacktestResult): Int32Array {
  */
 export function strategySeries(ds: Dataset, folds: FoldSpec[], predictors: { cv: Oos; foldOf: Int32Array }[], s: BacktestSettings, benchmark: StrategyBenchmark): DecisionSeries {
   const market = backtestMarket(ds, s.execution);
-  const policies = predictors.map((p) => backtestTranches(ds, market, choiceDecisions(ds, p.cv), s));
-  const twins = predictors.map((p) => staticTwin(ds, market, choiceDecisions(ds, p.cv), s));
+  // A row predicted −1 holds the declared benchmark (a gate-replay policy serving its reference).
+  const reference = predictors.some((p) => p.cv.pred.some((x) => x < 0)) ? benchmarkWeights(ds, market, folds, predictors[0].foldOf, benchmark, s) : undefined;
+  const policies = predictors.map((p) => backtestTranches(ds, market, choiceDecisions(ds, p.cv, reference), s));
+  const twins = predictors.map((p) => staticTwin(ds, market, choiceDecisions(ds, p.cv, reference), s));
   const days = choiceDecisions(ds, predictors[0].cv).day;
   const bench = strategyBenchmarks(ds, market, folds, days, predictors[0].foldOf, s);
   const cal = calendarDays(ds, policies[0]);

@@ -54,13 +54,14 @@ export async function runFold(
   ds: Dataset,
   fold: FoldSpec,
   spec: CandidateSpec,
-  s: ProtocolSettings & { feed: string },
+  s: ProtocolSettings & { feed: string; contentKey?: string },
   cache: FoldCache | null,
   hooks: FitHooks = {},
 ): Promise<FoldOutcome> {
   const trainRows = rowsBetween(ds, fold.train.from, fold.train.to);
   const cHash = candidateHash(ds.task, spec, s.dataset);
-  const key = foldKey(cHash, s.feed, rowsContentHash(ds, trainRows));
+  // The study keys fits by what they train on (sample, weights, spec), so arms that train alike share them.
+  const key = foldKey(s.contentKey ?? cHash, s.feed, rowsContentHash(ds, trainRows));
   const rows = fold.test ? rowsBetween(ds, fold.test.from, fold.test.to) : new Int32Array(0);
   const testRowsHash = fold.test ? rowsContentHash(ds, rows) : null;
   const cached = cache ? await cache.get(key) : null;

@@ -58,10 +58,20 @@ export function backtestTranches(ds: Dataset, market: BacktestMarket, d: WeightD
   return runBacktest(market, held.targets, { costBps: s.costBps, execution: s.execution, through: held.through });
 }
 
-/** A predictor's out-of-sample choices as weight decisions. */
-export function choiceDecisions(ds: Dataset, oos: Oos): WeightDecisions {
+/**
+ * A predictor's out-of-sample choices as weight decisions. A row predicted −1 was served the
+ * declared reference instead of a class (the study's gate-replay policies): `reference` gives its weights.
+ */
+export function choiceDecisions(ds: Dataset, oos: Oos, reference?: (i: number) => ArrayLike<number>): WeightDecisions {
   const allocations = allocationsOf(ds);
-  return { day: Int32Array.from(oos.rows, (i) => ds.t[i]), weights: (i) => allocations[oos.pred[i]].weights };
+  return {
+    day: Int32Array.from(oos.rows, (i) => ds.t[i]),
+    weights: (i) => {
+      if (oos.pred[i] >= 0) return allocations[oos.pred[i]].weights;
+      if (!reference) throw new RangeError(`row ${oos.rows[i]} was served the reference, but no reference weights were given`);
+      return reference(i);
+    },
+  };
 }
 
 /** The policy's average risky weights over its decisions: what its static twin holds. */
@@ -110,6 +120,17 @@ export function strategyBenchmarks(ds: Dataset, market: BacktestMarket, folds: F
   };
 }
 
+/** The declared benchmark's weights for each decision (by its fold for the best static allocation): what a policy serving the reference holds. */
+export function benchmarkWeights(ds: Dataset, market: BacktestMarket, folds: FoldSpec[], foldOf: Int32Array, benchmark: StrategyBenchmark, s: BacktestSettings): (i: number) => number[] {
+  if (benchmark === 'sixty_forty' || benchmark === 'buy_and_hold_spy') {
+    const w = market.assets.map((a) => (benchmark === 'sixty_forty' ? (a.name === 'SPY' ? 0.6 : a.name === 'TLT' ? 0.4 : 0) : a.name === 'SPY' ? 1 : 0));
+    return () => w;
+  }
+  const allocations = allocationsOf(ds);
+  const best = new Map(folds.map((f) => [f.index, bestStaticAllocation(market, allocations, { from: firstTradable(market, f.train.from), to: f.train.to }, { costBps: s.costBps, execution: s.execution }).allocation.weights]));
+  return (i) => best.get(foldOf[i])!;
+}
+
 /**
  * Mean regret against the oracle: the label's allocation (best over the label window) earned
  * pnl[label]; the prediction earned pnl[pred]. 0 = always the oracle's choice.
@@ -119,6 +140,7 @@ export function meanRegret(ds: Dataset, oos: Oos): number {
   let s = 0;
   let n = 0;
   for (let r = 0; r < oos.rows.length; r++) {
+    if (oos.pred[r] < 0) continue; // served the reference: no class, no regret to score
     const i = oos.rows[r];
     const best = ds.pnl[i * K + ds.y[i]];
     const got = ds.pnl[i * K + oos.pred[r]];
