@@ -6,21 +6,7 @@
  */
 import { nativeStatus, selectedEngine } from '../src/models/trm/engine/kernels';
 import { Trm } from '../src/models/trm/trm';
-import { Rng } from '../src/util/rng';
-
-function problem(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const cols = 5;
-  const data = new Float64Array(n * cols);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < cols; j++) data[i * cols + j] = rng.normal();
-    const a = data[i * cols];
-    const b = data[i * cols + 1];
-    y[i] = a * a + b * b < 0.8 ? 0 : a > 0 ? 1 : 2;
-  }
-  return { X: { data, rows: n, cols }, y };
-}
+import { nonlinearProblem as problem } from '../tests/helpers/problems';
 
 const train = problem(1200, 21);
 const test = problem(500, 22);
