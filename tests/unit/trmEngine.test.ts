@@ -5,6 +5,7 @@ import { TrmEngine } from '../../src/models/trm/engine/trmEngine';
 import { DEFAULT_TRM_LOSS, trmLoss, type TrmLossConfig } from '../../src/models/trm/trmLoss';
 import { gradCycle, gradsByParam, initialState, initialValues, noGradCycles, PARAM_NAMES, toVariables, type ParamValues } from '../../src/models/trm/trmNetwork';
 import { Rng } from '../../src/util/rng';
+import { relErr } from '../helpers/floatAgreement';
 
 // The tfjs graph in trmNetwork.ts / trmLoss.ts is the reference the engine must reproduce.
 // Widths that are not multiples of 8 exercise the engine's zero padding.
@@ -17,17 +18,6 @@ const shape = { inputDim: D, classes: K, hidden: 20, ffn: 40, n: 3, T: 2 };
 beforeAll(async () => {
   await initTfBackend();
 });
-
-/** max |a - b| relative to the larger of 1e-3 and max |b|: float32 agreement of whole arrays. */
-function relErr(a: Float32Array | number[], b: Float32Array | number[]): number {
-  let diff = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 function problem(seed: number) {
   const rng = new Rng(seed);

@@ -8,22 +8,12 @@ import { DEFAULT_TRM_LOSS } from '../../src/models/trm/trmLoss';
 import { initialValues, PARAM_NAMES } from '../../src/models/trm/trmNetwork';
 import { Rng } from '../../src/util/rng';
 import { nonlinearProblem } from '../helpers/problems';
+import { relErr } from '../helpers/floatAgreement';
 
 // The native engine (native/trm_native.c) against the WebAssembly one: the same model on both.
 // Where the addon is not built these tests are skipped, unless TRM_ENGINE=native asks for it
 // (CI does), in which case they fail.
 const haveNative = nativeStatus().available || process.env.TRM_ENGINE === 'native';
-
-/** max |a - b| relative to the larger of 1e-3 and max |b|. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
