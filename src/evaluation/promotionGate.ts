@@ -35,7 +35,7 @@ export const DEFAULT_GATE: GateConfig = {
 
 /** One leg of the decision value: the selected policy against one reference. */
 export interface LegEvidence extends Estimate {
-  name: 'benchmark' | 'twin' | 'ic' | 'long_short';
+  name: 'benchmark' | 'twin' | 'ic' | 'ic_twin' | 'long_short';
   reference: string;
   unit: 'return' | 'ic';
   /** p corrected for the number of candidates (single-step SPA); the gate reads this one. */
@@ -92,8 +92,8 @@ const f4 = (v: number | null | undefined) => (v === null || v === undefined || !
 const signed = (v: number, unit: 'return' | 'ic') => (unit === 'return' ? `${v >= 0 ? '+' : ''}${pct(v)}/yr` : `${v >= 0 ? '+' : ''}${v.toFixed(4)}`);
 const range = (ci: [number, number], unit: 'return' | 'ic') => (unit === 'return' ? `${pct(ci[0])}..${pct(ci[1])}` : `${ci[0].toFixed(4)}..${ci[1].toFixed(4)}`);
 
-const LEG_CHECK: Record<LegEvidence['name'], string> = { benchmark: 'beats_benchmark', twin: 'beats_static_twin', ic: 'ic_beats_baseline', long_short: 'long_short_beats_baseline' };
-const LEG_WHAT: Record<LegEvidence['name'], string> = { benchmark: 'net return over', twin: 'net return over', ic: 'daily IC over', long_short: 'long-short return over' };
+const LEG_CHECK: Record<LegEvidence['name'], string> = { benchmark: 'beats_benchmark', twin: 'beats_static_twin', ic: 'ic_beats_baseline', ic_twin: 'ic_beats_static_twin', long_short: 'long_short_beats_baseline' };
+const LEG_WHAT: Record<LegEvidence['name'], string> = { benchmark: 'net return over', twin: 'net return over', ic: 'daily IC over', ic_twin: 'daily IC over', long_short: 'long-short return over' };
 
 /** The worst leg decides: the largest p over the legs (an intersection-union test keeps the level). */
 export function worstLeg(legs: { pAdjusted: number; pValue: number }[]): { corrected: number; uncorrected: number } {
@@ -126,7 +126,8 @@ function stressChecks(vs: NonNullable<NonNullable<Evidence['champion']>['vsChamp
  * The promotion decision, on what the policy earns. A configuration becomes (or stays) champion
  * only when its walk-forward decisions beat every declared reference — strategy: the benchmark
  * and its own static twin (so timing, not a different average risk, is what is promoted);
- * signal: the baseline's daily IC and long-short book — each by a one-sided p <= alpha
+ * signal: the baseline's daily IC and long-short book, and its own static twin's IC (so a fixed
+ * tilt to some names is not promoted as a signal) — each by a one-sided p <= alpha
  * corrected for the number of candidates it was chosen from, with a deflated information ratio
  * >= minDsr given every configuration the registry has seen. A challenger must also beat the
  * champion's configuration on the same folds, and not be surely worse on crash and recovery

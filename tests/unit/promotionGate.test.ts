@@ -4,8 +4,8 @@ import { resolveLineage } from '../../src/registry/lineage';
 
 const leg = (name: LegEvidence['name'], diff: number, p: number, pUncorrected = p): LegEvidence => ({
   name,
-  reference: name === 'twin' ? 'its static twin' : name === 'benchmark' ? 'sixty_forty' : 'flat',
-  unit: name === 'ic' ? 'ic' : 'return',
+  reference: name === 'twin' || name === 'ic_twin' ? 'its static twin' : name === 'benchmark' ? 'sixty_forty' : 'flat',
+  unit: name === 'ic' || name === 'ic_twin' ? 'ic' : 'return',
   diff,
   ci: [diff - 0.02, diff + 0.02],
   pValue: pUncorrected,
@@ -57,12 +57,18 @@ describe('promotion gate on decision value', () => {
   });
 
   it('the signal task decides on IC and the long-short book over its baseline', () => {
-    const sig = (icP: number, lsP: number) => evidence({ task: 'signal', reference: 'flat', selected: { key: 'lightgbm', legs: [leg('ic', 0.05, icP), leg('long_short', 0.3, lsP)], finite: true, dsr: 0.99, maxDrawdown: null } });
-    expect(decidePromotion(sig(0.001, 0.01), DEFAULT_GATE).promoted).toBe(true);
+    const sig = (icP: number, lsP: number, twinP = icP) => evidence({ task: 'signal', reference: 'flat', selected: { key: 'lightgbm', legs: [leg('ic', 0.05, icP), leg('ic_twin', 0.01, twinP), leg('long_short', 0.3, lsP)], finite: true, dsr: 0.99, maxDrawdown: null } });
+    const ok = decidePromotion(sig(0.001, 0.01), DEFAULT_GATE);
+    expect(ok.promoted).toBe(true);
+    expect(ok.reason).toMatch(/lightgbm beats flat and its static twin \(p = 0\.010\)/);
     const d = decidePromotion(sig(0.001, 0.2), DEFAULT_GATE);
     expect(d.promoted).toBe(false);
     expect(d.reason).toMatch(/long_short_beats_baseline \(lightgbm long-short return over flat: \+30\.0%\/yr/);
     expect(d.checks.find((c) => c.name === 'ic_beats_baseline')!.passed).toBe(true);
+    // A fixed tilt: IC over flat, none over its twin (each symbol's average score held constant).
+    const tilt = decidePromotion(sig(0.001, 0.01, 0.6), DEFAULT_GATE);
+    expect(tilt.promoted).toBe(false);
+    expect(tilt.reason).toMatch(/ic_beats_static_twin \(lightgbm daily IC over its static twin: \+0\.0100 .*p = 0\.600/);
   });
 
   it("a challenger must also beat the champion's configuration; otherwise a still-proven champion is refreshed", () => {

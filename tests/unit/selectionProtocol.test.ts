@@ -46,7 +46,7 @@ describe('the selection protocol on a planted edge and on its placebo', () => {
     for (const e of [...real.document.candidates, ...real.document.baselines]) expect((e.metrics.all as { n: number }).n).toBe(n);
     const placebo = await runSelectionProtocol(shiftTargets(planted, 1), cfg);
     expect(placebo.decision.promoted).toBe(false);
-    expect(placebo.decision.reason).toMatch(/(ic|long_short)_beats_baseline \(\w+ (daily IC|long-short return) over flat: .* p = [0-9.]+ corrected for 3 candidates/);
+    expect(placebo.decision.reason).toMatch(/(ic_beats_baseline|ic_beats_static_twin|long_short_beats_baseline) \(\w+ (daily IC|long-short return) over (flat|its static twin): .* p = [0-9.]+ corrected for 3 candidates/);
   }, 240_000);
 
   it('a placebo rotates every target against the features by at least the minimum shift, the cross-section together', () => {

@@ -35,6 +35,24 @@ export function icOos(ds: Dataset, oos: Oos) {
   return informationCoefficient({ day: Int32Array.from(oos.rows, (i) => ds.t[i]), score: signalScore(ds, oos), forwardReturn: Float64Array.from(oos.rows, (i) => ds.pnl[i]) }, { horizon: ds.executionLag + ds.horizon });
 }
 
+/**
+ * The IC of a predictor's static twin: each row scored with its symbol's average score over
+ * every out-of-sample row, on the same days and forward returns. Its IC is what a constant
+ * cross-sectional ranking of the names earns.
+ */
+export function staticTwinIc(ds: Dataset, oos: Oos) {
+  const score = signalScore(ds, oos);
+  const sum = new Float64Array(ds.symbols.length);
+  const count = new Float64Array(ds.symbols.length);
+  oos.rows.forEach((i, r) => {
+    if (!Number.isFinite(score[r])) return;
+    sum[ds.symbol[i]] += score[r];
+    count[ds.symbol[i]]++;
+  });
+  const twin = Float64Array.from(oos.rows, (i) => (count[ds.symbol[i]] > 0 ? sum[ds.symbol[i]] / count[ds.symbol[i]] : NaN));
+  return informationCoefficient({ day: Int32Array.from(oos.rows, (i) => ds.t[i]), score: twin, forwardReturn: Float64Array.from(oos.rows, (i) => ds.pnl[i]) }, { horizon: ds.executionLag + ds.horizon });
+}
+
 /** Sector of a symbol: a sector ETF is its own sector; others from the map, else "unmapped". */
 export function sectorOf(symbol: string, sectors: Record<string, string>, sectorEtfs: readonly string[]): string {
   if (sectorEtfs.includes(symbol)) return symbol;
