@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './scripts/lint/layers.mjs';
 
 /** Node built-ins and I/O packages: never imported as values by workflow code. */
 const BUILTINS = ['assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'timers', 'url', 'util', 'worker_threads', 'zlib'];
@@ -22,6 +23,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  // Floors point down: each part of src/ imports only from the floors below it.
+  ...layerRules(),
   {
     // Workflow code must replay deterministically: @temporalio/workflow, types and pure shared
     // modules only; randomness and time come from the SDK (uuid4, workflowInfo, sleep).

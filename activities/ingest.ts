@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { ingestMarketData } from '../src/data/ingest';
+import { ingestMarketData } from '../src/ingest/ingest';
 import { createSource, type SourceSpec } from '../src/data/sources';
 import { runUniverse, universeSummary, universeSymbols } from '../src/data/universe';
 import type { IngestResult } from '../workflows/types';

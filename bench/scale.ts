@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { ingestMarketData } from '../src/data/ingest';
+import { ingestMarketData } from '../src/ingest/ingest';
 import { loadBarsWithVintage } from '../src/store/barStore';
 import { SyntheticMarketSource } from '../src/data/sources/syntheticMarket';
 import { MARKET_INPUTS } from '../src/data/universe';

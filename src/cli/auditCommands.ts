@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
 import { placeboSummary, powerPoint, type TrialOutcome } from '../evaluation/audits';
-import { shiftTargets } from '../evaluation/placebo';
+import { shiftTargets } from '../datasets/placebo';
 import type { Assessment } from '../evaluation/protocol/assess';
 import { runSelectionProtocol } from '../evaluation/protocol/selectionProtocol';
 import { feedOf } from '../data/sources/types';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { checkMarket, type SymbolReport } from '../data/checkMarket';
-import { commitIngest, prepareIngest } from '../data/ingest';
+import { commitIngest, prepareIngest } from '../ingest/ingest';
 import { createSource } from '../data/sources';
 import { runUniverse, universeSymbols } from '../data/universe';
 import { parseRunConfig } from '../pipeline/runConfig';

@@ -1,6 +1,6 @@
 import { BOND_SYMBOL, MARKET_SYMBOL, type Bar } from '../data/bars';
-import { assetFromBars } from '../evaluation/assetReturns';
-import type { BacktestAsset } from '../evaluation/backtest';
+import { assetFromBars } from './assetReturns';
+import type { BacktestAsset } from './assetReturns';
 
 /** The strategy backtest's SPY and TLT legs from their bars: total return where adj_close exists, and overnight parts for next-open execution. */
 export function backtestLegs(bars: Map<string, Bar[]>, calendar: string[], maxStaleDays: number): { spy: BacktestAsset; tlt: BacktestAsset } {

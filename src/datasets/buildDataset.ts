@@ -2,7 +2,7 @@ import { BOND_SYMBOL, MARKET_SYMBOL } from '../data/bars';
 import { InsufficientDataError } from '../errors';
 import { constantDailyCashRate, type DailyCashRate } from '../data/rates';
 import { priceOnlyWithin, type ReturnCoverage } from '../data/totalReturn';
-import type { BacktestAsset } from '../evaluation/backtest';
+import type { BacktestAsset } from './assetReturns';
 import { signalSymbolsOf } from '../data/universe';
 import { taskFeatures } from '../features/featureRows';
 import { marketFeatureInputs } from '../features/marketFeatures';
@@ -13,7 +13,7 @@ import { labelStrategies } from '../labels/strategyLabeler';
 import { crisisOf } from '../regimes/crisisArchive';
 import type { DatasetConfig } from './config';
 import { dayNumber, type Dataset, type Task } from './dataset';
-import { shiftTargets } from '../evaluation/placebo';
+import { shiftTargets } from './placebo';
 import { canonicalJson } from '../util/hash';
 import { concatTyped, dailyReturns, signalFeatureShard, usableRows, type FeatureShard, type SymbolRows } from './featureShard';
 

@@ -94,7 +94,7 @@ export const DatasetConfigSchema = z.object({
   /** Multiply regime weights by each row's average label uniqueness (overlapping horizons). */
   uniquenessWeights: z.boolean().default(true),
   includeCrisisArchive: z.boolean().default(true),
-  /** Audits only: rotate every target against the features by a seeded circular offset of at least `minShiftDays` (src/evaluation/placebo.ts): a run the gate must refuse at its stated rate. */
+  /** Audits only: rotate every target against the features by a seeded circular offset of at least `minShiftDays` (src/datasets/placebo.ts): a run the gate must refuse at its stated rate. */
   placebo: z.object({ seed: z.number().int(), minShiftDays: z.number().int().min(1).default(252) }).nullable().default(null),
 });
 

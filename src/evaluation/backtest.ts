@@ -1,4 +1,4 @@
-import type { ReturnCoverage } from '../data/totalReturn';
+import type { BacktestAsset } from '../datasets/assetReturns';
 import type { StrategyDef } from '../labels/strategies';
 import { sampleMoments } from './stats/descriptive';
 
@@ -20,19 +20,8 @@ import { sampleMoments } from './stats/descriptive';
  */
 export type Execution = 'next_close' | 'next_open';
 
-export interface BacktestAsset {
-  name: string;
-  /** Return on calendar day d, close d−1 -> close d (total return where adj_close exists). */
-  returns: ArrayLike<number>;
-  /** Close d−1 -> open d (next_open execution only). */
-  overnight?: ArrayLike<number>;
-  /** True when `returns` ignore distributions on some days (no adj_close, no distribution record there): reported in `priceOnly`. */
-  priceOnly: boolean;
-  /** First date whose return is price-only (absent: all of it when `priceOnly`); a backtest that ends before it is total return. */
-  priceOnlyFrom?: string | null;
-  /** How the returns account for distributions (src/data/totalReturn.ts). */
-  coverage?: ReturnCoverage;
-}
+
+export type { BacktestAsset };
 
 /** The market a backtest trades in: calendar, risky assets, cash. */
 export interface BacktestMarket {

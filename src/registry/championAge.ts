@@ -1,3 +1,7 @@
+import type { ChampionAfter, ChampionAge } from '../store/championRecord';
+
+export type { ChampionAfter, ChampionAge };
+
 /**
  * How old and how unproven a champion is. A champion is served only while it is fresh: one
  * trained through a date more than `gate.maxChampionAgeDays` before the day it answers for is
@@ -15,14 +19,6 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-export interface ChampionAge {
-  /** The last day of data the champion was trained on (else the date it became champion). */
-  since: string | null;
-  /** Calendar days from `since` to the day it answers for. */
-  ageDays: number | null;
-  maxAgeDays: number;
-  stale: boolean;
-}
 
 export function championAge(o: { trainedThrough: string | null; effectiveFrom: string | null; at: string; maxAgeDays: number }): ChampionAge {
   const since = o.trainedThrough ?? o.effectiveFrom;
@@ -42,12 +38,4 @@ export function weeksUnproven(since: string, asOf: string): number {
 export function unprovenSince(o: { asOf: string; championId: string; previous: { championAfter?: { modelId: string | null; unprovenSince?: string | null } | null } | null }): string {
   const p = o.previous?.championAfter;
   return p && p.modelId === o.championId && p.unprovenSince ? p.unprovenSince : o.asOf;
-}
-
-/** What the decision left as champion, as the run report and the trend show it. */
-export interface ChampionAfter extends ChampionAge {
-  modelId: string | null;
-  /** Set while the champion's configuration does not prove skill (kept, not refreshed). */
-  unprovenSince: string | null;
-  weeksUnproven: number | null;
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import type { ChampionAfter } from '../registry/championAge';
+import type { ChampionAfter } from './championRecord';
 import { drift, evaluations, promotionDecisions, runs } from '../db/schema';
 
 /** What a run's assessment document says about its candidates (the parts a trend needs). */

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { loadBars, loadBarsWithVintage } from '../../src/store/barStore';
 import { SECTOR_SYMBOLS, type Bar } from '../../src/data/bars';
 import { ingestConfig } from '../../src/data/checkPolicy';
-import { ingestMarketData } from '../../src/data/ingest';
+import { ingestMarketData } from '../../src/ingest/ingest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
 import { listQuarantinedBars } from '../../src/store/quarantineStore';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { loadBars, loadBarsWithVintage, barsVintage } from '../../src/store/barStore';
 import { ingestConfig } from '../../src/data/checkPolicy';
-import { ingestMarketData } from '../../src/data/ingest';
+import { ingestMarketData } from '../../src/ingest/ingest';
 import { YahooChartSource, type FetchFn } from '../../src/data/sources/yahooChart';
 import { InvalidMarketDataError } from '../../src/errors';
 import { createTestDb, type TestDb } from '../helpers/postgres';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { loadBars, loadBarsWithVintage } from '../../src/store/barStore';
 import type { Bar } from '../../src/data/bars';
-import { ingestMarketData } from '../../src/data/ingest';
+import { ingestMarketData } from '../../src/ingest/ingest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
 import { YahooChartSource, type FetchFn } from '../../src/data/sources/yahooChart';

@@ -11,7 +11,7 @@ import { createRetrainWorker } from '../../worker/createWorker';
 import { createLogger } from '../../src/logger';
 import { openPostgres } from '../../src/db/client';
 import { datasets, marketBars, models, runSteps, runs, trainCheckpoints } from '../../src/db/schema';
-import { ingestMarketData } from '../../src/data/ingest';
+import { ingestMarketData } from '../../src/ingest/ingest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
 import type { Bar } from '../../src/data/bars';

@@ -5,7 +5,7 @@ import { laggedDailyCashRate, parseFredCsv } from '../../src/data/rates';
 import { readMarket } from '../../src/data/readMarket';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { strategyAllocations } from '../../src/evaluation/allocationTargets';
-import { assetFromBars } from '../../src/evaluation/assetReturns';
+import { assetFromBars } from '../../src/datasets/assetReturns';
 import { runBacktest, type BacktestMarket } from '../../src/evaluation/backtest';
 import { bestStaticAllocation, buyAndHold, runStatic, sixtyForty } from '../../src/evaluation/backtestBenchmarks';
 import { DEFAULT_STRATEGIES } from '../../src/labels/strategies';

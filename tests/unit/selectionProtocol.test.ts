@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSource } from '../../src/data/sources';
 import { datasetsFromSource } from '../../src/datasets/datasetFromSource';
 import type { Dataset } from '../../src/datasets/dataset';
-import { shiftTargets } from '../../src/evaluation/placebo';
+import { shiftTargets } from '../../src/datasets/placebo';
 import { protocolFolds } from '../../src/evaluation/protocol/plan';
 import { memoryFoldCache, runFold } from '../../src/evaluation/protocol/runFold';
 import { runSelectionProtocol } from '../../src/evaluation/protocol/selectionProtocol';

@@ -1,11 +1,18 @@
 import type { Dataset } from '../../datasets/dataset';
-import type { RunConfig } from '../../pipeline/runConfig';
 import type { FitHooks } from './fitCandidate';
-import { assessProtocol, type Assessment } from './assess';
+import { assessProtocol, type AssessOptions, type Assessment } from './assess';
 import { candidateHash } from './candidates';
 import { runCandidates } from './candidateSpecs';
 import { protocolFolds } from './plan';
 import { memoryFoldCache, runFold, type FoldCache } from './runFold';
+
+/** What the protocol reads of a run's configuration (a run config satisfies it). */
+export interface SelectionConfig {
+  models: string[];
+  /** Evaluate the walk-forward meta-learner too (with two or more models). */
+  meta: boolean;
+  config: Pick<AssessOptions, 'dataset' | 'gate' | 'backtest'> & { modelParams: Record<string, Record<string, unknown>> };
+}
 
 /**
  * The whole selection protocol in one process (no Temporal, no database): every candidate on
@@ -15,7 +22,7 @@ import { memoryFoldCache, runFold, type FoldCache } from './runFold';
  */
 export async function runSelectionProtocol(
   ds: Dataset,
-  cfg: Pick<RunConfig, 'models' | 'meta'> & { config: Pick<RunConfig['config'], 'dataset' | 'gate' | 'backtest' | 'modelParams'> },
+  cfg: SelectionConfig,
   o: { cache?: FoldCache; hooks?: FitHooks; onProgress?: (what: string) => void } = {},
 ): Promise<Assessment> {
   const plan = protocolFolds(ds, cfg.config.dataset);

@@ -1,4 +1,4 @@
-import type { Dataset } from '../datasets/dataset';
+import type { Dataset } from './dataset';
 import { Rng } from '../util/rng';
 
 /** The circular offset a placebo applied, and the span it rotated (calendar positions). */

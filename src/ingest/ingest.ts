@@ -1,11 +1,11 @@
 import type { Db } from '../db/client';
 import { lastStoredBars, storedRanges, writeBars } from '../store/barStore';
-import type { IngestConfig } from './checkPolicy';
-import { checkMarket, type MarketCheck, type SymbolReport } from './checkMarket';
-import type { CorporateActions } from './corporateActions';
-import { acceptedMarket } from './readMarket';
-import type { MarketSource } from './sources/types';
-import type { IngestWarnings, QuarantinedRow } from './validation';
+import type { IngestConfig } from '../data/checkPolicy';
+import { checkMarket, type MarketCheck, type SymbolReport } from '../data/checkMarket';
+import type { CorporateActions } from '../data/corporateActions';
+import { acceptedMarket } from '../data/readMarket';
+import type { MarketSource } from '../data/sources/types';
+import type { IngestWarnings, QuarantinedRow } from '../data/validation';
 
 export interface IngestSummary {
   feed: string;

@@ -1,6 +1,20 @@
 import type { Bar } from '../data/bars';
-import { totalReturnLevels } from '../data/totalReturn';
-import type { BacktestAsset } from './backtest';
+import { totalReturnLevels, type ReturnCoverage } from '../data/totalReturn';
+
+/** One risky asset a backtest holds: its daily returns and how they account for distributions. */
+export interface BacktestAsset {
+  name: string;
+  /** Return on calendar day d, close d−1 -> close d (total return where adj_close exists). */
+  returns: ArrayLike<number>;
+  /** Close d−1 -> open d (next_open execution only). */
+  overnight?: ArrayLike<number>;
+  /** True when `returns` ignore distributions on some days (no adj_close, no distribution record there): reported in `priceOnly`. */
+  priceOnly: boolean;
+  /** First date whose return is price-only (absent: all of it when `priceOnly`); a backtest that ends before it is total return. */
+  priceOnlyFrom?: string | null;
+  /** How the returns account for distributions (src/data/totalReturn.ts). */
+  coverage?: ReturnCoverage;
+}
 
 /**
  * A backtest leg from daily bars on a trading calendar: close-to-close returns of the
