@@ -1,9 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { assessProtocol, type CandidateOos } from '../src/evaluation/protocol/assess';
-import { candidateHash } from '../src/evaluation/protocol/candidates';
-import { allFolds, foldAt, foldRef, protocolFolds, type StoredPlan } from '../src/evaluation/protocol/plan';
-import { championCandidate, runCandidates } from '../src/evaluation/protocol/candidateSpecs';
-import { runFold } from '../src/evaluation/protocol/runFold';
+import { assessProtocol, type CandidateOos, candidateHash, allFolds, foldAt, foldRef, protocolFolds, type StoredPlan, championCandidate, runCandidates, runFold } from '../src/evaluation/protocol';
 import { sameInputsAndClasses } from '../src/models/predictor';
 import { steps } from '../src/pipeline/steps';
 import { championAt } from '../src/store/aliasStore';

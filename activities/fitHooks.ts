@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { FitHooks } from '../src/evaluation/protocol/fitCandidate';
+import type { FitHooks } from '../src/evaluation/protocol';
 import type { ModelJSON } from '../src/models/classifier';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from '../src/store/checkpointStore';
 import type { ActivityDeps } from './deps';

@@ -1,4 +1,4 @@
-import type { Assessment } from '../src/evaluation/protocol/assess';
+import type { Assessment } from '../src/evaluation/protocol';
 import { steps } from '../src/pipeline/steps';
 import { previousDecision, retireChampion, saveDecision, setAlias } from '../src/store/aliasStore';
 import { championAge, unprovenSince, weeksUnproven, type ChampionAfter } from '../src/registry/championAge';

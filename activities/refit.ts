@@ -1,6 +1,4 @@
-import { candidateHash, metaCandidateHash, META_KIND } from '../src/evaluation/protocol/candidates';
-import { fitMetaOnHistory, type MemberFold } from '../src/evaluation/protocol/metaFolds';
-import { runFold } from '../src/evaluation/protocol/runFold';
+import { candidateHash, metaCandidateHash, META_KIND, fitMetaOnHistory, type MemberFold, runFold } from '../src/evaluation/protocol';
 import { EnsemblePipeline } from '../src/models/ensemblePipeline';
 import { DEFAULT_META, type MetaParams } from '../src/models/metaLearner';
 import { ModelPipeline } from '../src/models/pipeline';

@@ -1,14 +1,9 @@
-import { protocolFolds, type StoredPlan } from '../src/evaluation/protocol/plan';
-import type { ProtocolSettings } from '../src/evaluation/protocol/fitCandidate';
-import type { FoldCache } from '../src/evaluation/protocol/runFold';
+import { protocolFolds, type StoredPlan, type ProtocolSettings, type FoldCache, candidateHash, type CandidateSpec, type FoldOutcome } from '../src/evaluation/protocol';
 import type { FoldPlan } from '../src/sampling/folds';
 import { loadDataset, type StoredDataset } from '../src/store/datasetStore';
 import { evaluationDetail } from '../src/store/evaluationStore';
 import { postgresFoldCache } from '../src/store/foldCache';
 import type { TaskName } from '../workflows/types';
-import { candidateHash } from '../src/evaluation/protocol/candidates';
-import type { CandidateSpec } from '../src/evaluation/protocol/fitCandidate';
-import type { FoldOutcome } from '../src/evaluation/protocol/runFold';
 import { getFold } from '../src/store/foldStore';
 import { saveModelArtifact, type ModelRole } from '../src/store/modelStore';
 import type { ActivityDeps } from './deps';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { CsvFolderSource } from '../src/data/sources/csvFolder';
 import { datasetConfig } from '../src/datasets/config';
 import { datasetsFromSource } from '../src/datasets/datasetFromSource';
-import { windowProblem } from '../src/evaluation/protocol/windowProblem';
+import { windowProblem } from '../src/evaluation/protocol';
 import type { Matrix } from '../src/models/classifier';
 import { Rng } from '../src/util/rng';
 

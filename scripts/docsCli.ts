@@ -2,7 +2,7 @@
  * npm run docs:cli
  *
  * Writes docs/cli.md from the CLI's commander definitions. Run it after adding or changing a
- * command or option; tests/unit/cliReference.test.ts fails until it has been run.
+ * command or option; tests/unit/repo/cliReference.test.ts fails until it has been run.
  */
 import { writeFileSync } from 'node:fs';
 import { buildProgram } from '../src/cli/main';

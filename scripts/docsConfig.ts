@@ -3,7 +3,7 @@
  *
  * Writes docs/configuration.md from the environment schema, the run config schema and the
  * variables the code reads, with the words of scripts/docs/configDescriptions.ts. Run it after
- * adding a variable or a key (and its description); tests/unit/configReference.test.ts fails
+ * adding a variable or a key (and its description); tests/unit/repo/configReference.test.ts fails
  * until then.
  */
 import { writeFileSync } from 'node:fs';

@@ -11,7 +11,7 @@ export function renderCliReference(program: Command): string {
     '# CLI reference',
     '',
     '<!-- Generated from the commander definitions (src/cli/main.ts) by `npm run docs:cli`; do not edit. -->',
-    '<!-- tests/unit/cliReference.test.ts fails when this file and the program differ. -->',
+    '<!-- tests/unit/repo/cliReference.test.ts fails when this file and the program differ. -->',
     '',
     `\`${program.name()}\`: ${program.description()}. From a clone run it as \`npm run cli -- <command>\`;`,
     `\`npm start\` is \`${program.name()} dev\`. Every command also answers \`--help\` with the same text.`,

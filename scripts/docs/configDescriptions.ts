@@ -1,7 +1,7 @@
 /**
  * What each environment variable and `--config` key means, for docs/configuration.md. Names,
  * defaults and types come from the code (scripts/docs/configReference.ts); only the words live
- * here. tests/unit/configReference.test.ts fails when the code reads a variable or has a key
+ * here. tests/unit/repo/configReference.test.ts fails when the code reads a variable or has a key
  * this file does not describe, or when this file describes one the code no longer has.
  */
 

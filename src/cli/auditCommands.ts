@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
-import { placeboSummary, powerPoint, type TrialOutcome } from '../evaluation/audits';
+import { placeboSummary, powerPoint, type TrialOutcome } from '../evaluation/gate';
 import { shiftTargets } from '../datasets/placebo';
-import type { Assessment } from '../evaluation/protocol/assess';
-import { runSelectionProtocol } from '../evaluation/protocol/selectionProtocol';
+import { type Assessment, runSelectionProtocol } from '../evaluation/protocol';
 import { feedOf } from '../data/sources/types';
 import { recordPlaceboAudit } from '../store/placeboAuditStore';
 import { trialsInChildren } from './auditJobs';
@@ -25,6 +24,7 @@ const outcome = (trial: number, a: Assessment): TrialOutcome => ({
   dsr: a.stats.dsr?.dsr ?? null,
   selected: a.selected,
   legs: Object.fromEntries((a.stats.legs ?? []).map((l) => [l.name, l.pValue])),
+  meanBlockDays: a.stats.bootstrap?.meanBlockDays ?? null,
 });
 
 function auditOptions(cmd: Command): Command {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createSource } from '../data/sources';
 import { datasetsFromSource } from '../datasets/datasetFromSource';
 import type { Task } from '../datasets/dataset';
-import { runSelectionProtocol } from '../evaluation/protocol/selectionProtocol';
+import { runSelectionProtocol } from '../evaluation/protocol';
 import { parseRunConfig } from '../pipeline/runConfig';
 import { isTaskName } from '../pipeline/tasks';
 import type { RetrainInput } from '../../workflows/types';

@@ -1,6 +1,5 @@
 import { InvalidMarketDataError } from '../errors';
-import type { Bar } from './bars';
-import { PUT_CALL_SYMBOL, REQUIRED_SYMBOLS } from './bars';
+import { type Bar, PUT_CALL_SYMBOL, REQUIRED_SYMBOLS } from './bars';
 import { ingestConfig, seriesPolicy, type IngestConfig } from './checkPolicy';
 import type { CorporateActions } from './corporateActions';
 import type { MarketSource, SourceBatch } from './sources/types';

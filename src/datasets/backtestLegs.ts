@@ -1,6 +1,5 @@
 import { BOND_SYMBOL, MARKET_SYMBOL, type Bar } from '../data/bars';
-import { assetFromBars } from './assetReturns';
-import type { BacktestAsset } from './assetReturns';
+import { assetFromBars, type BacktestAsset } from './assetReturns';
 
 /** The strategy backtest's SPY and TLT legs from their bars: total return where adj_close exists, and overnight parts for next-open execution. */
 export function backtestLegs(bars: Map<string, Bar[]>, calendar: string[], maxStaleDays: number): { spy: BacktestAsset; tlt: BacktestAsset } {

@@ -1,4 +1,4 @@
-import { quantileSorted } from '../evaluation/stats/descriptive';
+import { quantileSorted } from '../evaluation/stats';
 import { psiBin, psiFromCounts, psiQuantileEdges } from './psi';
 
 /**

@@ -1,4 +1,4 @@
-import { selectRanks } from '../evaluation/stats/descriptive';
+import { selectRanks } from '../evaluation/stats';
 
 /**
  * Population stability index of one feature: bins are the reference sample's quantiles;

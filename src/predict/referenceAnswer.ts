@@ -1,8 +1,8 @@
 import type { Dataset } from '../datasets/dataset';
 import { InsufficientDataError } from '../errors';
 import { classFrequencies, majorityOf } from '../evaluation/baselines';
-import { bestStaticAllocation } from '../evaluation/backtestBenchmarks';
-import { allocationsOf, backtestMarket } from '../evaluation/protocol/strategyEvaluation';
+import { bestStaticAllocation } from '../evaluation/backtest';
+import { allocationsOf, backtestMarket } from '../evaluation/protocol';
 
 /** What answers when nothing is deployed: the rule the gate scored, served the same way. */
 export interface ReferenceAnswer {

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client';
-import type { Assessment } from '../evaluation/protocol/assess';
-import type { StoredPlan } from '../evaluation/protocol/plan';
+import type { Assessment, StoredPlan } from '../evaluation/protocol';
 import { NotFoundError } from '../errors';
 import { decisionsOfRun } from '../store/aliasStore';
 import { datasetsOfRun } from '../store/datasetStore';

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client';
-import type { CachedFold, FoldCache } from '../evaluation/protocol/runFold';
-import type { FitSummary } from '../evaluation/protocol/fitCandidate';
+import type { CachedFold, FoldCache, FitSummary } from '../evaluation/protocol';
 import { getFold, putFold } from './foldStore';
 
 /** The walk-forward fold cache in Postgres, scoped to a task and feed. */

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { foldResults } from '../db/schema';
-import type { CachedFold } from '../evaluation/protocol/runFold';
+import type { CachedFold } from '../evaluation/protocol';
 
 /** A fold result as stored: the protocol's cached fold, scoped to a task and feed. */
 export type StoredFold = Omit<CachedFold, 'summary'> & { task: string; feed: string; summary: unknown };

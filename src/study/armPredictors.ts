@@ -1,7 +1,6 @@
 import type { Dataset } from '../datasets/dataset';
-import { baselinesOnFold, BASELINE_NAMES } from '../evaluation/protocol/baselineFolds';
-import { concatOos, fromProba, sameRows, type Oos } from '../evaluation/protocol/pooling';
-import type { Predictor } from '../evaluation/protocol/predictors';
+import { baselinesOnFold, BASELINE_NAMES } from '../evaluation/baselines';
+import { concatOos, fromProba, sameRows, type Oos, type Predictor } from '../evaluation/protocol';
 import type { FoldSpec } from '../sampling/folds';
 
 /** One window's out-of-sample predictions of each candidate (the same rows for all). */

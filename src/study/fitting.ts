@@ -1,7 +1,6 @@
 import type { Dataset } from '../datasets/dataset';
 import type { DatasetConfig } from '../datasets/config';
-import type { CandidateSpec, FitHooks } from '../evaluation/protocol/fitCandidate';
-import { runFold, type FoldCache, type FoldOutcome } from '../evaluation/protocol/runFold';
+import { type CandidateSpec, type FitHooks, runFold, type FoldCache, type FoldOutcome } from '../evaluation/protocol';
 import { innerSplit, type FoldSpec } from '../sampling/folds';
 import { trainingSet } from '../sampling/trainingSet';
 import { canonicalJson, Sha256 } from '../util/hash';

@@ -1,14 +1,7 @@
 import type { Dataset } from '../datasets/dataset';
-import type { GateConfig } from '../evaluation/promotionGate';
-import { classificationDiagnostics, shapeMetrics } from '../evaluation/protocol/diagnostics';
-import { decisionEvidence, type PredictorValue } from '../evaluation/protocol/decisionEvidence';
-import { signalSeries, strategySeries, type DecisionSeries } from '../evaluation/protocol/decisionSeries';
-import { labelsOf } from '../evaluation/protocol/pooling';
-import type { Predictor } from '../evaluation/protocol/predictors';
-import type { BacktestSettings } from '../evaluation/protocol/strategyEvaluation';
-import { bootstrapReplicates } from '../evaluation/stats/bootstrap';
-import { dailyMeanStatistic, daysWithValue } from '../evaluation/stats/dailyMeans';
-import { dayConfusionStatistic } from '../evaluation/stats/dayConfusionStatistic';
+import type { GateConfig } from '../evaluation/gate';
+import { classificationDiagnostics, shapeMetrics, decisionEvidence, type PredictorValue, signalSeries, strategySeries, type DecisionSeries, labelsOf, type Predictor, type BacktestSettings } from '../evaluation/protocol';
+import { bootstrapReplicates, defaultMeanBlock, pairedMeanBlock, dailyMeanStatistic, daysWithValue, dayConfusionStatistic } from '../evaluation/stats';
 import { REGIMES, type Regime } from '../regimes/regimes';
 import type { FoldSpec } from '../sampling/folds';
 import { Rng } from '../util/rng';
@@ -75,7 +68,7 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
 
   // Paired columns: every (arm, reference) difference of the own series, overall and per regime (+ IC for signal).
   const pairs = arms.flatMap((a, i) => refsOf(a.key).map((r) => ({ i, j: arms.findIndex((b) => b.key === r) }))).filter((p) => p.j >= 0);
-  const icLeg = sr.comparisons.find((c) => c.name === 'ic');
+  const icLeg = sr.ic;
   const columns: Float64Array[] = [];
   const add = (x: Float64Array) => columns.push(x) - 1;
   const cols = pairs.map(({ i, j }) => {
@@ -87,7 +80,9 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
       ic: ic ? { all: add(ic), regimes: REGIMES.map((_, r) => add(masked(ic, icLeg!.regime, r))) } : null,
     };
   });
-  const boot = columns.length ? bootstrapReplicates(dailyMeanStatistic(columns, 'paired daily difference'), { resamples: s.gate.bootstrapReps, rng: new Rng(s.seed + 7), horizon }) : null;
+  // Blocks as long as the differences' own dependence needs (as the gate's), money and IC legs alike.
+  const meanBlock = pairedMeanBlock([cols.map((c) => columns[c.all]), cols.flatMap((c) => (c.ic ? [columns[c.ic.all]] : []))], sr.days, horizon, defaultMeanBlock);
+  const boot = columns.length ? bootstrapReplicates(dailyMeanStatistic(columns, 'paired daily difference'), { resamples: s.gate.bootstrapReps, rng: new Rng(s.seed + 7), meanBlock }) : null;
   const est = (col: number, scale: number) => {
     const C = boot!.candidates;
     const reps = Float64Array.from({ length: boot!.resamples }, (_, r) => boot!.replicates[r * C + col]);
@@ -167,8 +162,8 @@ function modelRowsMetrics(ds: Dataset, a: Predictor, seed: number): ReturnType<t
 
 /** Signal, flat reference: a day on which an arm served the reference has IC 0 (no position), as the gate's flat reference has. */
 function flatDaysHaveZeroIc(ds: Dataset, sr: DecisionSeries, arms: Predictor[]): void {
-  const ic = sr.comparisons.find((c) => c.name === 'ic');
-  if (!ic || ic.reference !== 'flat') return;
+  const ic = sr.ic;
+  if (!ic || sr.comparisons.find((c) => c.name === 'long_short')?.reference !== 'flat') return;
   arms.forEach((a, i) => {
     a.cv.pred.forEach((p, r) => {
       const g = ds.t[a.cv.rows[r]] - sr.from;

@@ -1,4 +1,4 @@
-import { quantileSorted } from '../evaluation/stats/descriptive';
+import { quantileSorted } from '../evaluation/stats';
 
 /** A paired difference with its bootstrap 95% CI, two-sided p ("≠ 0") and the n behind it. */
 export interface PairedEstimate {

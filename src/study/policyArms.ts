@@ -1,11 +1,7 @@
 import type { Dataset } from '../datasets/dataset';
 import { InsufficientDataError } from '../errors';
-import { assessProtocol, type CandidateOos } from '../evaluation/protocol/assess';
-import { baselinesOnFold } from '../evaluation/protocol/baselineFolds';
-import { candidateHash } from '../evaluation/protocol/candidates';
-import type { CandidateSpec, FitHooks } from '../evaluation/protocol/fitCandidate';
-import { fromProba, type Oos } from '../evaluation/protocol/pooling';
-import type { FoldCache, FoldOutcome } from '../evaluation/protocol/runFold';
+import { assessProtocol, type CandidateOos, candidateHash, type CandidateSpec, type FitHooks, fromProba, type Oos, type FoldCache, type FoldOutcome } from '../evaluation/protocol';
+import { baselinesOnFold } from '../evaluation/baselines';
 import { planFolds, type FoldSpec } from '../sampling/folds';
 import type { PolicyArm } from './arms';
 import { armPredictor, baselinePredictors } from './armPredictors';

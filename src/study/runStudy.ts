@@ -1,9 +1,5 @@
 import type { Dataset } from '../datasets/dataset';
-import type { FitHooks } from '../evaluation/protocol/fitCandidate';
-import { runCandidates } from '../evaluation/protocol/candidateSpecs';
-import { protocolFolds } from '../evaluation/protocol/plan';
-import { fromProba, type Oos } from '../evaluation/protocol/pooling';
-import { memoryFoldCache, type FoldCache } from '../evaluation/protocol/runFold';
+import { type FitHooks, runCandidates, protocolFolds, fromProba, type Oos, memoryFoldCache, type FoldCache } from '../evaluation/protocol';
 import type { RunConfig } from '../pipeline/runConfig';
 import type { FoldSpec } from '../sampling/folds';
 import { armKind, cadenceOf, referencesOf, trainingArmConfig, type ArmName, type CadenceArm, type PolicyArm, type TrainingArm } from './arms';

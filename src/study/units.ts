@@ -1,8 +1,6 @@
 import type { Dataset } from '../datasets/dataset';
 import type { DatasetConfig } from '../datasets/config';
-import { runCandidates } from '../evaluation/protocol/candidateSpecs';
-import type { CandidateSpec } from '../evaluation/protocol/fitCandidate';
-import { protocolFolds } from '../evaluation/protocol/plan';
+import { runCandidates, type CandidateSpec, protocolFolds } from '../evaluation/protocol';
 import type { FoldSpec } from '../sampling/folds';
 import { armKind, cadenceOf, trainingArmConfig, type ArmName, type CadenceArm, type TrainingArm } from './arms';
 import { cadenceFolds, studySpan } from './cadence';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { and } from 'drizzle-orm';
+import { eq, and } from 'drizzle-orm';
 import { modelAliases, promotionDecisions, runs } from '../../src/db/schema';
 import { reportHtml } from '../../src/cli/reportCommand';
 import { trendPoints, trendTable } from '../../src/reports/runTrend';

@@ -14,8 +14,7 @@ import { datasets, marketBars, models, runSteps, runs, trainCheckpoints } from '
 import { ingestMarketData } from '../../src/ingest/ingest';
 import { CsvFolderSource } from '../../src/data/sources/csvFolder';
 import { SyntheticMarketSource } from '../../src/data/sources/syntheticMarket';
-import type { Bar } from '../../src/data/bars';
-import { DEFAULT_UNIVERSE } from '../../src/data/bars';
+import { type Bar, DEFAULT_UNIVERSE } from '../../src/data/bars';
 import { getAlias, setAlias } from '../../src/store/aliasStore';
 import { startRetrain } from '../../src/temporal/startRetrain';
 import type { DevServer } from '../../src/temporal/devServer';

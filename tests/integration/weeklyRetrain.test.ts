@@ -88,7 +88,7 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     expect(decisions.map((x) => x.verdict).sort()).toEqual(['promote', 'promote']);
     const stats = decisions.find((x) => x.task === 'signal')!.stats as { legs: { name: string; ci: number[]; pAdjusted: number; n: number }[]; candidates: number; pbo: unknown; bootstrap: { resamples: number } };
     expect(stats.candidates).toBe(3); // two kinds and the walk-forward meta-learner
-    expect(stats.legs.map((l) => l.name)).toEqual(['ic', 'ic_twin', 'long_short']);
+    expect(stats.legs.map((l) => l.name)).toEqual(['long_short', 'twin']);
     for (const l of stats.legs) {
       expect(l.ci).toHaveLength(2);
       expect(l.pAdjusted).toBeLessThanOrEqual(0.05);
@@ -108,7 +108,7 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
       const d = placebo.tasks[task]!.decision;
       expect(d.promoted, task).toBe(false);
       expect(d.action, task).toBe('none');
-      expect(d.reason, task).toMatch(task === 'strategy' ? /beats_(benchmark|static_twin) \(\w+ net return over (sixty_forty|its static twin): .*p = [0-9.<> ]+ corrected for 3 candidates/ : /(ic_beats_baseline|ic_beats_static_twin|long_short_beats_baseline) \(\w+ .* over (flat|its static twin): .*p = [0-9.<> ]+ corrected for 3 candidates/);
+      expect(d.reason, task).toMatch(task === 'strategy' ? /beats_(benchmark|static_twin) \(\w+ net return over (sixty_forty|its static twin): .*p = [0-9.<> ]+ corrected for 3 candidates/ : /(long_short_beats_baseline|beats_static_twin) \(\w+ (long-short|net) return over (flat|its static twin): .*p = [0-9.<> ]+ corrected for 3 candidates/);
     }
   });
 

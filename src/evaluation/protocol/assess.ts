@@ -4,7 +4,7 @@ import { SECTOR_SYMBOLS } from '../../data/bars';
 import { REGIMES } from '../../regimes/regimes';
 import type { FoldPlan } from '../../sampling/folds';
 import { describeReturnCoverage } from '../../data/totalReturn';
-import { decidePromotion, type Evidence, type GateConfig, type GateDecision, type LegEvidence } from '../promotionGate';
+import { decidePromotion, type Evidence, type GateConfig, type GateDecision, type LegEvidence } from '../gate/promotionGate';
 import { decisionEvidence, type DecisionEvidence } from './decisionEvidence';
 import { signalSeries, strategySeries, type DecisionSeries } from './decisionSeries';
 import { classificationDiagnostics, shapeMetrics } from './diagnostics';
@@ -12,7 +12,7 @@ import { META_KIND } from './candidates';
 import { pooledPredictors, type CandidateOos, type Predictor } from './predictors';
 import { symbolTracking } from './signalEvaluation';
 import type { BacktestSettings } from './strategyEvaluation';
-import { describeHolding } from '../tranches';
+import { describeHolding } from '../backtest/tranches';
 
 export type { CandidateOos } from './predictors';
 
@@ -108,7 +108,7 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
   const stats = {
     /** The diagnostic classification metric (never decisive). */
     primaryMetric: o.gate.primaryMetric,
-    decidesOn: ds.task === 'strategy' ? `daily net return over ${reference} and over the policy's static twin, after costs` : `daily IC and long-short return over ${reference}, after costs`,
+    decidesOn: ds.task === 'strategy' ? `daily net return over ${reference} and over the policy's static twin, after costs` : `the long-short book's daily net return over ${reference} and over its static twin, after costs (IC reported beside it)`,
     candidates: pool.length,
     selected: selectedKey,
     selection: 'the candidate with the highest worst-leg information ratio (mean / sd of its daily advantage over each reference)',
@@ -123,7 +123,7 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     dsr: sel >= 0 ? ev.values[sel].dsr : null,
     pbo: ev.pbo ? { pbo: ev.pbo.pbo, partitions: ev.pbo.partitions, combinations: ev.pbo.combinations, probabilityOfLoss: ev.pbo.probabilityOfLoss, degradationSlope: ev.pbo.degradation.slope, criterion: 'worst-leg information ratio (the selection criterion)' } : null,
     trials: ev.trials.count,
-    bootstrap: { resamples: ev.bootstrap.resamples, meanBlockDays: ev.bootstrap.meanBlockDays, days: ev.bootstrap.days, method: "paired stationary bootstrap over calendar days; one-sided p from the null-recentred distribution; each leg corrected for the candidates by Hansen's consistent SPA (single-step max-T)" },
+    bootstrap: { resamples: ev.bootstrap.resamples, meanBlockDays: ev.bootstrap.meanBlockDays, days: ev.bootstrap.days, method: "paired stationary bootstrap over calendar days, mean block from the legs' own dependence (Politis-White, never below two horizons or n^(1/3)); one-sided p from the null-recentred distribution; each leg corrected for the candidates by Hansen's consistent SPA (single-step max-T)" },
     /** Strategy task: per leg, adjusted close / distributions reinvested / price-only, and from when (null for signal). */
     returnCoverage,
     holding: ds.task === 'strategy' ? describeHolding(ds.horizon) : `the long-short book: ${describeHolding(ds.horizon)}, after an execution lag of ${ds.executionLag}`,

@@ -1,6 +1,8 @@
 import { REGIMES, type Regime } from '../../regimes/regimes';
 import { Rng } from '../../util/rng';
 import { bootstrapReplicates, type BootstrapReplicates } from '../stats/bootstrap';
+import { pairedMeanBlock } from '../stats/blockLength';
+import { defaultMeanBlock } from '../stats/stationaryBootstrap';
 import { dailyMeanStatistic, daysWithValue } from '../stats/dailyMeans';
 import { quantileSorted } from '../stats/descriptive';
 import { probabilityOfBacktestOverfittingOf, type PboResult } from '../stats/pbo';
@@ -146,9 +148,12 @@ export function decisionEvidence(series: DecisionSeries, o: EvidenceOptions): De
     const d = Float64Array.from(series.own[selected], (v, g) => v - series.own[o.champion][g]);
     champCols = { overall: add(d), crash: add(masked(d, series.ownRegime, REGIMES.indexOf('crash'))), recovery: add(masked(d, series.ownRegime, REGIMES.indexOf('recovery'))) };
   }
-  const boot = bootstrapReplicates(dailyMeanStatistic(columns, 'daily decision value'), { resamples: o.resamples, rng: new Rng(o.seed), horizon: o.horizon });
+  // The block follows the legs' own dependence (a daily IC can trend for months): judged on the pool's series.
+  const judged = o.pool.length ? o.pool : series.own.map((_, i) => i);
+  const meanBlock = pairedMeanBlock(series.comparisons.map((c) => judged.map((i) => c.values[i])), series.days, o.horizon, defaultMeanBlock);
+  const boot = bootstrapReplicates(dailyMeanStatistic(columns, 'daily decision value'), { resamples: o.resamples, rng: new Rng(o.seed), meanBlock });
   const n = columns.map((c) => daysWithValue(c));
-  const zero = columns.map((c) => c.every((v) => Number.isNaN(v) || Math.abs(v) < 1e-15));
+  const zero = columns.map((c) => c.every((v) => Number.isNaN(v) || Math.abs(v) < 1e-12)); // sums of weights round: 1e-12 of a daily return is nothing
   const scaleOf = (c: ComparisonSeries) => (c.unit === 'return' ? ANNUAL : 1);
 
   // Best-of-K correction per leg: the max-T adjusted p of each candidate over the pool.

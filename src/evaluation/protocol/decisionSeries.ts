@@ -1,10 +1,10 @@
 import type { Dataset } from '../../datasets/dataset';
 import type { FoldSpec } from '../../sampling/folds';
-import type { BacktestResult } from '../backtest';
+import type { BacktestResult } from '../backtest/backtest';
 import type { Oos } from './pooling';
-import { icOos, longShortOos, staticTwinIc } from './signalEvaluation';
+import { icOos, longShortOos, longShortTwinOos, staticTwinIc } from './signalEvaluation';
 import { backtestMarket, backtestSummary, benchmarkWeights, backtestTranches, choiceDecisions, meanRegret, staticTwin, strategyBenchmarks, type BacktestSettings, type StrategyBenchmark } from './strategyEvaluation';
-import { describeHolding } from '../tranches';
+import { describeHolding } from '../backtest/tranches';
 
 /** What the gate compares each predictor with, declared before the run. */
 export interface DecisionReferences {
@@ -16,8 +16,8 @@ export interface DecisionReferences {
 
 /** One comparison: each predictor's daily advantage over its reference, on the grid. */
 export interface ComparisonSeries {
-  /** `benchmark`, `twin` (strategy); `ic`, `ic_twin`, `long_short` (signal). */
-  name: 'benchmark' | 'twin' | 'ic' | 'ic_twin' | 'long_short';
+  /** `benchmark`, `twin` (strategy); `long_short`, `twin` (signal). */
+  name: 'benchmark' | 'twin' | 'long_short';
   /** What is compared with, in words (e.g. "sixty_forty", "its static twin", "flat"). */
   reference: string;
   /** `return`: a daily return difference (annualised ×252 for people); `ic`: a daily IC difference. */
@@ -41,6 +41,13 @@ export interface DecisionSeries {
   summaries: Record<string, unknown>[];
   /** Strategy: the benchmarks on the same days and tranches (the declared one is among them). */
   benchmarks: Record<string, ReturnType<typeof backtestSummary>>;
+  /**
+   * Signal: each predictor's daily IC minus the reference's, on the grid — a diagnostic, not a
+   * leg: a model's learned tilt to some names changes fold by fold, so the mean of the daily IC
+   * is a sum of a dozen fold effects and day-block bootstraps call it significant both ways
+   * under the placebo (docs/results.md). The study pairs arms on it.
+   */
+  ic?: { values: Float64Array[]; regime: Int8Array };
 }
 
 /** Regime of each calendar day (the dataset's rows carry it; −1 where no row). */
@@ -115,46 +122,44 @@ export function strategySeries(ds: Dataset, folds: FoldSpec[], predictors: { cv:
 }
 
 /**
- * Signal: each predictor's daily cross-sectional IC and its long-short book (tranches of the
- * label's horizon after the execution lag), each minus the declared reference's (`flat`: zero),
- * and its IC minus its static twin's: the IC of each symbol's average score held constant. A
- * score that only ranks stocks by persistent traits (a fixed tilt to the names that rose most
- * over the sample) matches its twin, so what the twin leg promotes is information that changes
- * with the day — as the strategy's twin keeps a different average risk from passing as timing.
+ * Signal: each predictor's long-short book (tranches of the label's horizon after the execution
+ * lag) minus the declared reference's (`flat`: zero), and minus its static twin (the book's
+ * average weights held constant): as for the strategy, what is promoted is a signal's changes
+ * from day to day, not a fixed lean toward some names (the names that rose most over the sample,
+ * which the placebo keeps and survivorship puts in any corpus of today's winners). The daily IC,
+ * its twin's and the IC over the reference are reported beside them.
  */
 export function signalSeries(ds: Dataset, predictors: { cv: Oos }[], costBps: number, reference: DecisionReferences['signal']): DecisionSeries {
   const books = predictors.map((p) => longShortOos(ds, p.cv, costBps));
+  const twins = books.map((b) => longShortTwinOos(ds, b, costBps));
   const ics = predictors.map((p) => icOos(ds, p.cv));
-  const twins = predictors.map((p) => staticTwinIc(ds, p.cv));
+  const twinIcs = predictors.map((p) => staticTwinIc(ds, p.cv));
   const days = [...books.flatMap((b) => (b.day.length ? [b.day[0], b.day[b.day.length - 1]] : [])), ...ics.flatMap((c) => (c.daily.length ? [c.daily[0].day, c.daily[c.daily.length - 1].day] : []))];
   const from = days.length ? Math.min(...days) : Infinity;
   const to = days.length ? Math.max(...days) : -Infinity;
   if (!Number.isFinite(from)) throw new RangeError('signal predictors have neither a long-short day nor an IC day');
   const n = to - from + 1;
   const own = books.map((b) => onGrid(from, n, b.day, b.returns));
+  const twinOwn = books.map((b, i) => onGrid(from, n, b.day, twins[i]));
   const icOnGrid = ics.map((c) => onGrid(from, n, c.daily.map((x) => x.day), c.daily.map((x) => x.ic)));
-  // A twin whose scores are equal across the day's symbols has no cross-sectional view: IC 0.
-  const twinOnGrid = twins.map((c, i) => {
-    const g = onGrid(from, n, c.daily.map((x) => x.day), c.daily.map((x) => x.ic));
-    return Float64Array.from(g, (v, d) => (Number.isNaN(v) && !Number.isNaN(icOnGrid[i][d]) ? 0 : v));
-  });
   const zeroWhere = (x: Float64Array) => Float64Array.from(x, (v) => (Number.isNaN(v) ? NaN : 0));
   const refOf = (series: Float64Array[], i: number) => ('predictor' in reference ? series[reference.predictor] : zeroWhere(series[i]));
   const dayRegime = regimeOfDay(ds);
+  const held = regimes(dayRegime, from, n, 1);
   return {
     from,
     days: n,
     comparisons: [
-      { name: 'ic', reference: reference.name, unit: 'ic', values: icOnGrid.map((x, i) => minus(x, refOf(icOnGrid, i))), regime: regimes(dayRegime, from, n, 0) },
-      { name: 'ic_twin', reference: 'its static twin', unit: 'ic', values: icOnGrid.map((x, i) => minus(x, twinOnGrid[i])), regime: regimes(dayRegime, from, n, 0) },
-      { name: 'long_short', reference: reference.name, unit: 'return', values: own.map((x, i) => minus(x, refOf(own, i))), regime: regimes(dayRegime, from, n, 1) },
+      { name: 'long_short', reference: reference.name, unit: 'return', values: own.map((x, i) => minus(x, refOf(own, i))), regime: held },
+      { name: 'twin', reference: 'its static twin', unit: 'return', values: own.map((x, i) => minus(x, twinOwn[i])), regime: held },
     ],
     own,
-    ownRegime: regimes(dayRegime, from, n, 1),
+    ownRegime: held,
     summaries: predictors.map((_, i) => ({
       longShort: { days: books[i].returns.length, mean: books[i].mean, sharpe: books[i].sharpe, turnover: books[i].turnover, flatDays: books[i].flatDays, holding: `each day's book held ${ds.horizon} sessions as 1/${ds.horizon} of the capital, executed ${ds.executionLag} session(s) after the decision` },
-      ic: { days: ics[i].days, ic: ics[i].ic, rankIc: ics[i].rankIc, twin: { days: twins[i].days, ic: twins[i].ic.mean } },
+      ic: { days: ics[i].days, ic: ics[i].ic, rankIc: ics[i].rankIc, twin: { days: twinIcs[i].days, ic: twinIcs[i].ic }, note: 'diagnostic: Newey-West CI over days; a tilt that changes fold by fold makes it too narrow' },
     })),
     benchmarks: {},
+    ic: { values: icOnGrid.map((x, i) => minus(x, refOf(icOnGrid, i))), regime: regimes(dayRegime, from, n, 0) },
   };
 }

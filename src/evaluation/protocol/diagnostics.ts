@@ -1,8 +1,8 @@
 import type { Dataset } from '../../datasets/dataset';
 import { REGIMES } from '../../regimes/regimes';
 import { Rng } from '../../util/rng';
-import type { ClassificationMetrics } from '../metrics';
-import { predictionsPerRegime, type RegimeMetrics } from '../perRegime';
+import type { ClassificationMetrics } from '../metrics/metrics';
+import { predictionsPerRegime, type RegimeMetrics } from '../metrics/perRegime';
 import { bootstrapReplicates } from '../stats/bootstrap';
 import { dayConfusionStatistic } from '../stats/dayConfusionStatistic';
 import { quantileSorted } from '../stats/descriptive';

@@ -2,7 +2,7 @@ import type { DatasetConfig } from '../../datasets/config';
 import type { Dataset } from '../../datasets/dataset';
 import { DEFAULT_META } from '../../models/metaLearner';
 import type { FoldPlan } from '../../sampling/folds';
-import { baselinesOnFold, BASELINE_NAMES } from './baselineFolds';
+import { baselinesOnFold, BASELINE_NAMES } from '../baselines/baselineFolds';
 import { META_KIND, metaCandidateHash } from './candidates';
 import { metaOutOfSample } from './metaFolds';
 import { concatOos, fromProba, sameRows, type Oos } from './pooling';

@@ -1,7 +1,7 @@
 import type { Dataset } from '../../datasets/dataset';
 import { normalCdf } from '../stats/normal';
-import { buySellScore, dailyLongShort, informationCoefficient, type LongShortResult } from '../signalMetrics';
-import { predictionMetrics } from '../metrics';
+import { buySellScore, dailyLongShort, informationCoefficient, staticTwinBook, type LongShortResult } from '../metrics/signalMetrics';
+import { predictionMetrics } from '../metrics/metrics';
 import type { Oos } from './pooling';
 
 const SELL = 0;
@@ -23,6 +23,11 @@ export function longShortOos(ds: Dataset, oos: Oos, costBps: number): LongShortR
     symbolReturnSeries(ds),
     { buy: BUY, sell: SELL, costBps, lag: ds.executionLag, hold: ds.horizon },
   );
+}
+
+/** The book's static twin on the same return days (its average weights held constant). */
+export function longShortTwinOos(ds: Dataset, book: LongShortResult, costBps: number): Float64Array {
+  return staticTwinBook(book, symbolReturnSeries(ds), costBps);
 }
 
 /** P(buy) − P(sell) per row, or +1 / −1 / 0 from the hard prediction of a predictor without probabilities. */

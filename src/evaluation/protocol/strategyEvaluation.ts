@@ -1,10 +1,10 @@
 import type { Dataset } from '../../datasets/dataset';
 import { InvalidConfigError } from '../../errors';
 import type { FoldSpec } from '../../sampling/folds';
-import { strategyAllocations, type Allocation } from '../allocationTargets';
-import { runBacktest, type BacktestMarket, type BacktestResult, type Execution } from '../backtest';
-import { bestStaticAllocation } from '../backtestBenchmarks';
-import { trancheTargets } from '../tranches';
+import { strategyAllocations, type Allocation } from '../backtest/allocationTargets';
+import { runBacktest, type BacktestMarket, type BacktestResult, type Execution } from '../backtest/backtest';
+import { bestStaticAllocation } from '../backtest/benchmarks';
+import { trancheTargets } from '../backtest/tranches';
 import type { Oos } from './pooling';
 
 export interface BacktestSettings {
@@ -47,7 +47,7 @@ export type StrategyBenchmark = (typeof STRATEGY_BENCHMARKS)[number];
 export type WeightDecisions = { day: Int32Array; weights: (i: number) => ArrayLike<number> };
 
 /**
- * A policy held as overlapping tranches for the label's horizon (src/evaluation/tranches.ts), so
+ * A policy held as overlapping tranches for the label's horizon (src/evaluation/backtest/tranches.ts), so
  * the position traded is the one the label scored. Every strategy backtest here goes through it,
  * benchmarks and static twins too, so they all hold the same days and build up and wind down the
  * same way.

@@ -15,7 +15,7 @@ export type ConfusionMetric = 'macro_f1' | 'balanced_accuracy' | 'accuracy' | 'k
 
 /**
  * Macro-F1, balanced accuracy, accuracy or Cohen's kappa of hard predictions, from resampled
- * confusion counts. Definitions match src/evaluation/metrics.ts: macro-F1 averages F1 = 2TP/(2TP+FP+FN)
+ * confusion counts. Definitions match src/evaluation/metrics/metrics.ts: macro-F1 averages F1 = 2TP/(2TP+FP+FN)
  * over classes that occur or are predicted; balanced accuracy averages recall over classes
  * that occur.
  */

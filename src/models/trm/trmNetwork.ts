@@ -1,5 +1,5 @@
 // The TRM as a tfjs graph: the reference the WebAssembly engine (engine/trmEngine.ts) is
-// tested against, forward and every gradient (tests/unit/trmEngine.test.ts), and the home of
+// tested against, forward and every gradient (tests/unit/models/trmEngine.test.ts), and the home of
 // the seeded initial values both use. Training and prediction run on the engine.
 import { Rng } from '../../util/rng';
 import { tf } from '../tf/backend';

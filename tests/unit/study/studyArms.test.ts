@@ -3,7 +3,7 @@ import { createSource } from '../../../src/data/sources';
 import { datasetConfig } from '../../../src/datasets/config';
 import { labelEnd, rowsBetween, type Dataset } from '../../../src/datasets/dataset';
 import { datasetsFromSource } from '../../../src/datasets/datasetFromSource';
-import { memoryFoldCache } from '../../../src/evaluation/protocol/runFold';
+import { memoryFoldCache } from '../../../src/evaluation/protocol';
 import { parseRunConfig } from '../../../src/pipeline/runConfig';
 import { REGIMES } from '../../../src/regimes/regimes';
 import { naturalSample } from '../../../src/sampling/balancedSampler';
