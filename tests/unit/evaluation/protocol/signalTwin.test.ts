@@ -3,8 +3,8 @@ import { createSource } from '../../../../src/data/sources';
 import { type Dataset, rowsBetween } from '../../../../src/datasets/dataset';
 import { datasetsFromSource } from '../../../../src/datasets/datasetFromSource';
 import { datasetConfig } from '../../../../src/datasets/config';
-import { DEFAULT_GATE } from '../../../../src/evaluation/gate';
-import { assessProtocol, type CandidateOos, protocolFolds, fromProba, icOos, longShortOos, longShortTwinOos, staticTwinIc } from '../../../../src/evaluation/protocol';
+import { DEFAULT_GATE, uniformityTest } from '../../../../src/evaluation/gate';
+import { assessProtocol, type CandidateOos, decisionEvidence, protocolFolds, fromProba, icOos, longShortOos, longShortTwinOos, signalSeries, staticTwinIc } from '../../../../src/evaluation/protocol';
 import { Rng } from '../../../../src/util/rng';
 
 const config = datasetConfig({ signal: { symbols: ['XLK', 'XLF', 'XLE', 'XLV', 'XLU', 'AAPL', 'MSFT'] } });
@@ -84,4 +84,29 @@ describe("the signal gate's static twin: a fixed lean toward some names is not a
     expect(a.decision.checks.find((c) => c.name === 'beats_static_twin')!.passed).toBe(true);
     expect(a.decision.reason).toMatch(/timer beats flat and its static twin/);
   }, 120_000);
+
+  it("when the signal is independent of the future, both legs' p-values are uniform (the null on the boundary)", () => {
+    const plan = protocolFolds(ds, config);
+    const rows = Int32Array.from(plan.cv.flatMap((f) => Array.from(rowsBetween(ds, f.test!.from, f.test!.to))));
+    const ps: Record<string, number[]> = { long_short: [], twin: [] };
+    for (let trial = 0; trial < 100; trial++) {
+      const rng = new Rng(2000 + trial);
+      // Persistent random views per symbol (each keeps its class 90% of days), as real signals are.
+      const view = Array.from(ds.symbols, () => rng.int(3));
+      const proba = new Float64Array(rows.length * 3);
+      rows.forEach((r, i) => {
+        if (rng.next() < 0.1) view[ds.symbol[r]] = rng.int(3);
+        proba[i * 3 + view[ds.symbol[r]]] = 1;
+      });
+      const series = signalSeries(ds, [{ cv: fromProba(rows, proba, 3) }], 0, { name: 'flat' });
+      const ev = decisionEvidence(series, { pool: [0], champion: -1, resamples: 199, seed: trial, horizon: 2, trials: [], hashes: ['c'] });
+      for (const c of ev.values[0].comparisons) ps[c.name].push(c.pValue);
+    }
+    for (const [leg, p] of Object.entries(ps)) {
+      const share = p.filter((x) => x <= 0.05).length / p.length;
+      expect(share, leg).toBeGreaterThanOrEqual(0.01);
+      expect(share, leg).toBeLessThanOrEqual(0.11);
+      expect(uniformityTest(p).pValue, leg).toBeGreaterThan(0.01);
+    }
+  }, 600_000);
 });
