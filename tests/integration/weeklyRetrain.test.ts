@@ -78,7 +78,7 @@ describe('weeklyRetrain end to end (real Temporal dev server + real Postgres)', 
     const sig = first.tasks.signal!;
     expect(sig.decision).toMatchObject({ action: 'promote', promoted: true, lineage: 'live' });
     expect(sig.decision.pValue!).toBeLessThanOrEqual(0.05);
-    expect(sig.decision.reason).toMatch(/beats flat \(p = /);
+    expect(sig.decision.reason).toMatch(/beats flat and its static twin \(p = /);
     const champion = await getAlias(db.db, live('signal'), 'champion');
     const refit = sig.refits.find((r) => r.candidate === sig.assessment.selected)!;
     expect(champion).toMatchObject({ modelId: refit.modelId, effectiveFrom: '2014-06-30' });
