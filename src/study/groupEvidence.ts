@@ -43,7 +43,9 @@ export interface GroupSettings {
 function series(ds: Dataset, folds: FoldSpec[], predictors: Predictor[], s: GroupSettings): DecisionSeries {
   if (ds.task === 'strategy') return strategySeries(ds, folds, predictors, s.backtest, s.gate.benchmark);
   const ref = s.gate.signalBaseline;
-  return signalSeries(ds, predictors, s.backtest.costBps, ref === 'flat' ? { name: 'flat' } : { name: ref, predictor: predictors.findIndex((p) => p.key === ref) });
+  const sr = signalSeries(ds, predictors, s.backtest.costBps, ref === 'flat' ? { name: 'flat' } : { name: ref, predictor: predictors.findIndex((p) => p.key === ref) });
+  // The study reports the daily IC over the reference beside the gate's legs (issue 23's contract: signal value is IC and the book).
+  return sr.ic ? { ...sr, comparisons: [...sr.comparisons, { name: 'ic', reference: ref, unit: 'ic', values: sr.ic.values, regime: sr.ic.regime }] } : sr;
 }
 
 const masked = (x: Float64Array, regime: Int8Array, r: number) => Float64Array.from(x, (v, g) => (regime[g] === r ? v : NaN));

@@ -35,7 +35,8 @@ export const DEFAULT_GATE: GateConfig = {
 
 /** One leg of the decision value: the selected policy against one reference. */
 export interface LegEvidence extends Estimate {
-  name: 'benchmark' | 'twin' | 'long_short';
+  /** `ic` only in the study's evidence, never a gate leg. */
+  name: 'benchmark' | 'twin' | 'long_short' | 'ic';
   reference: string;
   unit: 'return' | 'ic';
   /** p corrected for the number of candidates (single-step SPA); the gate reads this one. */
@@ -92,8 +93,8 @@ const f4 = (v: number | null | undefined) => (v === null || v === undefined || !
 const signed = (v: number, unit: 'return' | 'ic') => (unit === 'return' ? `${v >= 0 ? '+' : ''}${pct(v)}/yr` : `${v >= 0 ? '+' : ''}${v.toFixed(4)}`);
 const range = (ci: [number, number], unit: 'return' | 'ic') => (unit === 'return' ? `${pct(ci[0])}..${pct(ci[1])}` : `${ci[0].toFixed(4)}..${ci[1].toFixed(4)}`);
 
-const LEG_CHECK: Record<LegEvidence['name'], string> = { benchmark: 'beats_benchmark', twin: 'beats_static_twin', long_short: 'long_short_beats_baseline' };
-const LEG_WHAT: Record<LegEvidence['name'], string> = { benchmark: 'net return over', twin: 'net return over', long_short: 'long-short return over' };
+const LEG_CHECK: Record<LegEvidence['name'], string> = { benchmark: 'beats_benchmark', twin: 'beats_static_twin', long_short: 'long_short_beats_baseline', ic: 'ic_beats_baseline' };
+const LEG_WHAT: Record<LegEvidence['name'], string> = { benchmark: 'net return over', twin: 'net return over', long_short: 'long-short return over', ic: 'daily IC over' };
 
 /** The worst leg decides: the largest p over the legs (an intersection-union test keeps the level). */
 export function worstLeg(legs: { pAdjusted: number; pValue: number }[]): { corrected: number; uncorrected: number } {

@@ -16,8 +16,8 @@ export interface DecisionReferences {
 
 /** One comparison: each predictor's daily advantage over its reference, on the grid. */
 export interface ComparisonSeries {
-  /** `benchmark`, `twin` (strategy); `long_short`, `twin` (signal). */
-  name: 'benchmark' | 'twin' | 'long_short';
+  /** `benchmark`, `twin` (strategy); `long_short`, `twin` (signal); `ic`: the study's IC beside them (never a gate leg). */
+  name: 'benchmark' | 'twin' | 'long_short' | 'ic';
   /** What is compared with, in words (e.g. "sixty_forty", "its static twin", "flat"). */
   reference: string;
   /** `return`: a daily return difference (annualised ×252 for people); `ic`: a daily IC difference. */
