@@ -1,7 +1,7 @@
 import type { Dataset } from '../datasets/dataset';
 import type { GateConfig } from '../evaluation/gate';
 import { classificationDiagnostics, shapeMetrics, decisionEvidence, type PredictorValue, signalSeries, strategySeries, type DecisionSeries, labelsOf, type Predictor, type BacktestSettings } from '../evaluation/protocol';
-import { bootstrapReplicates, defaultMeanBlock, pairedMeanBlock, dailyMeanStatistic, daysWithValue, dayConfusionStatistic } from '../evaluation/stats';
+import { bootstrapReplicates, pairedMeanBlock, dailyMeanStatistic, daysWithValue, dayConfusionStatistic } from '../evaluation/stats';
 import { REGIMES, type Regime } from '../regimes/regimes';
 import type { FoldSpec } from '../sampling/folds';
 import { Rng } from '../util/rng';
@@ -83,7 +83,7 @@ export function groupEvidence(ds: Dataset, arms: Predictor[], refsOf: (key: stri
     };
   });
   // Blocks as long as the differences' own dependence needs (as the gate's), money and IC legs alike.
-  const meanBlock = pairedMeanBlock([cols.map((c) => columns[c.all]), cols.flatMap((c) => (c.ic ? [columns[c.ic.all]] : []))], sr.days, horizon, defaultMeanBlock);
+  const meanBlock = pairedMeanBlock([cols.map((c) => columns[c.all]), cols.flatMap((c) => (c.ic ? [columns[c.ic.all]] : []))], sr.days, horizon);
   const boot = columns.length ? bootstrapReplicates(dailyMeanStatistic(columns, 'paired daily difference'), { resamples: s.gate.bootstrapReps, rng: new Rng(s.seed + 7), meanBlock }) : null;
   const est = (col: number, scale: number) => {
     const C = boot!.candidates;

@@ -21,8 +21,6 @@ import { sampleMoments } from '../stats/descriptive';
 export type Execution = 'next_close' | 'next_open';
 
 
-export type { BacktestAsset };
-
 /** The market a backtest trades in: calendar, risky assets, cash. */
 export interface BacktestMarket {
   dates: string[];

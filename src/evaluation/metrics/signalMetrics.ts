@@ -184,12 +184,13 @@ export function dailyLongShort(
     }
   }
   const m = sampleMoments(returns);
+  const investedDays = invested.reduce((a, b) => a + b, 0);
   return {
     day: Int32Array.from(days),
     returns: Float64Array.from(returns),
     flatDays,
     turnover: days.length > 0 ? turnoverSum / days.length : 0,
-    averageWeights: Float64Array.from(weightSum, (w) => { const k = invested.reduce((a, b) => a + b, 0); return k > 0 ? w / k : 0; }),
+    averageWeights: Float64Array.from(weightSum, (w) => (investedDays > 0 ? w / investedDays : 0)),
     invested: Uint8Array.from(invested),
     mean: m.mean,
     sharpe: m.sd > 0 ? (m.mean / m.sd) * Math.sqrt(252) : NaN,

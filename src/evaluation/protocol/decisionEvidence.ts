@@ -2,7 +2,6 @@ import { REGIMES, type Regime } from '../../regimes/regimes';
 import { Rng } from '../../util/rng';
 import { bootstrapReplicates, type BootstrapReplicates } from '../stats/bootstrap';
 import { pairedMeanBlock } from '../stats/blockLength';
-import { defaultMeanBlock } from '../stats/stationaryBootstrap';
 import { dailyMeanStatistic, daysWithValue } from '../stats/dailyMeans';
 import { quantileSorted } from '../stats/descriptive';
 import { probabilityOfBacktestOverfittingOf, type PboResult } from '../stats/pbo';
@@ -150,7 +149,7 @@ export function decisionEvidence(series: DecisionSeries, o: EvidenceOptions): De
   }
   // The block follows the legs' own dependence (a daily IC can trend for months): judged on the pool's series.
   const judged = o.pool.length ? o.pool : series.own.map((_, i) => i);
-  const meanBlock = pairedMeanBlock(series.comparisons.map((c) => judged.map((i) => c.values[i])), series.days, o.horizon, defaultMeanBlock);
+  const meanBlock = pairedMeanBlock(series.comparisons.map((c) => judged.map((i) => c.values[i])), series.days, o.horizon);
   const boot = bootstrapReplicates(dailyMeanStatistic(columns, 'daily decision value'), { resamples: o.resamples, rng: new Rng(o.seed), meanBlock });
   const n = columns.map((c) => daysWithValue(c));
   const zero = columns.map((c) => c.every((v) => Number.isNaN(v) || Math.abs(v) < 1e-12)); // sums of weights round: 1e-12 of a daily return is nothing

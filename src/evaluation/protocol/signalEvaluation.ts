@@ -35,9 +35,14 @@ export function signalScore(ds: Dataset, oos: Oos): Float64Array {
   return oos.proba ? buySellScore(oos.proba, ds.classNames.length, SELL, BUY) : Float64Array.from(oos.pred, (p) => (p === BUY ? 1 : p === SELL ? -1 : 0));
 }
 
-/** Cross-sectional IC and rank IC of the score against the realised forward return (the label window), with the daily values. */
+/** Cross-sectional IC and rank IC of one score per pooled row against the realised forward return (the label window), with the daily values. */
+function icOfScore(ds: Dataset, oos: Oos, score: ArrayLike<number>) {
+  return informationCoefficient({ day: Int32Array.from(oos.rows, (i) => ds.t[i]), score, forwardReturn: Float64Array.from(oos.rows, (i) => ds.pnl[i]) }, { horizon: ds.executionLag + ds.horizon });
+}
+
+/** The predictor's IC: its score P(buy) − P(sell) (or the hard call). */
 export function icOos(ds: Dataset, oos: Oos) {
-  return informationCoefficient({ day: Int32Array.from(oos.rows, (i) => ds.t[i]), score: signalScore(ds, oos), forwardReturn: Float64Array.from(oos.rows, (i) => ds.pnl[i]) }, { horizon: ds.executionLag + ds.horizon });
+  return icOfScore(ds, oos, signalScore(ds, oos));
 }
 
 /**
@@ -54,8 +59,7 @@ export function staticTwinIc(ds: Dataset, oos: Oos) {
     sum[ds.symbol[i]] += score[r];
     count[ds.symbol[i]]++;
   });
-  const twin = Float64Array.from(oos.rows, (i) => (count[ds.symbol[i]] > 0 ? sum[ds.symbol[i]] / count[ds.symbol[i]] : NaN));
-  return informationCoefficient({ day: Int32Array.from(oos.rows, (i) => ds.t[i]), score: twin, forwardReturn: Float64Array.from(oos.rows, (i) => ds.pnl[i]) }, { horizon: ds.executionLag + ds.horizon });
+  return icOfScore(ds, oos, Float64Array.from(oos.rows, (i) => (count[ds.symbol[i]] > 0 ? sum[ds.symbol[i]] / count[ds.symbol[i]] : NaN)));
 }
 
 /** Sector of a symbol: a sector ETF is its own sector; others from the map, else "unmapped". */

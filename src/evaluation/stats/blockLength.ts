@@ -1,3 +1,5 @@
+import { defaultMeanBlock } from './stationaryBootstrap';
+
 /**
  * Data-driven mean block length of the stationary bootstrap: Politis & White (2004, Econometric
  * Reviews 23:53) with the correction of Patton, Politis & White (2009, 28:372). Why: a fixed
@@ -60,8 +62,8 @@ export function optimalMeanBlock(series: ArrayLike<number>): number {
  * same days): per leg the median of its series' data-driven blocks, the longest leg decides,
  * and never shorter than the fixed rule (two horizons, n^(1/3)).
  */
-export function pairedMeanBlock(legs: ArrayLike<number>[][], units: number, horizon: number, fixed: (units: number, horizon: number) => number): number {
-  let block = fixed(units, horizon);
+export function pairedMeanBlock(legs: ArrayLike<number>[][], units: number, horizon: number): number {
+  let block = defaultMeanBlock(units, horizon);
   for (const series of legs) {
     if (!series.length) continue;
     const b = series.map((s) => optimalMeanBlock(s)).sort((a, c) => a - c);

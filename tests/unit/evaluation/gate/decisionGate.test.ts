@@ -24,6 +24,10 @@ function fixedCandidate(ds: Dataset, key: string, choice: (row: number) => numbe
   return { key, kind: key, hash: `c-${key}`, cv: plan.cv.map((f) => window(f.test!.from, f.test!.to)), final: window(plan.final.test!.from, plan.final.test!.to) };
 }
 
+/** The assessment with the default gate and 5 bps costs, no registry and no champion. */
+const assess = (ds: Dataset, candidates: CandidateOos[]) =>
+  assessProtocol(ds, protocolFolds(ds, config), candidates, { gate: DEFAULT_GATE, dataset: config, backtest: { costBps: 5, execution: 'next_close' }, meta: null, championKey: null, championIncomparable: false, trials: [] });
+
 describe('the gate decides on decision value', () => {
   let ds: Dataset;
   beforeAll(async () => {
@@ -33,16 +37,7 @@ describe('the gate decides on decision value', () => {
   it('a passive 60/40 policy is not promoted against a 60/40 benchmark, and holding more equity is not timing skill', async () => {
     const k6040 = ds.classNames.indexOf('sixty_forty');
     const kAggressive = ds.classNames.indexOf('aggressive_growth');
-    const plan = protocolFolds(ds, config);
-    const a = await assessProtocol(ds, plan, [fixedCandidate(ds, 'passive_6040', () => k6040), fixedCandidate(ds, 'passive_aggressive', () => kAggressive)], {
-      gate: DEFAULT_GATE,
-      dataset: config,
-      backtest: { costBps: 5, execution: 'next_close' },
-      meta: null,
-      championKey: null,
-      championIncomparable: false,
-      trials: [],
-    });
+    const a = await assess(ds, [fixedCandidate(ds, 'passive_6040', () => k6040), fixedCandidate(ds, 'passive_aggressive', () => kAggressive)]);
     expect(a.decision.promoted).toBe(false);
     const legs = (key: string) => a.document.candidates.find((c) => c.key === key)!.value.comparisons;
     // The 60/40 policy is the benchmark: its advantage is exactly zero, never significant.
@@ -61,16 +56,7 @@ describe('the gate decides on decision value', () => {
     // An oracle-ish timer that knows tomorrow's label half of the time: real timing skill.
     const rng = new Rng(3);
     const kDefensive = ds.classNames.indexOf('ultra_defensive');
-    const plan = protocolFolds(ds, config);
-    const a = await assessProtocol(ds, plan, [fixedCandidate(ds, 'timer', (r) => (rng.next() < 0.5 ? ds.y[r] : kDefensive))], {
-      gate: DEFAULT_GATE,
-      dataset: config,
-      backtest: { costBps: 5, execution: 'next_close' },
-      meta: null,
-      championKey: null,
-      championIncomparable: false,
-      trials: [],
-    });
+    const a = await assess(ds, [fixedCandidate(ds, 'timer', (r) => (rng.next() < 0.5 ? ds.y[r] : kDefensive))]);
     expect(a.decision.promoted).toBe(true);
     expect(a.decision.reason).toMatch(/timer beats sixty_forty and its static twin/);
   }, 120_000);
