@@ -27,8 +27,11 @@ export const EnvSchema = z.object({
   SCHEDULE_MINUTE: z.coerce.number().int().min(0).max(59).default(0),
   SCHEDULE_CATCHUP_WINDOW: z.string().default('1 day'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(2),
-  /** A plain `worker`'s activities in this many child processes, one slot each (0: in-process slots). */
-  WORKER_ACTIVITY_PROCESSES: z.coerce.number().int().min(0).default(0),
+  /**
+   * A plain `worker`'s activities in this many child processes, one slot each (0: in-process
+   * slots); auto: one per activity slot when the worker has a shared database (DATABASE_URL).
+   */
+  WORKER_ACTIVITY_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(0)]).default('auto'),
   /** auto: Worker Deployment versioning (runs pinned to their build) when the server supports it; off: unversioned. */
   WORKER_VERSIONING: z.enum(['auto', 'off']).default('auto'),
   WORKER_DEPLOYMENT_NAME: z.string().regex(/^[^.]+$/, 'must not contain "."').default('regime-retrain'),
@@ -66,7 +69,7 @@ export type AppConfig = {
     minute: number;
     catchupWindow: string;
   };
-  worker: { maxConcurrentActivities: number; activityProcesses: number; versioning: 'auto' | 'off'; deploymentName: string };
+  worker: { maxConcurrentActivities: number; activityProcesses: number | 'auto'; versioning: 'auto' | 'off'; deploymentName: string };
   notify: { webhookUrl?: string };
   marketDataDir?: string;
   logLevel: string;

@@ -9,6 +9,8 @@ import { setUpProcessMetrics } from '../ops/processMetrics';
 import { closeTracing } from '../ops/tracing';
 import { commandLine, embeddedDir, type CliContext } from './context';
 import { startTrainingWorkers } from './trainingWorkers';
+import { activityProcessCount, activityProcessEnv } from './activityProcesses';
+import { freeLocalPort } from '../util/freePort';
 
 /** A long-running worker against an existing Temporal cluster and Postgres. */
 export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}): Promise<void> {
@@ -20,7 +22,13 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   const startMetrics = await setUpProcessMetrics(config); // before the Temporal Runtime exists
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine(), onWait: (note) => logger.warn(note) });
   await db.migrate();
-  const metrics = startMetrics ? await startMetrics(db.db, logger) : null;
+  const childCount = activityProcessCount(config, o.role ?? 'all');
+  if (config.worker.activityProcesses !== 'auto' && config.worker.activityProcesses > 0 && childCount === 0) {
+    logger.warn('WORKER_ACTIVITY_PROCESSES needs a plain worker (--role all) and DATABASE_URL: running activities in this process');
+  }
+  // With METRICS_PORT, each activity process exports its runtime metrics on an internal port and this endpoint merges them (as `dev`).
+  const runtimeAddresses = startMetrics ? await Promise.all(Array.from({ length: childCount }, async () => `127.0.0.1:${await freeLocalPort()}`)) : [];
+  const metrics = startMetrics ? await startMetrics(db.db, logger, runtimeAddresses.map((a) => `http://${a}/metrics`)) : null;
   const client = await connectClient(config.temporal, config.temporal.address);
   const connection = await connectWorker(config.temporal, config.temporal.address);
   try {
@@ -28,14 +36,8 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
     const { deploymentName } = config.worker;
     const versioned = config.worker.versioning === 'auto' && (await deploymentsSupported(client, config.temporal.namespace));
     if (config.worker.versioning === 'auto' && !versioned) logger.warn('the Temporal server has no Worker Deployments: running unversioned (runs are not pinned to their build)');
-    // WORKER_ACTIVITY_PROCESSES: a plain worker's activity slots as child processes (`worker
-    // --role activities`, one slot each), so each slot is a core: fits are synchronous, and
-    // in-process slots share the one JavaScript thread (~1 core for 2 slots). Needs a shared
-    // database (DATABASE_URL): the embedded one has a single owner.
-    const childCount = (o.role ?? 'all') === 'all' && config.databaseUrl ? config.worker.activityProcesses : 0;
-    if (config.worker.activityProcesses > 0 && childCount === 0) logger.warn('WORKER_ACTIVITY_PROCESSES needs a plain worker (--role all) and DATABASE_URL: running activities in this process');
     const trainers = childCount
-      ? startTrainingWorkers({ count: childCount, env: () => ({ ...process.env, WORKER_BUILD_ID: buildId, WORKER_VERSIONING: versioned ? 'auto' : 'off' }), logger, versioned })
+      ? startTrainingWorkers({ count: childCount, env: (i) => activityProcessEnv(process.env, { index: i, buildId, versioned, runtimeAddress: runtimeAddresses[i] }), logger, versioned })
       : null;
     const worker = await createRetrainWorker({
       connection,

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 
 /**
  * The product's own worker (`regime-retrain worker`) as a separate OS process, so tests can
- * kill it like a crashed machine.
+ * kill it like a crashed machine: SIGKILL goes to its whole process group (a plain worker's
+ * activity processes included), any other signal to the worker alone.
  */
 export interface WorkerProcess {
   child: ChildProcess;
@@ -26,6 +27,7 @@ export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: 
       ...env.extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group: a SIGKILL takes its activity processes with it
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -36,7 +38,8 @@ export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: 
       new Promise((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
-        child.kill(signal);
+        if (signal === 'SIGKILL') process.kill(-child.pid!, signal);
+        else child.kill(signal);
       }),
   };
 }

@@ -10,9 +10,10 @@ import { startWorkerProcess, waitFor, type WorkerProcess } from '../helpers/work
 
 const { TaskQueueType } = proto.temporal.api.enums.v1;
 
-// WORKER_ACTIVITY_PROCESSES: a plain `worker` runs its activity slots as child processes, one
-// slot each, so two slots are two cores; it polls workflow tasks itself.
-describe('a plain worker with its activity slots in child processes', () => {
+// WORKER_ACTIVITY_PROCESSES (default auto, with DATABASE_URL): a plain `worker` runs its
+// activity slots as child processes, one slot each, so two slots are two cores; it polls
+// workflow tasks itself.
+describe('a plain worker with its activity slots in child processes (the default)', () => {
   let server: DevServer;
   let db: TestDb;
   let worker: WorkerProcess;
@@ -20,7 +21,7 @@ describe('a plain worker with its activity slots in child processes', () => {
 
   beforeAll(async () => {
     [server, db] = await Promise.all([startTestServer(), createTestDb('procs')]);
-    worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { WORKER_ACTIVITY_PROCESSES: '2', WORKER_VERSIONING: 'off' } });
+    worker = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { WORKER_VERSIONING: 'off' } });
   });
 
   afterAll(async () => {

@@ -71,13 +71,19 @@ describe('reliability on the real Temporal server and Postgres', () => {
   /** The furthest checkpoint of the run (two folds may be training at once). */
   const checkpointOf = async (runId: string) => (await db.db.select().from(trainCheckpoints).where(eq(trainCheckpoints.runId, runId))).sort((a, b) => b.iteration - a.iteration)[0];
 
-  it('a worker killed mid-training: a new worker resumes from the heartbeat checkpoint, no duplicate rows', async () => {
+  // Both shapes of a plain worker: activity slots in child processes (the default with
+  // DATABASE_URL) and in the worker process; the SIGKILL takes the whole process group, as a
+  // crashed machine would.
+  it.each([
+    ['in child processes (the default)', {}, 6003],
+    ['in the worker process', { WORKER_ACTIVITY_PROCESSES: '0' }, 6000],
+  ])('a worker with its activity slots %s killed mid-training: a new worker resumes from the heartbeat checkpoint, no duplicate rows', async (_shape, extra: Record<string, string>, trees: number) => {
     const taskQueue = `crash-${randomUUID()}`;
-    const env = { temporalAddress: server.address, databaseUrl: db.url, taskQueue };
+    const env = { temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra };
     let w1: WorkerProcess | null = startWorkerProcess(env);
     let w2: WorkerProcess | null = null;
     try {
-      const h = await start(taskQueue, slowInput());
+      const h = await start(taskQueue, slowInput({}, trees));
       const runId = h.firstExecutionRunId;
       const cp = await waitFor('a training checkpoint', async () => {
         const c = await checkpointOf(runId);
