@@ -4,6 +4,7 @@ import { DEFAULT_SIGNAL_SYMBOLS } from '../data/bars';
 import { OnBadRowSchema } from '../data/checkPolicy';
 import { parseSymbolsArgument, type SymbolSelection } from '../data/symbols';
 import { withSignalSymbols } from './runInput';
+import { unknownOverrideKeys } from '../pipeline/runConfig';
 
 /** `--symbols A,B,C` / `@FILE` / `all` (none: the default signal symbols). */
 export async function symbolsOption(arg: string | undefined): Promise<SymbolSelection> {
@@ -44,6 +45,8 @@ export async function configFromFlags(o: ConfigFlags): Promise<Record<string, un
       throw new InvalidArgumentError(`--config is not valid JSON: ${(e as Error).message}`);
     }
     if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new InvalidArgumentError('--config must be a JSON object');
+    const unknown = unknownOverrideKeys(config);
+    if (unknown.length > 0) throw new InvalidArgumentError(`--config has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (docs/configuration.md lists every key)`);
   }
   config = withSignalSymbols(config, o.symbols === undefined ? undefined : await symbolsOption(o.symbols));
   return withOnBadRow(config, o.onBadRow);

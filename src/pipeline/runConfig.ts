@@ -125,3 +125,41 @@ export function parseRunConfig(raw: unknown): RunConfig {
   }
   return r.data;
 }
+
+/**
+ * The keys of run-config overrides (`--config`, the `config` part of a run) that the schema
+ * does not know, as dotted paths ("gate.alhpa"). The schema itself strips unknown keys, so a typo
+ * would silently leave the default in force; the CLI refuses them instead. Stored runs are still
+ * parsed leniently (a key an older version wrote must not fail a replay). Records
+ * (`modelParams`, `ingest.maxDailyMove.bySymbol`) take any key.
+ */
+export function unknownOverrideKeys(overrides: unknown): string[] {
+  return unknownKeys(RunConfigSchema.shape.config, overrides, '');
+}
+
+function unknownKeys(schema: z.ZodTypeAny, value: unknown, path: string): string[] {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodObject) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return []; // a type error: the schema's own message says so
+    const shape = s.shape as Record<string, z.ZodTypeAny>;
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k in shape ? unknownKeys(shape[k], v, `${path}${k}.`) : [`${path}${k}`]));
+  }
+  if (s instanceof z.ZodArray && Array.isArray(value)) return value.flatMap((v, i) => unknownKeys(s.element as z.ZodTypeAny, v, `${path}${i}.`));
+  if (s instanceof z.ZodUnion) {
+    // The first option the value fits decides (e.g. a symbol list or "all").
+    const options = s.options as z.ZodTypeAny[];
+    const fits = options.find((o) => o.safeParse(value).success);
+    return fits ? unknownKeys(fits, value, path) : [];
+  }
+  return [];
+}
+
+function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodDefault) s = s._def.innerType as z.ZodTypeAny;
+    else if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodTypeAny;
+    else if (s instanceof z.ZodEffects) s = s.innerType() as z.ZodTypeAny;
+    else return s;
+  }
+}

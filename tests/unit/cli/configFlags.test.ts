@@ -37,6 +37,16 @@ describe('every command that reads a source takes --on-bad-row and honours `inge
     await expect(configFromFlags({ config: '{oops' })).rejects.toThrow(/--config is not valid JSON/);
   });
 
+  it('--config refuses a key the run config does not know, naming its path (a typo used to leave the default in force)', async () => {
+    await expect(configFromFlags({ config: '{"gate":{"alhpa":0.01}}' })).rejects.toThrow(/--config has unknown key "gate\.alhpa"/);
+    await expect(configFromFlags({ config: '{"datset":{},"dataset":{"split":{"embargo":5,"purge":3}}}' })).rejects.toThrow(/unknown keys "datset", "dataset\.split\.purge"/);
+    await expect(configFromFlags({ config: '{"dataset":{"strategy":{"strategies":[{"name":"a","spy":1,"tlt":0,"cash":0,"bonds":0}]}}}' })).rejects.toThrow(/"dataset\.strategy\.strategies\.0\.bonds"/);
+    // Records take any key; every documented section passes.
+    const ok = { modelParams: { random_forest: { nTrees: 5 }, anything: {} }, ingest: { onBadRow: 'quarantine', maxDailyMove: { bySymbol: { XOM: 0.5 } } }, gate: { alpha: 0.01, signalBaseline: 'flat' }, dataset: { seed: 1, regimeThresholds: { crashVix: 40 }, signal: { symbols: 'all', thresholds: { k: 1 } }, split: { embargo: 3 } }, drift: { recentDays: 20 }, replay: { enabled: false }, backtest: { costBps: 2 }, checkpointSeconds: 5 };
+    expect(await configFromFlags({ config: JSON.stringify(ok) })).toEqual(ok);
+    expect(await configFromFlags({ config: '{"dataset":{"signal":{"symbols":["AAPL","MSFT"]}}}' })).toEqual({ dataset: { signal: { symbols: ['AAPL', 'MSFT'] } } });
+  });
+
   it('the source options (run, schedule create, evaluate, audit, data) all list --on-bad-row', () => {
     const names = (c: Command) => c.options.map((x) => x.long);
     expect(names(withSourceOptions(new Command('x')))).toContain('--on-bad-row');
