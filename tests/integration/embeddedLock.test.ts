@@ -123,15 +123,23 @@ describe('embedded database directory lock', () => {
     const path = lockPathFor(tempDir());
     writeHolder(path, { pid: await deadPid() });
     const startAt = Date.now() + 4000; // after every contender has loaded
-    const outputs = await Promise.all(
-      Array.from({ length: 5 }, () => {
-        const c = spawn(process.execPath, ['--import', 'tsx', resolve('tests/helpers/lockContender.ts'), path, String(startAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
-        children.push(c);
-        let out = '';
-        c.stdout!.on('data', (d) => (out += d));
-        return new Promise<{ acquired: boolean; holder?: number }>((done) => c.once('exit', () => done(JSON.parse(out))));
-      }),
-    );
+    const contenders = Array.from({ length: 5 }, () => {
+      const c = spawn(process.execPath, ['--import', 'tsx', resolve('tests/helpers/lockContender.ts'), path, String(startAt)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      children.push(c);
+      let out = '';
+      const tried = new Promise<{ acquired: boolean; holder?: number }>((done, fail) => {
+        c.stdout!.on('data', (d) => {
+          out += d;
+          if (out.includes('\n')) done(JSON.parse(out));
+        });
+        c.once('exit', (code) => fail(new Error(`a contender exited (${code}) before it tried: ${out}`)));
+      });
+      return { c, tried, exited: new Promise((done) => c.once('exit', done)) };
+    });
+    // Every contender has tried before the winner lets go: however late one loaded, it met a live holder.
+    const outputs = await Promise.all(contenders.map((x) => x.tried));
+    for (const x of contenders) x.c.stdin!.end();
+    await Promise.all(contenders.map((x) => x.exited));
     const winners = outputs.filter((o) => o.acquired);
     expect(winners).toHaveLength(1);
     const losers = outputs.filter((o) => !o.acquired);
