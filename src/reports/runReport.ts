@@ -14,6 +14,8 @@ th{background:#f3f4f6}.ok{color:#15803d}.bad{color:#b91c1c}.inc{color:#92400e}.d
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
 const pv = (p: number | null | undefined) => (p === null || p === undefined ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+/** One name per gate leg, in the verdict and in the evidence table's header. */
+const legLabel = (l: { name: string; reference: string }) => (l.name === 'twin' ? 'vs its static twin' : `${l.name.replace('_', '-')} vs ${l.reference}`);
 
 /** A self-contained HTML page (inline CSS and SVG, no scripts, no network) for one run. */
 export function renderRunReport(d: ReportData): string {
@@ -60,7 +62,7 @@ function verdictBox(t: TaskReport, doc: Doc): string {
   const st = doc.stats;
   const after = ((dec?.stats ?? null) as { championAfter?: ChampionAfter } | null)?.championAfter;
   const leg = (l: { name: string; reference: string; unit: string; diff: number; ci: [number, number]; pValue: number; pAdjusted: number; n: number }) =>
-    `${esc(l.name === 'twin' ? 'vs its static twin' : `${l.name.replace('_', '-')} vs ${l.reference}`)}: ${l.unit === 'return' ? `${pct(l.diff)}/yr (95% CI ${pct(l.ci[0])}..${pct(l.ci[1])})` : `${num(l.diff, 4)} (95% CI ${num(l.ci[0], 4)}..${num(l.ci[1], 4)})`} over ${l.n} days, one-sided p = ${pv(l.pAdjusted)} corrected for ${st.candidates} candidates (uncorrected ${pv(l.pValue)})`;
+    `${esc(legLabel(l))}: ${l.unit === 'return' ? `${pct(l.diff)}/yr (95% CI ${pct(l.ci[0])}..${pct(l.ci[1])})` : `${num(l.diff, 4)} (95% CI ${num(l.ci[0], 4)}..${num(l.ci[1], 4)})`} over ${l.n} days, one-sided p = ${pv(l.pAdjusted)} corrected for ${st.candidates} candidates (uncorrected ${pv(l.pValue)})`;
   const facts = [
     `decides on ${esc(st.decidesOn)}; ${esc(st.holding)}`,
     `selected ${esc(doc.selected ?? '—')} of ${st.candidates} candidates (${esc(st.selection)})`,
@@ -96,7 +98,7 @@ const legText = (l: LegValue) =>
 /** Every predictor on the same days: the decision value first (what the gate reads), then the classifier diagnostics. */
 function evidenceTable(doc: Doc, task: string): string {
   const rows = [...doc.candidates, ...doc.baselines] as Entry[];
-  const legNames = legsOf(rows[0]).map((l) => (l.name === 'twin' ? 'vs static twin' : `${l.name.replace('_', '-')} vs ${l.reference}`));
+  const legNames = legsOf(rows[0]).map((l) => legLabel(l));
   const money = (e: Entry) => {
     if ('backtest' in e && e.backtest) {
       const b = e.backtest as { cagr: number; sharpe: number; maxDrawdown: number; regret: number; turnover: number };
