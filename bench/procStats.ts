@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU seconds (user + system) of a process, from /proc: wall time on a shared machine says little. */
 export function cpuSecondsOf(pid: number): number {
@@ -10,4 +10,30 @@ export function cpuSecondsOf(pid: number): number {
 export function peakRssOf(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** CPU seconds of a process and every live descendant (a plain worker's activity processes). */
+export function treeCpuSecondsOf(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  let total = 0;
+  const todo = [pid];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    try {
+      total += cpuSecondsOf(p);
+    } catch {
+      continue;
+    }
+    todo.push(...(children.get(p) ?? []));
+  }
+  return total;
 }

@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { engineName, nativeStatus, type EngineKind } from '../src/models/trm/engine/kernels';
 import { getRun } from '../src/store/runStore';
-import { cpuSecondsOf } from './procStats';
+import { treeCpuSecondsOf } from './procStats';
 import { startRetrain } from '../src/temporal/startRetrain';
 import { createTestDb } from '../tests/helpers/postgres';
 import { startTestServer } from '../tests/helpers/temporal';
@@ -40,9 +40,9 @@ async function runPair(engine: EngineKind): Promise<void> {
   const [server, db] = await Promise.all([startTestServer(), createTestDb('weekly')]);
   const taskQueue = `weekly-${randomUUID().slice(0, 6)}`;
   const workers = startWorkerProcesses({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { LOG_LEVEL: 'warn', TRM_ENGINE: engine } }, { trainers: TRAINERS, slots: 2 });
-  const workerCpu = () => workers.reduce((a, w) => a + cpuSecondsOf(w.child.pid!), 0);
+  const workerCpu = () => workers.reduce((a, w) => a + treeCpuSecondsOf(w.child.pid!), 0); // with its activity processes
   console.log(`\n# TRM engine: ${engineName(engine)}`);
-  console.log(TRAINERS ? `workers: one --role workflows, ${TRAINERS} --role activities (1 slot each)` : 'workers: one process, 2 activity slots');
+  console.log(TRAINERS ? `workers: one --role workflows, ${TRAINERS} --role activities (1 slot each)` : 'workers: one plain worker, 2 activity slots (as child processes unless WORKER_ACTIVITY_PROCESSES=0)');
   try {
     for (const [label, asOf] of [
       ['cold', arg('--first', '2026-02-06')],
