@@ -1,8 +1,8 @@
 /**
  * npm run bench:load -- [--runs N] [--concurrency C]
  * N concurrent as-of-dated runs (like a backfill) against a real Temporal dev server and
- * Postgres: first on one worker process with C activity slots, then on two worker processes
- * on the same task queue. Prints wall time, throughput, each worker's peak memory (VmHWM) and
+ * Postgres: first on one worker process with C in-process activity slots
+ * (WORKER_ACTIVITY_PROCESSES=0), then on two such worker processes on the same task queue. Prints wall time, throughput, each worker's peak memory (VmHWM) and
  * how the activities were shared between the workers (the scale-out story).
  */
 import { readFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   try {
     for (const workers of [1, 2]) {
       const taskQueue = `load-${workers}-${randomUUID().slice(0, 6)}`;
-      const procs = Array.from({ length: workers }, () => startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { WORKER_MAX_CONCURRENT_ACTIVITIES: String(SLOTS), LOG_LEVEL: 'warn' } }));
+      const procs = Array.from({ length: workers }, () => startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra: { WORKER_MAX_CONCURRENT_ACTIVITIES: String(SLOTS), WORKER_ACTIVITY_PROCESSES: '0', LOG_LEVEL: 'warn' } }));
       const t0 = performance.now();
       const handles = await Promise.all(
         dates.slice((workers - 1) * RUNS, workers * RUNS).map((asOf) => startRetrain(client, { taskQueue, workflowId: `load-${asOf}-${randomUUID().slice(0, 6)}`, input: input(asOf) })),

@@ -22,6 +22,7 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',
 const REPEAT = args.includes('--repeat') ? Number(args[args.indexOf('--repeat') + 1]) : 3;
 const REPEAT_BUDGET_S = 20;
 const SEEDS = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : 3;
+if (!(Number.isInteger(SEEDS) && SEEDS >= 1)) throw new Error(`--seeds must be a whole number >= 1, got ${args[args.indexOf('--seeds') + 1]}`);
 const PY = '/usr/bin/python3';
 
 /** Same settings as the Python side so the ratios compare like with like (fixed rounds, no early stopping). */
@@ -77,6 +78,7 @@ async function run(p: Problem): Promise<void> {
     let s = Infinity;
     let spent = 0;
     const accs: number[] = [];
+    const preds: Int32Array[] = [];
     // Seeds 1..SEEDS (then repeats of them for timing): a randomised model's accuracy moves with
     // its seed (extra trees: ~0.5 pts sd), so one seed on each side cannot show a 1-point match.
     for (let rep = 0; rep < Math.max(REPEAT, SEEDS) && (rep === 0 || spent < REPEAT_BUDGET_S); rep++) {
@@ -88,9 +90,10 @@ async function run(p: Problem): Promise<void> {
       s = Math.min(s, fit);
       spent += fit;
       const pred = m.predict(p.test.X);
-      const acc = pred.reduce((a, v, i) => a + (v === p.test.y[i] ? 1 : 0), 0) / pred.length;
-      if (rep < SEEDS) accs.push(acc);
-      else if (acc !== accs[rep % SEEDS]) throw new Error(`${kind}: seed ${seed} gave different predictions`);
+      if (rep < SEEDS) {
+        preds.push(pred);
+        accs.push(pred.reduce((a, v, i) => a + (v === p.test.y[i] ? 1 : 0), 0) / pred.length);
+      } else if (pred.some((v, i) => v !== preds[rep % SEEDS][i])) throw new Error(`${kind}: seed ${seed} gave different predictions`);
     }
     total += s;
     const acc = accs.reduce((a, b) => a + b, 0) / accs.length;

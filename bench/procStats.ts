@@ -12,8 +12,8 @@ export function peakRssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-/** CPU seconds of a process and every live descendant (a plain worker's activity processes). */
-export function treeCpuSecondsOf(pid: number): number {
+/** A process and its live descendants (a plain worker and its activity processes), parent first. */
+export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -24,16 +24,36 @@ export function treeCpuSecondsOf(pid: number): number {
       // exited while we looked
     }
   }
-  let total = 0;
+  const out: number[] = [];
   const todo = [pid];
   while (todo.length > 0) {
-    const p = todo.pop()!;
-    try {
-      total += cpuSecondsOf(p);
-    } catch {
-      continue;
-    }
+    const p = todo.shift()!;
+    out.push(p);
     todo.push(...(children.get(p) ?? []));
   }
-  return total;
+  return out;
+}
+
+/** CPU seconds of a process and every live descendant. */
+export function treeCpuSecondsOf(pid: number): number {
+  return processTree(pid).reduce((a, p) => {
+    try {
+      return a + cpuSecondsOf(p);
+    } catch {
+      return a; // exited meanwhile
+    }
+  }, 0);
+}
+
+/** The largest peak RSS in a process tree, in bytes (each process holds its own copy of the dataset). */
+export function treePeakRssOf(pid: number): number {
+  return Math.max(
+    ...processTree(pid).map((p) => {
+      try {
+        return peakRssOf(p);
+      } catch {
+        return NaN;
+      }
+    }).filter((v) => Number.isFinite(v)),
+  );
 }

@@ -31,7 +31,10 @@ export const EnvSchema = z.object({
    * A plain `worker`'s activities in this many child processes, one slot each (0: in-process
    * slots); auto: one per activity slot when the worker has a shared database (DATABASE_URL).
    */
-  WORKER_ACTIVITY_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(0)]).default('auto'),
+  WORKER_ACTIVITY_PROCESSES: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), // `${VAR:-}` sets it empty: that is unset, not 0
+    z.union([z.literal('auto'), z.string().regex(/^\d+$/, 'must be auto or a whole number').transform(Number)]).default('auto'),
+  ),
   /** auto: Worker Deployment versioning (runs pinned to their build) when the server supports it; off: unversioned. */
   WORKER_VERSIONING: z.enum(['auto', 'off']).default('auto'),
   WORKER_DEPLOYMENT_NAME: z.string().regex(/^[^.]+$/, 'must not contain "."').default('regime-retrain'),

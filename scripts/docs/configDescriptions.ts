@@ -23,7 +23,7 @@ export const PRODUCT_ENV: Record<string, EnvDoc> = {
   TEMPORAL_TASK_QUEUE: { text: 'task queue of workflows and activities' },
   TRM_ENGINE: { default: 'unset: `native` when the addon is built and the CPU has AVX2+FMA or AVX-512, else `wasm`', text: 'force the TRM engine: `native` (the Node-API addon, docs/native-engine.md) or `wasm`' },
   TRM_NATIVE_DISABLE: { text: '`1`: never load the native TRM addon (as if it were not built; the install fallback test uses it)' },
-  WORKER_ACTIVITY_PROCESSES: { default: '`auto`: one per activity slot with `DATABASE_URL`, else `0`', text: 'a plain `worker` runs its activities in this many `worker --role activities` child processes, one slot each, so each slot is a core (`0`: slots in the worker process, sharing its one JavaScript thread)' },
+  WORKER_ACTIVITY_PROCESSES: { text: 'a plain `worker` runs its activities in this many `worker --role activities` child processes, one slot each, so each slot is a core; `auto`: one per activity slot with `DATABASE_URL`, none on the embedded database; `0`: slots in the worker process, sharing its one JavaScript thread. Each process loads the app and opens its own database pool (up to 10 connections)' },
   TEMPORAL_TLS_CERT_PATH: { text: 'mTLS client certificate (set together with `TEMPORAL_TLS_KEY_PATH`)' },
   TEMPORAL_TLS_KEY_PATH: { text: 'mTLS client key (set together with `TEMPORAL_TLS_CERT_PATH`)' },
   TEMPORAL_TLS_CA_PATH: { text: 'custom CA of the server certificate' },

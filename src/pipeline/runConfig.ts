@@ -142,7 +142,7 @@ function unknownKeys(schema: z.ZodTypeAny, value: unknown, path: string): string
   if (s instanceof z.ZodObject) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return []; // a type error: the schema's own message says so
     const shape = s.shape as Record<string, z.ZodTypeAny>;
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k in shape ? unknownKeys(shape[k], v, `${path}${k}.`) : [`${path}${k}`]));
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (Object.hasOwn(shape, k) ? unknownKeys(shape[k], v, `${path}${k}.`) : [`${path}${k}`]));
   }
   if (s instanceof z.ZodArray && Array.isArray(value)) return value.flatMap((v, i) => unknownKeys(s.element as z.ZodTypeAny, v, `${path}${i}.`));
   if (s instanceof z.ZodUnion) {

@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 
 /**
  * The product's own worker (`regime-retrain worker`) as a separate OS process, so tests can
- * kill it like a crashed machine: SIGKILL goes to its whole process group (a plain worker's
- * activity processes included), any other signal to the worker alone.
+ * kill it like a crashed machine. With `group`, it leads its own process group and SIGKILL
+ * takes the whole group (a plain worker's activity processes included, as a machine crash
+ * would); without, SIGKILL kills the worker alone and its activity processes stop when their
+ * IPC channel closes. (A group leader does not get the terminal's Ctrl-C: only crash tests use it.)
  */
 export interface WorkerProcess {
   child: ChildProcess;
@@ -13,7 +15,7 @@ export interface WorkerProcess {
 }
 
 /** `args` follow `worker` on the command line, e.g. `['--role', 'activities']`. */
-export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: string; taskQueue: string; extra?: Record<string, string>; args?: string[] }): WorkerProcess {
+export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: string; taskQueue: string; extra?: Record<string, string>; args?: string[]; group?: boolean }): WorkerProcess {
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker', ...(env.args ?? [])], {
     env: {
@@ -27,7 +29,7 @@ export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: 
       ...env.extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: a SIGKILL takes its activity processes with it
+    detached: env.group ?? false,
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -38,15 +40,20 @@ export function startWorkerProcess(env: { temporalAddress: string; databaseUrl: 
       new Promise((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
-        if (signal === 'SIGKILL') process.kill(-child.pid!, signal);
-        else child.kill(signal);
+        try {
+          if (env.group && signal === 'SIGKILL') process.kill(-child.pid!, signal);
+          else child.kill(signal);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e; // already gone: 'exit' follows
+        }
       }),
   };
 }
 
 /**
- * The workers of a benchmark run: one process with `slots` activity slots (its default when
- * unset; training is synchronous JavaScript, so ~1 core), or with `trainers` > 0 the
+ * The workers of a benchmark run: one plain worker with `slots` activity slots (its default
+ * when unset; with DATABASE_URL they are child processes, one core each, unless
+ * WORKER_ACTIVITY_PROCESSES=0 in `extra`), or with `trainers` > 0 the
  * production shape: one `--role workflows` worker and that many single-slot trainers.
  */
 export function startWorkerProcesses(env: { temporalAddress: string; databaseUrl: string; taskQueue: string; extra?: Record<string, string> }, o: { trainers: number; slots?: number }): WorkerProcess[] {

@@ -79,7 +79,7 @@ describe('reliability on the real Temporal server and Postgres', () => {
     ['in the worker process', { WORKER_ACTIVITY_PROCESSES: '0' }, 6000],
   ])('a worker with its activity slots %s killed mid-training: a new worker resumes from the heartbeat checkpoint, no duplicate rows', async (_shape, extra: Record<string, string>, trees: number) => {
     const taskQueue = `crash-${randomUUID()}`;
-    const env = { temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra };
+    const env = { temporalAddress: server.address, databaseUrl: db.url, taskQueue, extra, group: true };
     let w1: WorkerProcess | null = startWorkerProcess(env);
     let w2: WorkerProcess | null = null;
     try {

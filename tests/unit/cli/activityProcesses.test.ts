@@ -9,6 +9,7 @@ describe('a plain worker\'s activity processes (WORKER_ACTIVITY_PROCESSES)', () 
     expect(activityProcessCount(config({ DATABASE_URL: 'postgres://x/y' }), 'all')).toBe(2);
     expect(activityProcessCount(config({ DATABASE_URL: 'postgres://x/y', WORKER_MAX_CONCURRENT_ACTIVITIES: '3' }), 'all')).toBe(3);
     expect(activityProcessCount(config({ DATABASE_URL: 'postgres://x/y', WORKER_ACTIVITY_PROCESSES: 'auto' }), 'all')).toBe(2);
+    expect(activityProcessCount(config({ DATABASE_URL: 'postgres://x/y', WORKER_ACTIVITY_PROCESSES: '' }), 'all')).toBe(2); // `${VAR:-}`: unset, not 0
   });
 
   it('keeps the slots in-process on the embedded database, for a worker with a role, or when told 0', () => {
@@ -21,7 +22,7 @@ describe('a plain worker\'s activity processes (WORKER_ACTIVITY_PROCESSES)', () 
 
   it('refuses a value that is neither auto nor a count', () => {
     expect(() => config({ WORKER_ACTIVITY_PROCESSES: 'many' })).toThrow(/WORKER_ACTIVITY_PROCESSES/);
-    expect(() => config({ WORKER_ACTIVITY_PROCESSES: '-1' })).toThrow(/WORKER_ACTIVITY_PROCESSES/);
+    for (const bad of ['-1', '1e2', '0x3', '2.5']) expect(() => config({ WORKER_ACTIVITY_PROCESSES: bad }), bad).toThrow(/WORKER_ACTIVITY_PROCESSES/);
   });
 
   it('gives each process its own runtime-metrics port instead of the shared METRICS_PORT', () => {

@@ -41,6 +41,7 @@ describe('every command that reads a source takes --on-bad-row and honours `inge
     await expect(configFromFlags({ config: '{"gate":{"alhpa":0.01}}' })).rejects.toThrow(/--config has unknown key "gate\.alhpa"/);
     await expect(configFromFlags({ config: '{"datset":{},"dataset":{"split":{"embargo":5,"purge":3}}}' })).rejects.toThrow(/unknown keys "datset", "dataset\.split\.purge"/);
     await expect(configFromFlags({ config: '{"dataset":{"strategy":{"strategies":[{"name":"a","spy":1,"tlt":0,"cash":0,"bonds":0}]}}}' })).rejects.toThrow(/"dataset\.strategy\.strategies\.0\.bonds"/);
+    await expect(configFromFlags({ config: '{"gate":{"toString":1},"constructor":2}' })).rejects.toThrow(/"gate\.toString", "constructor"/); // not an inherited name
     // Records take any key; every documented section passes.
     const ok = { modelParams: { random_forest: { nTrees: 5 }, anything: {} }, ingest: { onBadRow: 'quarantine', maxDailyMove: { bySymbol: { XOM: 0.5 } } }, gate: { alpha: 0.01, signalBaseline: 'flat' }, dataset: { seed: 1, regimeThresholds: { crashVix: 40 }, signal: { symbols: 'all', thresholds: { k: 1 } }, split: { embargo: 3 } }, drift: { recentDays: 20 }, replay: { enabled: false }, backtest: { costBps: 2 }, checkpointSeconds: 5 };
     expect(await configFromFlags({ config: JSON.stringify(ok) })).toEqual(ok);
