@@ -1,20 +1,27 @@
 import { checkFitInputs, checkPredictInputs, throwIfAborted, type FitOptions, type FitReport, type Matrix, type ModelJSON } from './classifier';
 import { checkArtifact, ProbabilisticClassifier } from './modelBase';
 import { adamMoments, adamStep } from './optim/adam';
+import { minimizeLbfgs } from './optim/lbfgs';
 
 export interface LogisticParams {
   l2: number;
   maxIter: number;
+  /** Adam's step size (solver 'adam' only). */
   learningRate: number;
   tol: number;
+  /**
+   * 'lbfgs' (default): L-BFGS to the optimum, tens of passes over the rows. 'adam': full-batch
+   * Adam, the solver until 2026-12-07 (hundreds of passes; kept to reproduce older runs).
+   */
+  solver?: 'lbfgs' | 'adam';
 }
 
 export const DEFAULT_LOGISTIC: LogisticParams = { l2: 1e-3, maxIter: 500, learningRate: 0.1, tol: 1e-7 };
 
 /**
- * Multinomial logistic regression with per-sample weights and L2, fitted by full-batch Adam
- * on the weighted mean cross-entropy. Expects standardised inputs (the model pipeline does
- * that). Deterministic: no randomness at all.
+ * Multinomial logistic regression with per-sample weights and L2 (not on the bias), fitted on
+ * the weighted mean cross-entropy. Expects standardised inputs (the model pipeline does that).
+ * Deterministic: no randomness at all.
  */
 export class LogisticRegression extends ProbabilisticClassifier {
   static readonly NAME = 'logistic';
@@ -28,6 +35,7 @@ export class LogisticRegression extends ProbabilisticClassifier {
     if (!(params.l2 >= 0)) throw new RangeError(`logistic: l2 must be >= 0, got ${params.l2}`);
     if (!(params.maxIter >= 1)) throw new RangeError(`logistic: maxIter must be >= 1, got ${params.maxIter}`);
     if (!(params.learningRate > 0)) throw new RangeError(`logistic: learningRate must be > 0, got ${params.learningRate}`);
+    if (params.solver !== undefined && params.solver !== 'lbfgs' && params.solver !== 'adam') throw new RangeError(`logistic: solver must be lbfgs or adam, got "${params.solver}"`);
   }
 
   async fit(X: Matrix, y: Int32Array, weights: Float64Array | undefined, opts: FitOptions): Promise<FitReport> {
@@ -38,17 +46,15 @@ export class LogisticRegression extends ProbabilisticClassifier {
     this.classes = K;
     const P = (cols + 1) * K;
     const W = new Float64Array(P);
-    const moments = adamMoments(P);
-    const grad = new Float64Array(P);
     const w = weights ?? new Float64Array(rows).fill(1);
     const wSum = w.reduce((a, b) => a + b, 0);
     if (!(wSum > 0)) throw new RangeError(`${this.name}: all sample weights are zero`);
     const logits = new Float64Array(K);
-    let loss = Infinity;
-    let iter = 0;
-    for (iter = 1; iter <= this.params.maxIter; iter++) {
+    const l2 = this.params.l2;
+    /** The weighted mean cross-entropy plus L2 at W, its gradient into grad: one pass over the rows. */
+    const lossAndGradient = (W: Float64Array, grad: Float64Array): number => {
       grad.fill(0);
-      let newLoss = 0;
+      let loss = 0;
       for (let i = 0; i < rows; i++) {
         if (w[i] === 0) continue;
         const off = i * cols;
@@ -62,7 +68,7 @@ export class LogisticRegression extends ProbabilisticClassifier {
         let s = 0;
         for (let k = 0; k < K; k++) s += (logits[k] = Math.exp(logits[k] - max));
         const wi = w[i] / wSum;
-        newLoss -= wi * Math.log(Math.max(1e-15, logits[y[i]] / s));
+        loss -= wi * Math.log(Math.max(1e-15, logits[y[i]] / s));
         for (let k = 0; k < K; k++) {
           const g = wi * (logits[k] / s - (k === y[i] ? 1 : 0));
           if (g === 0) continue;
@@ -71,23 +77,39 @@ export class LogisticRegression extends ProbabilisticClassifier {
         }
       }
       for (let p = 0; p < cols * K; p++) {
-        grad[p] += this.params.l2 * W[p];
-        newLoss += 0.5 * this.params.l2 * W[p] * W[p];
+        grad[p] += l2 * W[p];
+        loss += 0.5 * l2 * W[p] * W[p];
       }
-      const lr = this.params.learningRate;
-      adamStep(W, grad, moments, iter, lr);
-      if (iter % 25 === 0) {
-        await opts.onProgress?.({ step: iter, total: this.params.maxIter, metric: newLoss });
-        throwIfAborted(opts.signal, this.name);
-      }
-      if (Math.abs(loss - newLoss) < this.params.tol) {
-        loss = newLoss;
-        break;
-      }
+      return loss;
+    };
+    const report = async (step: number, metric: number) => {
+      await opts.onProgress?.({ step, total: this.params.maxIter, metric });
+      throwIfAborted(opts.signal, this.name);
+    };
+    let loss: number;
+    let iterations: number;
+    if ((this.params.solver ?? 'lbfgs') === 'lbfgs') {
+      const r = await minimizeLbfgs(W, lossAndGradient, { maxIter: this.params.maxIter, tol: this.params.tol, onIteration: (it, f) => (it % 5 === 0 ? report(it, f) : throwIfAborted(opts.signal, this.name)) });
+      loss = r.value;
+      iterations = r.iterations;
+    } else ({ loss, iterations } = await this.fitAdam(W, lossAndGradient, report));
+    this.W = W;
+    return { iterations, trainLoss: loss };
+  }
+
+  /** Full-batch Adam until the loss changes by less than tol (the solver until 2026-12-07). */
+  private async fitAdam(W: Float64Array, lossAndGradient: (W: Float64Array, grad: Float64Array) => number, report: (step: number, metric: number) => Promise<void>): Promise<{ loss: number; iterations: number }> {
+    const moments = adamMoments(W.length);
+    const grad = new Float64Array(W.length);
+    let loss = Infinity;
+    for (let iter = 1; iter <= this.params.maxIter; iter++) {
+      const newLoss = lossAndGradient(W, grad);
+      adamStep(W, grad, moments, iter, this.params.learningRate);
+      if (iter % 25 === 0) await report(iter, newLoss);
+      if (Math.abs(loss - newLoss) < this.params.tol) return { loss: newLoss, iterations: iter };
       loss = newLoss;
     }
-    this.W = W;
-    return { iterations: Math.min(iter, this.params.maxIter), trainLoss: loss };
+    return { loss, iterations: this.params.maxIter };
   }
 
   predictProba(X: Matrix): Float64Array {

@@ -38,6 +38,19 @@ export const MODEL_KINDS: Record<string, ModelKind> = {
   [Trm.NAME]: { create: (p) => new Trm(p), fromJSON: (j) => Trm.fromJSON(j), earlyStopping: { iterations: 'epochs', patience: 'patience', effective: (m) => (m as Trm).cfg.patience } },
 };
 
+/**
+ * Bumped when a kind's training code changes what it learns from the same rows and parameters
+ * (fold results are cached by configuration and rows, and parameters are only the overrides):
+ * a new revision keys new fold results instead of reusing the old code's. Absent: revision 1,
+ * which is not part of the key, so the other kinds' stored results stay valid.
+ * logistic 2 and meta 2 (its stacked logistic): L-BFGS instead of full-batch Adam (2026-12-07).
+ */
+const MODEL_REVISIONS: Record<string, number> = { logistic: 2, meta: 2 };
+
+export function modelRevision(kind: string): number | undefined {
+  return MODEL_REVISIONS[kind];
+}
+
 /** The eight-model ensemble; the TRM is trained beside it and the meta-learner sees all. */
 export const ENSEMBLE_KINDS = Object.keys(MODEL_KINDS).filter((k) => k !== Trm.NAME);
 

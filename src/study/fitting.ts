@@ -1,4 +1,5 @@
 import type { Dataset } from '../datasets/dataset';
+import { modelRevision } from '../models/modelKinds';
 import type { DatasetConfig } from '../datasets/config';
 import { type CandidateSpec, type FitHooks, runFold, type FoldCache, type FoldOutcome } from '../evaluation/protocol';
 import { innerSplit, type FoldSpec } from '../sampling/folds';
@@ -14,7 +15,8 @@ import { canonicalJson, Sha256 } from '../util/hash';
 export function fitContentKey(ds: Dataset, fold: FoldSpec, spec: CandidateSpec, cfg: DatasetConfig, gap: number): string {
   const h = new Sha256();
   const { foldDays: _f, minTrainDays: _m, holdoutDays: _h, trainWindowDays: _w, ...split } = cfg.split;
-  h.add(canonicalJson({ task: ds.task, kind: spec.kind, params: spec.params, seed: cfg.seed, split, gap }));
+  const revision = modelRevision(spec.kind); // a kind whose training code changed keys new fits (modelKinds.ts)
+  h.add(canonicalJson({ task: ds.task, kind: spec.kind, params: spec.params, seed: cfg.seed, split, gap, ...(revision ? { revision } : {}) }));
   const addSet = (w: { from: number; to: number }) => {
     const ts = trainingSet(ds, w, cfg, cfg.seed);
     h.add(new Uint8Array(ts.sample.buffer, ts.sample.byteOffset, ts.sample.byteLength));

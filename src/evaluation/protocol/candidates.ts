@@ -1,6 +1,7 @@
 import type { Dataset } from '../../datasets/dataset';
 import type { DatasetConfig } from '../../datasets/config';
 import { canonicalJson, Sha256, stableId } from '../../util/hash';
+import { modelRevision } from '../../models/modelKinds';
 import type { CandidateSpec } from './fitCandidate';
 
 /** The meta-learner's kind name: a candidate built from the members' out-of-sample predictions. */
@@ -12,11 +13,13 @@ export const META_KIND = 'meta';
  */
 export function candidateHash(task: string, spec: CandidateSpec, dataset: DatasetConfig): string {
   const { foldDays: _f, minTrainDays: _m, holdoutDays: _h, trainWindowDays: _w, ...training } = dataset.split;
-  return stableId('c', task, spec.kind, canonicalJson(spec.params), canonicalJson({ ...dataset, split: training }));
+  const revision = modelRevision(spec.kind);
+  return stableId('c', task, spec.kind, canonicalJson(spec.params), canonicalJson({ ...dataset, split: training }), ...(revision ? [`revision ${revision}`] : []));
 }
 
 export function metaCandidateHash(task: string, params: Record<string, unknown>, memberHashes: string[]): string {
-  return stableId('c', task, META_KIND, canonicalJson(params), [...memberHashes].sort().join(','));
+  const revision = modelRevision(META_KIND);
+  return stableId('c', task, META_KIND, canonicalJson(params), [...memberHashes].sort().join(','), ...(revision ? [`revision ${revision}`] : []));
 }
 
 /**
