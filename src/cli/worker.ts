@@ -19,11 +19,11 @@ export async function runWorker(ctx: CliContext, o: { role?: WorkerRole } = {}):
   if (!config.databaseUrl) logger.warn('DATABASE_URL not set: using the embedded PGlite, through `npm start` if it runs, else alone (no other process can use it meanwhile)');
   const buildId = workerBuildId();
   logger.info({ ...describeConfig(config), role: o.role ?? 'all', buildId }, 'starting worker');
+  const childCount = activityProcessCount(config, o.role ?? 'all');
   // With activity processes the merged page labels this process's runtime series `worker`, theirs `worker-activities-N`.
-  const startMetrics = await setUpProcessMetrics(config, activityProcessCount(config, o.role ?? 'all') > 0 ? { process: 'worker' } : {}); // before the Temporal Runtime exists
+  const startMetrics = await setUpProcessMetrics(config, childCount > 0 ? { process: 'worker' } : {}); // before the Temporal Runtime exists
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDir(config), command: commandLine(), onWait: (note) => logger.warn(note) });
   await db.migrate();
-  const childCount = activityProcessCount(config, o.role ?? 'all');
   if (config.worker.activityProcesses !== 'auto' && config.worker.activityProcesses > 0 && childCount === 0) {
     logger.warn('WORKER_ACTIVITY_PROCESSES needs a plain worker (--role all) and DATABASE_URL: running activities in this process');
   }

@@ -13,13 +13,17 @@ export const META_KIND = 'meta';
  */
 export function candidateHash(task: string, spec: CandidateSpec, dataset: DatasetConfig): string {
   const { foldDays: _f, minTrainDays: _m, holdoutDays: _h, trainWindowDays: _w, ...training } = dataset.split;
-  const revision = modelRevision(spec.kind);
-  return stableId('c', task, spec.kind, canonicalJson(spec.params), canonicalJson({ ...dataset, split: training }), ...(revision ? [`revision ${revision}`] : []));
+  return stableId('c', task, spec.kind, canonicalJson(spec.params), canonicalJson({ ...dataset, split: training }), ...revisionPart(spec.kind));
 }
 
 export function metaCandidateHash(task: string, params: Record<string, unknown>, memberHashes: string[]): string {
-  const revision = modelRevision(META_KIND);
-  return stableId('c', task, META_KIND, canonicalJson(params), [...memberHashes].sort().join(','), ...(revision ? [`revision ${revision}`] : []));
+  return stableId('c', task, META_KIND, canonicalJson(params), [...memberHashes].sort().join(','), ...revisionPart(META_KIND));
+}
+
+/** A kind's training-code revision as a key part; none for revision 1, so those keys are as before (modelKinds.ts). */
+function revisionPart(kind: string): string[] {
+  const revision = modelRevision(kind);
+  return revision ? [`revision ${revision}`] : [];
 }
 
 /**
