@@ -4,7 +4,7 @@ import { loadDataset, type StoredDataset } from '../src/store/datasetStore';
 import { evaluationDetail } from '../src/store/evaluationStore';
 import { postgresFoldCache } from '../src/store/foldCache';
 import type { TaskName } from '../workflows/types';
-import { getFold } from '../src/store/foldStore';
+import { getFoldArtifact } from '../src/store/foldStore';
 import { saveModelArtifact, type ModelRole } from '../src/store/modelStore';
 import type { ActivityDeps } from './deps';
 import { loadRunConfig } from './runs';
@@ -43,8 +43,8 @@ export function planCandidate(plan: StoredPlan, key: string): StoredPlan['candid
 
 /** Registers a fold's model (the final window's candidate, or a refit) with the point in time it stands for. */
 export async function storeFoldModel(deps: ActivityDeps, a: TaskRef, c: Pick<TaskContext, 'cfg' | 'ds'>, spec: CandidateSpec, out: FoldOutcome, m: { id: string; role: ModelRole }): Promise<void> {
-  const stored = await getFold(deps.db, out.key);
-  if (!stored) throw new Error(`fold result ${out.key} is not stored`);
+  const artifact = await getFoldArtifact(deps.db, out.key);
+  if (!artifact) throw new Error(`fold result ${out.key} is not stored`);
   await saveModelArtifact(deps.db, {
     id: m.id,
     runId: a.runId,
@@ -59,7 +59,7 @@ export async function storeFoldModel(deps: ActivityDeps, a: TaskRef, c: Pick<Tas
     trainedThrough: out.summary.trainedThrough,
     params: spec.params,
     trainSummary: { ...out.summary, source: out.source },
-    artifact: stored.artifact,
+    artifact,
     buildId: deps.buildId ?? null,
   });
 }

@@ -1,12 +1,12 @@
 /**
- * npm run bench:weekly -- [--csv-dir DIR] [--cash-rate-file FILE] [--models k1,k2] [--first D] [--second D] [--trainers N] [--engines native,wasm]
+ * npm run bench:weekly -- [--csv-dir DIR] [--cash-rate-file FILE] [--models k1,k2] [--first D] [--second D] [--trainers N] [--engines native,wasm] [--timeline]
  *
  * A default weekly run on the real corpus, protocol included, as the Saturday schedule would
  * run it: a real Temporal dev server, Postgres and one worker process (2 activity slots), both
  * tasks, default models. First from cold (as of --first), then the week after (as of
  * --second), which reuses the stored folds. Prints each run's wall time and what dominated it
- * (activity time summed by stage, and the slowest steps). With --trainers N: the production
- * shape instead (README, "Running at scale"): one `worker --role workflows` and N
+ * (activity time summed by stage; with --timeline every step's start and end). With
+ * --trainers N: the production shape instead (README, "Running at scale"): one `worker --role workflows` and N
  * `worker --role activities` processes with one slot each; CPU is summed over them.
  * --engines: the pair of runs once per TRM engine (TRM_ENGINE for the workers), each from its
  * own empty database, so each cold run is cold (default: native when built, then wasm).
@@ -70,6 +70,13 @@ async function runPair(engine: EngineKind): Promise<void> {
       }
       console.log('  activity seconds by stage (summed over parallel activities):');
       for (const [k, v] of [...byStage].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${k.padEnd(36)} ${v.toFixed(1).padStart(8)}`);
+      if (args.includes('--timeline')) {
+        // Every step's start and end, seconds after the run's first step: where the wall time goes.
+        const start = Math.min(...steps.map((s) => s.startedAt.getTime()));
+        const at = (d: Date | null) => (d ? ((d.getTime() - start) / 1000).toFixed(1) : '-');
+        console.log('  timeline (start .. end, seconds after the first step):');
+        for (const s of [...steps].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())) console.log(`    ${at(s.startedAt).padStart(6)} .. ${at(s.finishedAt).padStart(6)}  ${s.step}`);
+      }
     }
   } finally {
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { foldResults } from '../db/schema';
 import type { CachedFold } from '../evaluation/protocol';
@@ -16,11 +16,17 @@ function fromBytes(b: Buffer): Float32Array {
   return new Float32Array(copy.buffer);
 }
 
-export async function getFold(db: Db, key: string): Promise<StoredFold | null> {
-  const [row] = await db.select().from(foldResults).where(eq(foldResults.key, key));
-  if (!row) return null;
-  await db.update(foldResults).set({ usedAt: sql`now()` }).where(eq(foldResults.key, key));
-  return { ...row, proba: row.proba ? fromBytes(row.proba) : null };
+/** A fold result without its model (`getFoldArtifact`): reusing a fold needs its predictions alone. */
+export async function getFold(db: Db, key: string): Promise<Omit<StoredFold, 'artifact'> | null> {
+  const { artifact: _model, createdAt: _c, usedAt: _u, ...columns } = getTableColumns(foldResults);
+  const [row] = await db.update(foldResults).set({ usedAt: sql`now()` }).where(eq(foldResults.key, key)).returning(columns);
+  return row ? { ...row, proba: row.proba ? fromBytes(row.proba) : null } : null;
+}
+
+/** The model of a stored fold result. */
+export async function getFoldArtifact(db: Db, key: string): Promise<Buffer | null> {
+  const [row] = await db.select({ artifact: foldResults.artifact }).from(foldResults).where(eq(foldResults.key, key));
+  return row?.artifact ?? null;
 }
 
 /** Upsert: a retried activity, or a run that re-predicted a grown window, overwrites. */

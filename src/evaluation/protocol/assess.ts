@@ -10,6 +10,7 @@ import { signalSeries, strategySeries, type DecisionSeries } from './decisionSer
 import { classificationDiagnostics, shapeMetrics } from './diagnostics';
 import { META_KIND } from './candidates';
 import { pooledPredictors, type CandidateOos, type Predictor } from './predictors';
+import type { FoldCache } from './runFold';
 import { symbolTracking } from './signalEvaluation';
 import type { BacktestSettings } from './strategyEvaluation';
 import { describeHolding } from '../backtest/tranches';
@@ -28,6 +29,8 @@ export interface AssessOptions {
   trials: { candidateHash: string; activeIr: number | null }[];
   /** Sector of each non-ETF signal symbol (per-sector tracking). */
   sectors?: Record<string, string>;
+  /** Where the walk-forward meta-learner's window fits are kept between runs (the fold cache and its feed). */
+  metaCache?: { cache: FoldCache; feed: string };
   onProgress?: (what: string) => void;
 }
 
@@ -59,7 +62,7 @@ const finiteLegs = (ev: DecisionEvidence, i: number) => ev.values[i].comparisons
  * Classification metrics (macro-F1, kappa, Brier skill) are reported as diagnostics.
  */
 export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: AssessOptions) {
-  const predictors = await pooledPredictors(ds, plan, candidates, { dataset: o.dataset, meta: o.meta, onProgress: o.onProgress });
+  const predictors = await pooledPredictors(ds, plan, candidates, { dataset: o.dataset, meta: o.meta, metaCache: o.metaCache, onProgress: o.onProgress });
   o.onProgress?.('diagnostics');
   const diag = classificationDiagnostics(ds, predictors, { resamples: o.gate.bootstrapReps, seed: o.dataset.seed });
   o.onProgress?.('decision value');

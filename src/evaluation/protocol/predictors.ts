@@ -5,6 +5,7 @@ import type { FoldPlan } from '../../sampling/folds';
 import { baselinesOnFold, BASELINE_NAMES } from '../baselines/baselineFolds';
 import { META_KIND, metaCandidateHash } from './candidates';
 import { metaOutOfSample } from './metaFolds';
+import type { FoldCache } from './runFold';
 import { concatOos, fromProba, sameRows, type Oos } from './pooling';
 
 /** One candidate's out-of-sample predictions: every CV fold, then the final window. */
@@ -34,7 +35,7 @@ export interface Predictor {
  * and the classification baselines on the same rows, each knowing only its fold's training
  * window. The baselines are diagnostics and declared references, never selected.
  */
-export async function pooledPredictors(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: { dataset: DatasetConfig; meta: Record<string, unknown> | null; onProgress?: (what: string) => void }): Promise<Predictor[]> {
+export async function pooledPredictors(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: { dataset: DatasetConfig; meta: Record<string, unknown> | null; metaCache?: { cache: FoldCache; feed: string }; onProgress?: (what: string) => void }): Promise<Predictor[]> {
   const K = ds.classNames.length;
   const cvFolds = plan.cv;
   const cvRows = concatOos(candidates[0].cv.map((f) => fromProba(f.rows, f.proba, K)), K).rows;
@@ -57,11 +58,13 @@ export async function pooledPredictors(ds: Dataset, plan: FoldPlan, candidates: 
     o.onProgress?.('meta-learner');
     const windows = [...cvFolds, plan.final].map((f, j) => ({ fold: f, rows: j < cvFolds.length ? members[0].cv[j].rows : members[0].final.rows, proba: members.map((m) => (j < cvFolds.length ? m.cv[j].proba : m.final.proba)) }));
     const params = { ...DEFAULT_META, ...o.meta };
-    const metaProba = await metaOutOfSample(ds, windows, plan.gap, o.dataset, params, o.onProgress);
+    const hash = metaCandidateHash(ds.task, params as unknown as Record<string, unknown>, members.map((m) => m.hash));
+    const store = o.metaCache ? { ...o.metaCache, candidateHash: hash } : undefined;
+    const metaProba = await metaOutOfSample(ds, windows, plan.gap, o.dataset, params, o.onProgress, store);
     predictors.push({
       key: META_KIND,
       kind: META_KIND,
-      hash: metaCandidateHash(ds.task, params as unknown as Record<string, unknown>, members.map((m) => m.hash)),
+      hash,
       role: 'candidate',
       cv: concatOos(cvFolds.map((f, j) => fromProba(windows[j].rows, metaProba[j], K)), K),
       final: fromProba(windows[cvFolds.length].rows, metaProba[cvFolds.length], K),

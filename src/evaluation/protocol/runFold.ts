@@ -6,9 +6,12 @@ import { fitCandidate, type CandidateSpec, type FitHooks, type FitSummary, type 
 
 /** Where fold results live between runs (Postgres in the pipeline, a Map offline, or nowhere). */
 export interface FoldCache {
-  get(key: string): Promise<CachedFold | null>;
+  get(key: string): Promise<FoundFold | null>;
   put(f: CachedFold): Promise<void>;
 }
+
+/** A stored fold as read: everything but the model, fetched only when it must predict again (a reused fold needs its predictions alone). */
+export type FoundFold = Omit<CachedFold, 'artifact'> & { artifact(): Promise<Buffer> };
 
 export interface CachedFold {
   key: string;
@@ -37,7 +40,13 @@ export interface FoldOutcome {
 
 export function memoryFoldCache(): FoldCache {
   const m = new Map<string, CachedFold>();
-  return { get: async (k) => m.get(k) ?? null, put: async (f) => void m.set(f.key, f) };
+  return {
+    get: async (k) => {
+      const f = m.get(k);
+      return f ? { ...f, artifact: async () => f.artifact } : null;
+    },
+    put: async (f) => void m.set(f.key, f),
+  };
 }
 
 function predict(ds: Dataset, pipeline: ModelPipeline, rows: Int32Array): Float64Array {
@@ -71,8 +80,9 @@ export async function runFold(
   let pipeline: ModelPipeline;
   let summary: FitSummary;
   let source: FoldOutcome['source'];
-  if (cached) {
-    pipeline = ModelPipeline.fromArtifact(cached.artifact);
+  const artifact = cached ? await cached.artifact() : null;
+  if (cached && artifact) {
+    pipeline = ModelPipeline.fromArtifact(artifact);
     summary = cached.summary;
     source = 'repredicted';
   } else {
@@ -90,7 +100,7 @@ export async function runFold(
     testFrom: fold.test ? ds.dates[fold.test.from] : null,
     testTo: fold.test ? ds.dates[fold.test.to] : null,
     testRowsHash,
-    artifact: cached?.artifact ?? pipeline.toArtifact(),
+    artifact: artifact ?? pipeline.toArtifact(),
     proba: stored,
     summary,
   });

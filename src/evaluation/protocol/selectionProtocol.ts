@@ -46,6 +46,7 @@ export async function runSelectionProtocol(
     championKey: null,
     championIncomparable: false,
     trials: [],
+    metaCache: { cache, feed: settings.feed },
     onProgress: o.onProgress,
   });
 }

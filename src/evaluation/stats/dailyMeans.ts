@@ -12,37 +12,43 @@ export function dailyMeanStatistic(columns: ArrayLike<number>[], name = 'daily m
   if (C === 0) throw new RangeError('dailyMeanStatistic: no columns');
   const n = columns[0].length;
   if (n === 0) throw new RangeError('dailyMeanStatistic: the grid has no days');
-  const v = new Float64Array(C * n);
-  const has = new Uint8Array(C * n);
+  // Running sums and counts per column, day-major (prefix[i * C + c] covers the days before i):
+  // a resample is a run of blocks of consecutive days, so each block costs one difference per
+  // column instead of a pass over its days. The full sample sums in day order, as before.
+  const sum = new Float64Array((n + 1) * C);
+  const count = new Float64Array((n + 1) * C);
   columns.forEach((x, c) => {
     if (x.length !== n) throw new RangeError(`dailyMeanStatistic: column ${c} has ${x.length} days, column 0 has ${n}`);
     for (let i = 0; i < n; i++) {
       const value = x[i];
-      if (Number.isNaN(value)) continue;
-      if (!Number.isFinite(value)) throw new RangeError(`dailyMeanStatistic: column ${c} day ${i} is ${value}`);
-      v[c * n + i] = value;
-      has[c * n + i] = 1;
+      const has = !Number.isNaN(value);
+      if (has && !Number.isFinite(value)) throw new RangeError(`dailyMeanStatistic: column ${c} day ${i} is ${value}`);
+      sum[(i + 1) * C + c] = sum[i * C + c] + (has ? value : 0);
+      count[(i + 1) * C + c] = count[i * C + c] + (has ? 1 : 0);
     }
   });
+  const s = new Float64Array(C);
+  const k = new Float64Array(C);
   return {
     name,
     rows: n,
     candidates: C,
     higherIsBetter: true,
     compute(idx, len, out) {
-      for (let c = 0; c < C; c++) {
-        const base = c * n;
-        let s = 0;
-        let k = 0;
-        for (let j = 0; j < len; j++) {
-          const r = base + idx[j];
-          if (has[r]) {
-            s += v[r];
-            k++;
-          }
+      s.fill(0);
+      k.fill(0);
+      for (let j = 0; j < len; ) {
+        const first = idx[j];
+        let last = first;
+        while (++j < len && idx[j] === last + 1) last++;
+        const hi = (last + 1) * C;
+        const lo = first * C;
+        for (let c = 0; c < C; c++) {
+          s[c] += sum[hi + c] - sum[lo + c];
+          k[c] += count[hi + c] - count[lo + c];
         }
-        out[c] = k > 0 ? s / k : NaN;
       }
+      for (let c = 0; c < C; c++) out[c] = k[c] > 0 ? s[c] / k[c] : NaN;
     },
   };
 }

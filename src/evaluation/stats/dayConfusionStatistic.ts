@@ -18,20 +18,24 @@ export function dayConfusionStatistic(y: ArrayLike<number>, predictions: ArrayLi
     if (i > 0 && day[i] < day[i - 1]) throw new RangeError(`dayConfusionStatistic: rows must be time-ordered (row ${i})`);
     if (i === 0 || day[i] !== day[i - 1]) D++;
   }
-  // counts[(d * C + c) * K * K + t * K + p]
-  const counts = new Float64Array(D * C * K * K);
-  let d = -1;
+  // Running sums of the day counts: prefix[(d * C + c) * K * K + t * K + p] sums the days before d.
+  // A stationary-bootstrap resample is a run of blocks of consecutive days, so a block's counts
+  // are one difference of two prefixes (integers: exact), not a sum over its days.
+  const Q = C * K * K;
+  const prefix = new Float64Array((D + 1) * Q);
+  let d = 0;
   for (let i = 0; i < n; i++) {
-    if (i === 0 || day[i] !== day[i - 1]) d++;
+    if (i > 0 && day[i] !== day[i - 1]) d++;
+    if (i === 0 || day[i] !== day[i - 1]) prefix.copyWithin((d + 1) * Q, d * Q, (d + 1) * Q);
     const t = y[i];
     if (!(t >= 0 && t < K)) throw new RangeError(`dayConfusionStatistic: label ${t} at row ${i} is outside 0..${K - 1}`);
     for (let c = 0; c < C; c++) {
       const p = predictions[c][i];
       if (!(p >= 0 && p < K)) throw new RangeError(`dayConfusionStatistic: candidate ${c} predicts ${p} at row ${i}, outside 0..${K - 1}`);
-      counts[(d * C + c) * K * K + t * K + p]++;
+      prefix[(d + 1) * Q + c * K * K + t * K + p]++;
     }
   }
-  const cm = new Float64Array(C * K * K);
+  const cm = new Float64Array(Q);
   const support = new Float64Array(K);
   const predicted = new Float64Array(K);
   return {
@@ -42,9 +46,13 @@ export function dayConfusionStatistic(y: ArrayLike<number>, predictions: ArrayLi
     higherIsBetter: true,
     compute(idx, len, out) {
       cm.fill(0);
-      for (let k = 0; k < len; k++) {
-        const base = idx[k] * C * K * K;
-        for (let q = 0; q < C * K * K; q++) cm[q] += counts[base + q];
+      for (let k = 0; k < len; ) {
+        const start = idx[k];
+        let end = start;
+        while (++k < len && idx[k] === end + 1) end++;
+        const hi = (end + 1) * Q;
+        const lo = start * Q;
+        for (let q = 0; q < Q; q++) cm[q] += prefix[hi + q] - prefix[lo + q];
       }
       for (let c = 0; c < C; c++) {
         const m = cm.subarray(c * K * K, (c + 1) * K * K);

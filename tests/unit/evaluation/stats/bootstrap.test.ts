@@ -202,12 +202,49 @@ describe('day-aggregated confusion statistic', () => {
         b.push(rng.int(3));
       }
     }
-    for (const metric of ['macro_f1', 'balanced_accuracy', 'accuracy'] as const) {
+    for (const metric of ['macro_f1', 'balanced_accuracy', 'accuracy', 'kappa'] as const) {
       const byDay = bootstrapReplicates(dayConfusionStatistic(y, [a, b], day, 3, metric), { resamples: 50, rng: new Rng(9), meanBlock: 7 });
       const byRow = bootstrapReplicates(confusionStatistic(y, [a, b], 3, metric), { resamples: 50, rng: new Rng(9), meanBlock: 7, groups: day });
       expect(Array.from(byDay.observed)).toEqual(Array.from(byRow.observed).map((v) => expect.closeTo(v, 12)));
       expect(byDay.units).toBe(days);
       for (let k = 0; k < byDay.replicates.length; k++) expect(byDay.replicates[k]).toBeCloseTo(byRow.replicates[k], 12);
+    }
+  });
+});
+
+describe('daily means for the paired bootstrap', () => {
+  it('scores each column over the drawn days where it has a value, as a direct average does, and the full sample exactly', async () => {
+    const { dailyMeanStatistic } = await import('../../../../src/evaluation/stats');
+    const { Rng } = await import('../../../../src/util/rng');
+    const rng = new Rng(12);
+    const n = 400;
+    // A dense column, a regime-masked one (mostly NaN) and one with no value at all.
+    const cols = [Float64Array.from({ length: n }, () => rng.normal() * 0.01), Float64Array.from({ length: n }, (_, i) => (i % 7 < 2 ? rng.normal() : NaN)), new Float64Array(n).fill(NaN)];
+    const stat = dailyMeanStatistic(cols);
+    const direct = (idx: ArrayLike<number>, len: number) =>
+      cols.map((c) => {
+        let s = 0;
+        let k = 0;
+        for (let j = 0; j < len; j++) {
+          if (Number.isNaN(c[idx[j]])) continue;
+          s += c[idx[j]];
+          k++;
+        }
+        return k ? s / k : NaN;
+      });
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    const out = new Float64Array(3);
+    stat.compute(all, n, out);
+    expect(Array.from(out)).toEqual(direct(all, n)); // the same summation order: bit for bit
+    for (let r = 0; r < 50; r++) {
+      // Blocks of consecutive days, wrapping at the end, and repeats, as the stationary bootstrap draws them.
+      const idx: number[] = [];
+      while (idx.length < n) for (let d = rng.int(n), L = 1 + rng.int(30); L > 0 && idx.length < n; L--, d = (d + 1) % n) idx.push(d);
+      stat.compute(Int32Array.from(idx), idx.length, out);
+      const want = direct(idx, idx.length);
+      expect(out[0]).toBeCloseTo(want[0], 14);
+      expect(out[1]).toBeCloseTo(want[1], 12);
+      expect(out[2]).toBeNaN();
     }
   });
 });
