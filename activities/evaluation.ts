@@ -86,12 +86,10 @@ export function createEvaluationActivities(deps: ActivityDeps) {
           if (st.step.startsWith(`fit:${a.task}:`) && src) fits[src]++;
         }
         const oos: CandidateOos[] = [];
-        const fitSeconds = new Map<string, number>();
         for (const c of stored.candidates) {
           Context.current().heartbeat(`loading ${c.key}`);
           const outs = [];
           for (const f of [...plan.cv, plan.final]) outs.push(await runFold(ds, f, c, s, cache));
-          fitSeconds.set(c.key, outs.reduce((t, o) => t + o.summary.seconds, 0) / outs.length);
           oos.push({ key: c.key, kind: c.kind, hash: candidateHash(a.task, c, cfg.config.dataset), cv: outs.slice(0, -1), final: outs[outs.length - 1] });
         }
         const trials = await trialsOf(deps.db, a.task, ds.feed);
@@ -116,7 +114,6 @@ export function createEvaluationActivities(deps: ActivityDeps) {
           selected: assessment.selected,
           bestBaseline: assessment.bestBaseline,
           refit: assessment.refit,
-          refitOrder: refitOrder(assessment.refit, fitSeconds),
           verdict: { action: assessment.decision.action, reason: assessment.decision.reason, pValue: assessment.decision.pValue },
           folds: plan.cv.length,
           fits,
@@ -126,12 +123,3 @@ export function createEvaluationActivities(deps: ActivityDeps) {
   };
 }
 
-/**
- * The refits' scheduling order, longest fit first (each candidate's mean fold fit time): the
- * meta-learner's members refit side by side on the slots, and the longest started last would
- * set the stage's wall time alone.
- */
-export function refitOrder(refit: AssessmentResult['refit'], fitSeconds: Map<string, number>): string[] {
-  const keys = [...new Set(refit.flatMap((r) => r.members ?? [r.candidate]))];
-  return keys.sort((a, b) => (fitSeconds.get(b) ?? 0) - (fitSeconds.get(a) ?? 0));
-}

@@ -129,8 +129,6 @@ export interface AssessmentResult {
   bestBaseline: string;
   /** Candidates to refit on every labelled row (the selected one, and the champion's configuration when it stays). */
   refit: { candidate: string; members: string[] | null }[];
-  /** Every refit candidate and member, longest fit first: the order to schedule them (absent from runs before it). */
-  refitOrder?: string[];
   verdict: Verdict;
   folds: number;
   fits: { fitted: number; reused: number; repredicted: number };

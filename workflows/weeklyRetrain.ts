@@ -172,10 +172,7 @@ export async function weeklyRetrain(input: RetrainInput = {}): Promise<RetrainRe
       const refits = await Promise.all(
         assessment.refit.map(async (r) => {
           if (!r.members) return counted(shown.refits, track(steps.refit(task, r.candidate), () => refitCandidate({ ...at, candidate: r.candidate })));
-          // Longest first, so the slowest member does not start last (runs from before the patch keep their order).
-          const order = assessment.refitOrder && patched('refits-longest-first') ? assessment.refitOrder : null;
-          const members = order ? [...r.members].sort((a, b) => order.indexOf(a) - order.indexOf(b)) : r.members;
-          await Promise.all(members.map((m) => counted(shown.refits, track(steps.refit(task, m), () => refitCandidate({ ...at, candidate: m, asMember: true })))));
+          await Promise.all(r.members.map((m) => counted(shown.refits, track(steps.refit(task, m), () => refitCandidate({ ...at, candidate: m, asMember: true })))));
           return counted(shown.refits, track(steps.refitMeta(task), () => refitMeta({ ...at, members: r.members! })));
         }),
       );

@@ -9,7 +9,7 @@ type Activities = ReturnType<typeof createActivities>;
  * own logic (ordering, branches, failure handling) on the real server in milliseconds.
  * `calls` records each activity call with its input.
  */
-export function mockActivities(over: Partial<Activities> & { verdict?: AssessmentResult['verdict']; refit?: AssessmentResult['refit']; refitOrder?: string[]; flagged?: string[] } = {}) {
+export function mockActivities(over: Partial<Activities> & { verdict?: AssessmentResult['verdict']; refit?: AssessmentResult['refit']; flagged?: string[] } = {}) {
   const calls: { name: string; input: unknown }[] = [];
   const rec =
     <A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R> | R) =>
@@ -59,7 +59,6 @@ export function mockActivities(over: Partial<Activities> & { verdict?: Assessmen
       selected: 'logistic',
       bestBaseline: 'label_persistence',
       refit: over.refit ?? [{ candidate: 'logistic', members: null }],
-      ...(over.refitOrder ? { refitOrder: over.refitOrder } : {}),
       verdict,
       folds: 1,
       fits: { fitted: 4, reused: 0, repredicted: 0 },
@@ -89,6 +88,6 @@ export function mockActivities(over: Partial<Activities> & { verdict?: Assessmen
     notify: rec('notify', () => ({ sent: true })),
     writeReport: rec('writeReport', () => ({ bytes: 10, path: null })),
   } as unknown as Activities;
-  const wrapped = Object.fromEntries(Object.entries(over).filter(([k]) => !['verdict', 'refit', 'refitOrder', 'flagged'].includes(k)).map(([k, fn]) => [k, rec(k, fn as (...a: unknown[]) => unknown)]));
+  const wrapped = Object.fromEntries(Object.entries(over).filter(([k]) => !['verdict', 'refit', 'flagged'].includes(k)).map(([k, fn]) => [k, rec(k, fn as (...a: unknown[]) => unknown)]));
   return { activities: { ...base, ...wrapped } as Activities, calls };
 }

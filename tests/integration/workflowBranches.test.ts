@@ -59,17 +59,6 @@ describe('weeklyRetrain branches, with mocked activities', () => {
     expect((calls.find((c) => c.name === 'promotionGate')!.input as { refits: unknown[] }).refits).toEqual([{ candidate: 'meta', modelId: 'm-meta' }]);
   });
 
-  it("a meta-learner's members are scheduled longest fit first when the assessment gives the order", async () => {
-    const members = ['logistic', 'random_forest', 'trm', 'mlp'];
-    const { workflowId } = await run({ asOf: '2006-01-28', tasks: ['strategy'] }, mockActivities({ refit: [{ candidate: 'meta', members }], refitOrder: ['trm', 'mlp', 'random_forest', 'logistic'] }));
-    const events = (await server.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-    const scheduled = events
-      .map((e) => e.activityTaskScheduledEventAttributes)
-      .filter((a) => a?.activityType?.name === 'refitCandidate')
-      .map((a) => (JSON.parse(Buffer.from(a!.input!.payloads![0].data!).toString('utf8')) as { candidate: string }).candidate);
-    expect(scheduled).toEqual(['trm', 'mlp', 'random_forest', 'logistic']);
-  });
-
   it('a refresh after a refused challenger refits both the selected and the champion configuration', async () => {
     const { calls } = await run(
       { asOf: '2006-01-28', tasks: ['strategy'] },
