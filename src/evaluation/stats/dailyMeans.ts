@@ -1,3 +1,4 @@
+import { forEachRun } from './blockRuns';
 import type { ResampledStatistic } from './resampledStatistics';
 
 /**
@@ -37,17 +38,14 @@ export function dailyMeanStatistic(columns: ArrayLike<number>[], name = 'daily m
     compute(idx, len, out) {
       s.fill(0);
       k.fill(0);
-      for (let j = 0; j < len; ) {
-        const first = idx[j];
-        let last = first;
-        while (++j < len && idx[j] === last + 1) last++;
+      forEachRun(idx, len, (first, last) => {
         const hi = (last + 1) * C;
         const lo = first * C;
         for (let c = 0; c < C; c++) {
           s[c] += sum[hi + c] - sum[lo + c];
           k[c] += count[hi + c] - count[lo + c];
         }
-      }
+      });
       for (let c = 0; c < C; c++) out[c] = k[c] > 0 ? s[c] / k[c] : NaN;
     },
   };

@@ -1,3 +1,4 @@
+import { forEachRun } from './blockRuns';
 import { metricFromCounts, type ConfusionMetric, type ResampledStatistic } from './resampledStatistics';
 
 /**
@@ -46,14 +47,11 @@ export function dayConfusionStatistic(y: ArrayLike<number>, predictions: ArrayLi
     higherIsBetter: true,
     compute(idx, len, out) {
       cm.fill(0);
-      for (let k = 0; k < len; ) {
-        const start = idx[k];
-        let end = start;
-        while (++k < len && idx[k] === end + 1) end++;
-        const hi = (end + 1) * Q;
-        const lo = start * Q;
+      forEachRun(idx, len, (first, last) => {
+        const hi = (last + 1) * Q;
+        const lo = first * Q;
         for (let q = 0; q < Q; q++) cm[q] += prefix[hi + q] - prefix[lo + q];
-      }
+      });
       for (let c = 0; c < C; c++) {
         const m = cm.subarray(c * K * K, (c + 1) * K * K);
         support.fill(0);
