@@ -9,8 +9,9 @@ import { postgresFoldCache } from '../src/store/foldCache';
 import { finishRun, getRun, upsertRunStart } from '../src/store/runStore';
 import { parseArms } from '../src/study/arms';
 import { studyFold } from '../src/study/fitting';
-import { runStudy, studyJson } from '../src/study/runStudy';
-import { studyUnits, unitConfig, type StudyUnit } from '../src/study/units';
+import type { PolicyReplay } from '../src/study/policyArms';
+import { runStudy, studyJson, studyReplay } from '../src/study/runStudy';
+import { policyServeUnits, studyUnits, unitConfig, type StudyUnit } from '../src/study/units';
 import { stableId } from '../src/util/hash';
 import type { StudyInput, StudyRef } from '../workflows/retrainStudy';
 import type { ActivityDeps } from './deps';
@@ -18,6 +19,10 @@ import { trainingHooks } from './fitHooks';
 import { heartbeatProgress, runStep } from './steps';
 
 const PLAN = 'study-plan';
+/** The policy arms' replayed gate and the refits it serves (the second fan-out). */
+const SERVE = 'study-serve';
+
+type ServePlan = { replay: PolicyReplay; units: StudyUnit[] };
 
 async function studyContext(deps: ActivityDeps, a: StudyRef) {
   const r = await getRun(deps.db, a.runId);
@@ -35,7 +40,7 @@ async function studyContext(deps: ActivityDeps, a: StudyRef) {
  */
 export function createStudyActivities(deps: ActivityDeps) {
   return {
-    async planStudy(a: { runId: string; workflowId: string; input: StudyInput }): Promise<{ datasetId: string; units: number }> {
+    async planStudy(a: { runId: string; workflowId: string; input: StudyInput }): Promise<{ datasetId: string; units: number; policy: boolean }> {
       const arms = parseArms(a.input.arms.join(','));
       await upsertRunStart(deps.db, { id: a.runId, workflowId: a.workflowId, trigger: 'study', asOf: a.input.asOf, tasks: [a.input.task], input: a.input, lineage: 'study', buildId: deps.buildId ?? null });
       return runStep(deps, a.runId, 'study:plan', async () => {
@@ -47,18 +52,36 @@ export function createStudyActivities(deps: ActivityDeps) {
         await saveDataset(deps.db, { id: datasetId, runId: a.runId, feed: feedOf(cfg.source), asOf: cfg.asOf, maxBarDate: ds.dates[ds.dates.length - 1], dataset: ds, summary: { rows: ds.rows }, sampleCounts: {} });
         const units = await studyUnits(ds, cfg, arms, a.input.from);
         await saveEvaluationDetail(deps.db, { runId: a.runId, task, modelId: PLAN, detail: { units } });
-        return { datasetId, units: units.length };
+        return { datasetId, units: units.length, policy: arms.some((x) => x.startsWith('policy:')) };
       });
     },
 
-    /** One distinct fit of the study; heartbeats, checkpoints, resumes like `fitFold`. */
-    async fitStudy(a: StudyRef & { unit: number }): Promise<{ unit: number; source: string; seconds: number }> {
-      const step = `study:fit:${a.unit}`;
+    /**
+     * The policy arms' gate replayed week by week on the fanned-out protocol fits (any missing one
+     * is fitted here), and the refits its decisions serve planned as the second fan-out.
+     */
+    async decideStudy(a: StudyRef): Promise<{ units: number; trained: number }> {
+      return runStep(deps, a.runId, 'study:decide', async () => {
+        const { input, cfg, ds, cache } = await studyContext(deps, a);
+        const arms = parseArms(input.arms.join(','));
+        const beat = heartbeatProgress('study gate replay');
+        const replay = await studyReplay(ds, cfg, { arms, from: input.from, cache, feed: ds.feed, hooks: beat, onProgress: (what) => Context.current().heartbeat({ label: 'study gate replay', progress: what }) });
+        if (!replay) throw new Error(`study ${a.runId} asked no policy arm`);
+        const plan = (await evaluationDetail(deps.db, a.runId, input.task, PLAN)) as { units: StudyUnit[] } | null;
+        const units = await policyServeUnits(ds, cfg, arms, input.from!, replay.decisions, plan?.units ?? []);
+        await saveEvaluationDetail(deps.db, { runId: a.runId, task: input.task as Task, modelId: SERVE, detail: { replay, units } satisfies ServePlan });
+        return { units: units.length, trained: Object.values(replay.fits).reduce((s, c) => s + c.trained, 0) };
+      });
+    },
+
+    /** One distinct fit of the study (of the plan, or of the refits the policy arms serve); heartbeats, checkpoints, resumes like `fitFold`. */
+    async fitStudy(a: StudyRef & { unit: number; serve?: boolean }): Promise<{ unit: number; source: string; seconds: number }> {
+      const step = `study:${a.serve ? 'serve' : 'fit'}:${a.unit}`;
       return runStep(deps, a.runId, step, async () => {
         const { input, cfg, ds, cache } = await studyContext(deps, a);
-        const plan = (await evaluationDetail(deps.db, a.runId, input.task, PLAN)) as { units: StudyUnit[] } | null;
+        const plan = (await evaluationDetail(deps.db, a.runId, input.task, a.serve ? SERVE : PLAN)) as { units: StudyUnit[] } | null;
         const u = plan?.units[a.unit];
-        if (!u) throw new Error(`study ${a.runId} has no unit ${a.unit}`);
+        if (!u) throw new Error(`study ${a.runId} has no ${a.serve ? 'serving ' : ''}unit ${a.unit}`);
         const training = await trainingHooks(deps, a.runId, step, `study ${u.arm} ${u.spec.kind} fold ${u.fold.index}`, cfg.config.checkpointSeconds);
         const out = await studyFold(ds, u.fold, u.spec, unitConfig(u.arm, cfg.config.dataset), u.gap, ds.feed, cache, training.hooks);
         await training.done();
@@ -71,7 +94,8 @@ export function createStudyActivities(deps: ActivityDeps) {
       return runStep(deps, a.runId, 'study:assess', async () => {
         const { input, cfg, ds, cache } = await studyContext(deps, a);
         const beat = heartbeatProgress('study assessment');
-        const doc = await runStudy(ds, cfg, { arms: parseArms(input.arms.join(',')), from: input.from, cache, feed: ds.feed, hooks: beat, onProgress: (what) => Context.current().heartbeat({ label: 'study assessment', progress: what }) });
+        const served = (await evaluationDetail(deps.db, a.runId, input.task, SERVE)) as ServePlan | null;
+        const doc = await runStudy(ds, cfg, { arms: parseArms(input.arms.join(',')), from: input.from, cache, feed: ds.feed, hooks: beat, onProgress: (what) => Context.current().heartbeat({ label: 'study assessment', progress: what }), policyReplay: served?.replay });
         await finishRun(deps.db, { id: a.runId, status: 'completed', summary: studyJson(doc) });
         return { arms: doc.arms.length, verdicts: doc.verdicts, trained: doc.arms.reduce((s, x) => s + x.fits.trained, 0), reused: doc.arms.reduce((s, x) => s + x.fits.reused, 0) };
       });

@@ -9,11 +9,13 @@
  * process instead. Prints the distinct fits and the seconds per group.
  */
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createSource } from '../src/data/sources';
 import { datasetsFromSource } from '../src/datasets/datasetFromSource';
+import { runSteps } from '../src/db/schema';
 import { parseRunConfig } from '../src/pipeline/runConfig';
 import { CADENCE_ARMS, POLICY_ARMS, TRAINING_ARMS, type ArmName } from '../src/study/arms';
 import { runStudy } from '../src/study/runStudy';
@@ -58,7 +60,8 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         const input: StudyInput = { task: TASK, asOf: AS_OF, from: FROM, arms: [...arms], source, models: MODELS, parallelism: n };
         const r = await server.env.client.workflow.execute(retrainStudy, { taskQueue, workflowId: `bench-study-${randomUUID().slice(0, 8)}`, args: [input] });
-        console.log(`  ${g}: ${n} trainer process(es): ${((performance.now() - t0) / 1000).toFixed(0)} s wall; ${r.units} distinct fits (${r.fitted} trained), ${r.trainedInAssessment} trained in the assessment; load average ${loadavg()[0].toFixed(1)}`);
+        console.log(`  ${g}: ${n} trainer process(es): ${((performance.now() - t0) / 1000).toFixed(0)} s wall; ${r.units} distinct fits (${r.fitted} trained), ${r.trainedInAssessment} trained outside the fan-out; load average ${loadavg()[0].toFixed(1)}`);
+        console.log(`    stages: ${stageSpans(await db.db.select().from(runSteps).where(eq(runSteps.runId, r.runId)))}`);
       } finally {
         await Promise.all(workers.map((w) => w.kill('SIGTERM')));
         await server.stop();
@@ -66,6 +69,19 @@ async function main(): Promise<void> {
       }
     }
   }
+}
+
+/** Wall seconds of each stage of a study run (plan, fit fan-out, gate replay, serving fan-out, assessment), from its steps. */
+function stageSpans(steps: { step: string; startedAt: Date | null; finishedAt: Date | null }[]): string {
+  const stage = (step: string) => step.replace(/:\d+$/, '');
+  const spans = new Map<string, { from: number; to: number; n: number }>();
+  for (const s of steps) {
+    if (!s.startedAt || !s.finishedAt) continue;
+    const k = stage(s.step);
+    const x = spans.get(k) ?? { from: Infinity, to: -Infinity, n: 0 };
+    spans.set(k, { from: Math.min(x.from, s.startedAt.getTime()), to: Math.max(x.to, s.finishedAt.getTime()), n: x.n + 1 });
+  }
+  return [...spans].sort((a, b) => a[1].from - b[1].from).map(([k, x]) => `${k}${x.n > 1 ? ` x${x.n}` : ''} ${((x.to - x.from) / 1000).toFixed(0)} s`).join(', ');
 }
 
 main().then(

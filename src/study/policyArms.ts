@@ -1,22 +1,205 @@
 import type { Dataset } from '../datasets/dataset';
 import { InsufficientDataError } from '../errors';
-import { assessProtocol, type CandidateOos, candidateHash, type CandidateSpec, type FitHooks, fromProba, type Oos, type FoldCache, type FoldOutcome } from '../evaluation/protocol';
+import { protocolDecision, type CandidateOos, candidateHash, type CandidateSpec, type FitHooks, fromProba, type Oos, type FoldCache, type FoldOutcome } from '../evaluation/protocol';
 import { baselinesOnFold } from '../evaluation/baselines';
-import { planFolds, type FoldSpec } from '../sampling/folds';
+import { planFolds, type FoldPlan, type FoldSpec } from '../sampling/folds';
 import type { PolicyArm } from './arms';
 import { armPredictor, baselinePredictors } from './armPredictors';
 import { cadenceFolds } from './cadence';
-import { studyFold, type FitCount } from './fitting';
+import { fitContentKey, studyFold, type FitCount } from './fitting';
 import type { StudyConfig } from './runStudy';
 
 /** What a policy deployed for one week: a model (its kind and the week it was trained) or the declared reference. */
 type Deployed = { kind: string; trainedWeek: number } | null;
 
+/** The gate's replayed outcome for one week: the candidate the protocol selected and the gate's action ('none': no protocol ran). */
+export interface WeekDecision {
+  selected: string | null;
+  action: string;
+}
+
+/** The gate replayed over every week (what the policy arms deploy), with the fits each arm used doing it. */
+export interface PolicyReplay {
+  decisions: WeekDecision[];
+  fits: Partial<Record<PolicyArm, FitCount>>;
+}
+
+/** One fit the policy arms need: the fold, the candidate, its purge gap and content key. */
+export interface PolicyFit {
+  arm: PolicyArm;
+  spec: CandidateSpec;
+  fold: FoldSpec;
+  gap: number;
+  key: string;
+}
+
+/**
+ * The weeks of the policy replay and what was known in each: week r's protocol runs on the folds
+ * of an as-of-r run (rows whose labels had ended by the day before r), and its refit trains on
+ * every known row. Shared by the planner, the gate replay and the serving, so all three see the
+ * same folds.
+ */
+function policyFrame(ds: Dataset, cfg: StudyConfig, span: { from: number; to: number }) {
+  const run = cfg.config.dataset;
+  const reach = ds.executionLag + ds.horizon;
+  const serveGap = reach + run.split.embargo;
+  const weeks = cadenceFolds(ds, span, 'weekly', serveGap, run.split.trainWindowDays);
+  const first = ds.t[0];
+  const window = (to: number) => ({ from: run.split.trainWindowDays ? Math.max(first, to - run.split.trainWindowDays + 1) : first, to });
+  const lastKnown = (w: number) => weeks[w].test!.from - 1 - reach;
+  return {
+    weeks,
+    serveGap,
+    /** The protocol's folds of week w's run, or null when too little was known. */
+    protocolAt(w: number): FoldPlan | null {
+      try {
+        return planFolds(first, lastKnown(w), { lag: ds.executionLag, horizon: ds.horizon, ...run.split });
+      } catch (e) {
+        if (e instanceof InsufficientDataError) return null;
+        throw e;
+      }
+    },
+    /** A model trained at week `trainedWeek` on every known row, predicting week w's rows. */
+    serveFold: (trainedWeek: number, w: number): FoldSpec => ({ index: w, role: 'refit', train: window(lastKnown(trainedWeek)), test: weeks[w].test }),
+  };
+}
+
+/** Whether week w's run is replayed: every week for the gated and always arms, the first for never. */
+const gateRuns = (arms: PolicyArm[], w: number) => arms.some((a) => a === 'policy:gated' || a === 'policy:always') || (w === 0 && arms.includes('policy:never'));
+
+/** Distinct fits of a list (by content key), the first occurrence kept. */
+function distinct(fits: PolicyFit[]): PolicyFit[] {
+  const seen = new Set<string>();
+  return fits.filter((f) => !seen.has(f.key) && (seen.add(f.key), true));
+}
+
+/** Every fit the gate replay needs: each replayed week's protocol folds for every candidate (shared by the weeks that share a fold). */
+export function policyGateFits(ds: Dataset, cfg: StudyConfig, span: { from: number; to: number }, arms: PolicyArm[], specs: CandidateSpec[]): PolicyFit[] {
+  const run = cfg.config.dataset;
+  const f = policyFrame(ds, cfg, span);
+  const out: PolicyFit[] = [];
+  const keys = new Map<string, string>(); // window → key, per spec: the same folds recur week after week
+  for (let w = 0; w < f.weeks.length; w++) {
+    if (!gateRuns(arms, w)) continue;
+    const plan = f.protocolAt(w);
+    if (!plan) continue;
+    for (const spec of specs)
+      for (const fold of [...plan.cv, plan.final]) {
+        const id = `${spec.kind}:${fold.train.from}:${fold.train.to}`;
+        let key = keys.get(id);
+        if (!key) keys.set(id, (key = fitContentKey(ds, fold, spec, run, plan.gap)));
+        out.push({ arm: arms.find((a) => a !== 'policy:baseline')!, spec, fold, gap: plan.gap, key });
+      }
+  }
+  return distinct(out);
+}
+
+/** What each arm deploys in each week, given the replayed decisions. */
+function deployedByWeek(decisions: WeekDecision[], arms: PolicyArm[]): { arm: PolicyArm; week: number; deployed: Deployed; label: string }[] {
+  const out: { arm: PolicyArm; week: number; deployed: Deployed; label: string }[] = [];
+  let champion: Deployed = null;
+  let firstChoice: Deployed | undefined;
+  decisions.forEach(({ selected, action }, w) => {
+    // The gate's move for the lineage.
+    if (action === 'promote' && selected) champion = { kind: selected, trainedWeek: w };
+    else if (action === 'refresh' && champion) champion = { kind: champion.kind, trainedWeek: w };
+    else if (action === 'none') champion = null;
+    if (firstChoice === undefined) firstChoice = selected ? { kind: selected, trainedWeek: 0 } : null;
+    for (const arm of arms) {
+      let d: Deployed;
+      if (arm === 'policy:gated') d = champion;
+      else if (arm === 'policy:always') d = selected ? { kind: selected, trainedWeek: w } : null;
+      else if (arm === 'policy:never') d = firstChoice ?? null;
+      else d = null;
+      out.push({ arm, week: w, deployed: d, label: arm === 'policy:gated' ? (d ? action : 'reference') : d ? 'model' : 'reference' });
+    }
+  });
+  return out;
+}
+
+/** Every fit that serves a week under the replayed decisions (each model once: later weeks re-predict with it). */
+export function policyServeFits(ds: Dataset, cfg: StudyConfig, span: { from: number; to: number }, arms: PolicyArm[], specs: CandidateSpec[], decisions: WeekDecision[]): PolicyFit[] {
+  const run = cfg.config.dataset;
+  const f = policyFrame(ds, cfg, span);
+  const out: PolicyFit[] = [];
+  const seen = new Set<string>();
+  for (const { arm, week, deployed } of deployedByWeek(decisions, arms)) {
+    if (!deployed || seen.has(`${deployed.kind}:${deployed.trainedWeek}`)) continue;
+    seen.add(`${deployed.kind}:${deployed.trainedWeek}`);
+    const spec = specs.find((s) => s.kind === deployed.kind)!;
+    const fold = f.serveFold(deployed.trainedWeek, week);
+    out.push({ arm, spec, fold, gap: f.serveGap, key: fitContentKey(ds, fold, spec, run, f.serveGap) });
+  }
+  return distinct(out);
+}
+
+/** Counts a fit for the first arm that needed it as trained (the replay shares one evaluation per week), as reused after that. */
+function fitCounter(arms: PolicyArm[]) {
+  const seen = new Set<string>();
+  const fits: Partial<Record<PolicyArm, FitCount>> = Object.fromEntries(arms.map((a) => [a, { trained: 0, reused: 0 }]));
+  const use = (arm: PolicyArm, out: FoldOutcome) => {
+    const c = fits[arm];
+    if (!c) return;
+    if (out.source === 'fitted' && !seen.has(out.key)) c.trained++;
+    else c.reused++;
+    seen.add(out.key);
+  };
+  return { fits, use };
+}
+
+/**
+ * The gate replayed week by week from --from, as the weekly run would have played it: each week
+ * the protocol runs on what was known then and the gate decides with the lineage's champion. Only
+ * the protocol's fits are needed (cached ones are reused; `retrainStudy` fans them out first).
+ */
+export async function replayGate(
+  ds: Dataset,
+  cfg: StudyConfig,
+  o: { span: { from: number; to: number }; arms: PolicyArm[]; specs: CandidateSpec[]; cache: FoldCache; feed: string; hooks?: FitHooks; onProgress?: (what: string) => void },
+): Promise<PolicyReplay> {
+  const run = cfg.config.dataset;
+  const f = policyFrame(ds, cfg, o.span);
+  const { fits, use } = fitCounter(o.arms);
+  const decisions: WeekDecision[] = [];
+  let champion: string | null = null;
+  for (let w = 0; w < f.weeks.length; w++) {
+    const plan = gateRuns(o.arms, w) ? f.protocolAt(w) : null;
+    let d: WeekDecision = { selected: null, action: 'none' };
+    if (plan) {
+      const candidates: CandidateOos[] = [];
+      for (const s of o.specs) {
+        const outs = [];
+        for (const fold of [...plan.cv, plan.final]) {
+          const out = await studyFold(ds, fold, s, run, plan.gap, o.feed, o.cache, o.hooks);
+          for (const arm of ['policy:gated', 'policy:always', 'policy:never'] as const) if (arm !== 'policy:never' || w === 0) use(arm, out);
+          outs.push({ rows: out.rows, proba: out.proba });
+        }
+        candidates.push({ key: s.kind, kind: s.kind, hash: candidateHash(ds.task, s, run), cv: outs.slice(0, -1), final: outs[outs.length - 1] });
+      }
+      const a = await protocolDecision(ds, plan, candidates, {
+        gate: cfg.config.gate,
+        dataset: run,
+        backtest: cfg.config.backtest,
+        meta: null,
+        championKey: champion,
+        championIncomparable: false,
+        trials: [],
+      });
+      d = { selected: a.sel >= 0 ? a.predictors[a.sel].key : null, action: a.decision.action };
+    }
+    decisions.push(d);
+    // The champion's kind, as the gate's next week sees it (deployedByWeek tracks when it was trained).
+    if (d.action === 'promote' && d.selected) champion = d.selected;
+    else if (d.action === 'none') champion = null;
+    if (w % 10 === 0 || w === f.weeks.length - 1) o.onProgress?.(`policy arms: week ${w + 1}/${f.weeks.length} (${ds.dates[f.weeks[w].test!.from]}): ${d.action}${d.selected ? ` (selected ${d.selected})` : ''}`);
+  }
+  return { decisions, fits };
+}
+
 /**
  * The policy arms: the weekly run replayed week by week from --from, as the registry would have
- * played it. Each week r the protocol is run on what was known before r (rows whose labels had
- * ended by the day before: the folds of an as-of-r run), the gate decides with the lineage's
- * champion, and the refit (trained on every known row) serves the week's decision days.
+ * played it (`replayGate`, or its stored result), then each week's decision days served by what
+ * each policy deployed. Each week's refit trains on every known row.
  * `policy:gated` follows the gate (promote, refresh, keep, or the declared reference when there is
  * no champion); `policy:always` deploys the newest refit of the selected candidate every week;
  * `policy:never` keeps the first week's selected refit forever; `policy:baseline` serves the
@@ -26,36 +209,23 @@ type Deployed = { kind: string; trainedWeek: number } | null;
 export async function policyArms(
   ds: Dataset,
   cfg: StudyConfig,
-  o: { span: { from: number; to: number }; arms: PolicyArm[]; specs: CandidateSpec[]; cache: FoldCache; feed: string; hooks?: FitHooks; onProgress?: (what: string) => void },
+  o: { span: { from: number; to: number }; arms: PolicyArm[]; specs: CandidateSpec[]; cache: FoldCache; feed: string; hooks?: FitHooks; onProgress?: (what: string) => void; replay?: PolicyReplay },
 ) {
   const run = cfg.config.dataset;
   const K = ds.classNames.length;
-  const reach = ds.executionLag + ds.horizon;
-  const weeks = cadenceFolds(ds, o.span, 'weekly', reach + run.split.embargo, run.split.trainWindowDays);
-  const first = ds.t[0];
-  const window = (to: number) => ({ from: run.split.trainWindowDays ? Math.max(first, to - run.split.trainWindowDays + 1) : first, to });
-  const seen = new Set<string>();
-  const fits = new Map<PolicyArm, FitCount>(o.arms.map((a) => [a, { trained: 0, reused: 0 }]));
-  // A fit counts as trained for the first arm that needed it (the replay shares one evaluation per week), reused after that.
-  const use = (arm: PolicyArm, out: FoldOutcome) => {
-    const c = fits.get(arm);
-    if (!c) return;
-    if (out.source === 'fitted' && !seen.has(out.key)) c.trained++;
-    else c.reused++;
-    seen.add(out.key);
-  };
+  const f = policyFrame(ds, cfg, o.span);
+  const replay = o.replay ?? (await replayGate(ds, cfg, o));
+  if (replay.decisions.length !== f.weeks.length) throw new Error(`the gate replay has ${replay.decisions.length} weeks, the study ${f.weeks.length}`);
+  const { fits, use } = fitCounter(o.arms);
   const spec = (kind: string) => o.specs.find((s) => s.kind === kind)!;
-  const lastKnown = (w: number) => weeks[w].test!.from - 1 - reach;
 
-  // A model trained at week `trainedWeek` on every known row, predicting week w's rows.
   const serve = async (arm: PolicyArm, d: NonNullable<Deployed>, w: number) => {
-    const fold: FoldSpec = { index: w, role: 'refit', train: window(lastKnown(d.trainedWeek)), test: weeks[w].test };
-    const out = await studyFold(ds, fold, spec(d.kind), run, reach + run.split.embargo, o.feed, o.cache, o.hooks);
+    const out = await studyFold(ds, f.serveFold(d.trainedWeek, w), spec(d.kind), run, f.serveGap, o.feed, o.cache, o.hooks);
     use(arm, out);
     return fromProba(out.rows, out.proba, K);
   };
   const referenceOn = (w: number): Oos => {
-    const b = baselinesOnFold(ds, weeks[w], run.seed);
+    const b = baselinesOnFold(ds, f.weeks[w], run.seed);
     const rows = b.majority.rows;
     if (ds.task === 'signal' && cfg.config.gate.signalBaseline === 'label_persistence') {
       const pred = b.label_persistence.pred;
@@ -66,73 +236,20 @@ export async function policyArms(
     return { rows, pred: new Int32Array(rows.length).fill(-1), proba: new Float64Array(rows.length * K).fill(1 / K) };
   };
 
-  let champion: Deployed = null;
-  let firstChoice: Deployed | undefined;
   const served = new Map<PolicyArm, Oos[]>(o.arms.map((a) => [a, []]));
   const deployments = new Map<PolicyArm, Record<string, number>>(o.arms.map((a) => [a, {}]));
-  const tally = (arm: PolicyArm, what: string) => {
-    const d = deployments.get(arm)!;
-    d[what] = (d[what] ?? 0) + 1;
-  };
-  const needsGate = o.arms.some((a) => a !== 'policy:baseline');
-  for (let w = 0; w < weeks.length; w++) {
-    let selected: string | null = null;
-    let action: string = 'none';
-    if (needsGate && (w === 0 || o.arms.some((a) => a === 'policy:gated' || a === 'policy:always'))) {
-      const last = lastKnown(w);
-      let plan: ReturnType<typeof planFolds> | null = null;
-      try {
-        plan = planFolds(first, last, { lag: ds.executionLag, horizon: ds.horizon, ...run.split });
-      } catch (e) {
-        if (!(e instanceof InsufficientDataError)) throw e;
-      }
-      if (plan) {
-        const candidates: CandidateOos[] = [];
-        for (const s of o.specs) {
-          const outs = [];
-          for (const f of [...plan.cv, plan.final]) {
-            const out = await studyFold(ds, f, s, run, plan.gap, o.feed, o.cache, o.hooks);
-            for (const arm of ['policy:gated', 'policy:always', 'policy:never'] as const) if (arm !== 'policy:never' || w === 0) use(arm, out);
-            outs.push({ rows: out.rows, proba: out.proba });
-          }
-          candidates.push({ key: s.kind, kind: s.kind, hash: candidateHash(ds.task, s, run), cv: outs.slice(0, -1), final: outs[outs.length - 1] });
-        }
-        const a = await assessProtocol(ds, plan, candidates, {
-          gate: cfg.config.gate,
-          dataset: run,
-          backtest: cfg.config.backtest,
-          meta: null,
-          championKey: champion?.kind ?? null,
-          championIncomparable: false,
-          trials: [],
-        });
-        selected = a.selected;
-        action = a.decision.action;
-      }
-    }
-    // The gate's move for the lineage.
-    if (action === 'promote' && selected) champion = { kind: selected, trainedWeek: w };
-    else if (action === 'refresh' && champion) champion = { kind: champion.kind, trainedWeek: w };
-    else if (action === 'none') champion = null;
-    if (firstChoice === undefined) firstChoice = selected ? { kind: selected, trainedWeek: 0 } : null;
-
-    for (const arm of o.arms) {
-      let d: Deployed;
-      if (arm === 'policy:gated') d = champion;
-      else if (arm === 'policy:always') d = selected ? { kind: selected, trainedWeek: w } : null;
-      else if (arm === 'policy:never') d = firstChoice ?? null;
-      else d = null;
-      tally(arm, arm === 'policy:gated' ? (d ? action : 'reference') : d ? 'model' : 'reference');
-      served.get(arm)!.push(d ? await serve(arm, d, w) : referenceOn(w));
-    }
-    if (w % 10 === 0 || w === weeks.length - 1) o.onProgress?.(`policy arms: week ${w + 1}/${weeks.length} (${ds.dates[weeks[w].test!.from]}): ${action}${selected ? ` (selected ${selected})` : ''}`);
+  for (const { arm, week, deployed, label } of deployedByWeek(replay.decisions, o.arms)) {
+    const tally = deployments.get(arm)!;
+    tally[label] = (tally[label] ?? 0) + 1;
+    served.get(arm)!.push(deployed ? await serve(arm, deployed, week) : referenceOn(week));
   }
-  const predictors = o.arms.map((arm) => armPredictor(ds, arm, served.get(arm)!, weeks, null));
+  const predictors = o.arms.map((arm) => armPredictor(ds, arm, served.get(arm)!, f.weeks, null));
+  const sum = (a: FitCount | undefined, b: FitCount | undefined): FitCount => ({ trained: (a?.trained ?? 0) + (b?.trained ?? 0), reused: (a?.reused ?? 0) + (b?.reused ?? 0) });
   return {
     predictors,
-    baselines: baselinePredictors(ds, weeks, predictors[0].foldOf, run.seed, null),
-    folds: weeks,
-    fits: o.arms.map((a) => fits.get(a)!),
+    baselines: baselinePredictors(ds, f.weeks, predictors[0].foldOf, run.seed, null),
+    folds: f.weeks,
+    fits: o.arms.map((a) => sum(replay.fits[a], fits[a])),
     deployments: o.arms.map((a) => deployments.get(a)!),
   };
 }

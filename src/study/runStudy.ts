@@ -8,7 +8,7 @@ import { cadenceFolds, studySpan } from './cadence';
 import { countFit, studyFold, type FitCount } from './fitting';
 import { groupEvidence, type ArmEvidence, type Comparison } from './groupEvidence';
 
-import { policyArms } from './policyArms';
+import { policyArms, replayGate, type PolicyReplay } from './policyArms';
 import { studyVerdicts } from './verdicts';
 
 export type StudyConfig = Pick<RunConfig, 'asOf' | 'models' | 'meta'> & { config: Pick<RunConfig['config'], 'dataset' | 'gate' | 'backtest' | 'modelParams'> };
@@ -21,6 +21,8 @@ export interface StudyOptions {
   feed?: string;
   hooks?: FitHooks;
   onProgress?: (what: string) => void;
+  /** The policy arms' gate replay, done before (`retrainStudy` replays, then fans out the refits it serves). */
+  policyReplay?: PolicyReplay;
 }
 
 export interface StudyArm {
@@ -129,7 +131,7 @@ export async function runStudy(ds: Dataset, cfg: StudyConfig, o: StudyOptions): 
 
   if (policies.length) {
     const span = studySpan(ds, o.from!, plan.gap, run.split.minTrainDays);
-    const res = await policyArms(ds, cfg, { span, arms: policies, specs, cache, feed, hooks: o.hooks, onProgress: o.onProgress });
+    const res = await policyArms(ds, cfg, { span, arms: policies, specs, cache, feed, hooks: o.hooks, onProgress: o.onProgress, replay: o.policyReplay });
     o.onProgress?.('policy arms: evidence');
     const ev = groupEvidence(ds, res.predictors, refs(policies), res.baselines, res.folds, settings);
     policies.forEach((arm, i) => out.push({ ...armEntry(arm, ev[i], res.fits[i], spanOf(res.predictors[i])), deployments: res.deployments[i] }));
@@ -151,6 +153,17 @@ export async function runStudy(ds: Dataset, cfg: StudyConfig, o: StudyOptions): 
       comparisons: `paired stationary bootstrap over calendar days (${cfg.config.gate.bootstrapReps} resamples); 95% percentile CIs; two-sided p from the null-recentred replicates; returns annualised x252; macro-F1 with days resampled; n = days (money) or rows (macro-F1)`,
     },
   };
+}
+
+/** The policy arms' gate replay alone, or null when no policy arm was asked (`retrainStudy` serves its decisions after fanning out their refits). */
+export async function studyReplay(ds: Dataset, cfg: StudyConfig, o: StudyOptions): Promise<PolicyReplay | null> {
+  const policies = byGroup(o.arms, 'policy') as PolicyArm[];
+  if (!policies.length) return null;
+  if (!o.from) throw new RangeError('the cadence and policy arms need --from');
+  const run = cfg.config.dataset;
+  const span = studySpan(ds, o.from, protocolFolds(ds, run).gap, run.split.minTrainDays);
+  const specs = await runCandidates(cfg.models, cfg.config.modelParams);
+  return replayGate(ds, cfg, { span, arms: policies, specs, cache: o.cache ?? memoryFoldCache(), feed: o.feed ?? 'offline', hooks: o.hooks, onProgress: o.onProgress });
 }
 
 function armEntry(name: ArmName, ev: ArmEvidence, fits: FitCount, span: StudyArm['span']): StudyArm {

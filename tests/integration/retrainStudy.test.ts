@@ -81,4 +81,39 @@ describe('retrainStudy on the real Temporal server and Postgres', () => {
       await w2?.kill('SIGTERM');
     }
   }, 900_000);
+
+  it('policy arms fan out too: the gate replay trains nothing, the refits it serves are activities of their own', async () => {
+    const taskQueue = `study-${randomUUID()}`;
+    const input: StudyInput = {
+      task: 'strategy',
+      asOf: '2011-06-30',
+      from: '2011-03-01',
+      arms: ['policy:gated', 'policy:always', 'policy:baseline'],
+      source: { kind: 'synthetic', seed: 5, planted: 0.01 },
+      models: ['logistic'],
+      config: { gate: { bootstrapReps: 100 } },
+      parallelism: 2,
+    };
+    const w = startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue });
+    try {
+      const result = await server.env.client.workflow.execute(retrainStudy, { taskQueue, workflowId: `study-${randomUUID()}`, args: [input] });
+      const steps = await db.db.select().from(runSteps).where(eq(runSteps.runId, result.runId));
+      const fits = steps.filter((s) => s.step.startsWith('study:fit:'));
+      const serves = steps.filter((s) => s.step.startsWith('study:serve:'));
+      expect(serves.length).toBeGreaterThan(0);
+      expect(steps.find((s) => s.step === 'study:decide')?.status).toBe('completed');
+      expect(fits.length + serves.length).toBe(result.units);
+      expect(result.fitted).toBe(result.units);
+      expect(result.trainedInAssessment).toBe(0);
+      const [row] = await db.db.select().from(runs).where(eq(runs.id, result.runId));
+      const doc = row.summary as { arms: { name: string; deployments: Record<string, number> }[] };
+      expect(doc.arms.map((a) => a.name)).toEqual(input.arms);
+      expect(Object.values(doc.arms[0].deployments).reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    } catch (e) {
+      console.error(`worker output:\n${w.output().slice(-3000)}`);
+      throw e;
+    } finally {
+      await w.kill('SIGTERM');
+    }
+  }, 600_000);
 });

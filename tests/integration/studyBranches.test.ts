@@ -19,24 +19,29 @@ describe('retrainStudy branches, with mocked activities', () => {
     await server?.stop();
   });
 
-  async function run(input: StudyInput, units: number) {
+  async function run(input: StudyInput, units: number, serveUnits = 0) {
     const log: string[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    const fitted = new Map<number, number>();
-    const activities: Pick<A, 'planStudy' | 'fitStudy' | 'assessStudy'> = {
+    const fitted = new Map<string, number>();
+    const activities: Pick<A, 'planStudy' | 'fitStudy' | 'decideStudy' | 'assessStudy'> = {
       planStudy: async (a) => {
         log.push(`plan ${a.input.arms.join(',')}`);
-        return { datasetId: 'd-1', units };
+        return { datasetId: 'd-1', units, policy: a.input.arms.some((x) => x.startsWith('policy:')) };
       },
       fitStudy: async (a) => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise((r) => setTimeout(r, 20));
-        fitted.set(a.unit, (fitted.get(a.unit) ?? 0) + 1);
-        log.push(`fit ${a.unit}`);
+        const id = `${a.serve ? 'serve' : 'fit'} ${a.unit}`;
+        fitted.set(id, (fitted.get(id) ?? 0) + 1);
+        log.push(id);
         inFlight--;
         return { unit: a.unit, source: a.unit % 3 === 0 ? 'reused' : 'fitted', seconds: 0 };
+      },
+      decideStudy: async () => {
+        log.push('decide');
+        return { units: serveUnits, trained: 0 };
       },
       assessStudy: async (a) => {
         log.push(`assess ${a.datasetId}`);
@@ -52,13 +57,23 @@ describe('retrainStudy branches, with mocked activities', () => {
 
   it('fits every unit exactly once, at most `parallelism` at a time, then assesses', async () => {
     const { result, log, maxInFlight, fitted } = await run(input(3), 10);
-    expect([...fitted.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect([...fitted.keys()].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fit ${i}`).sort());
     expect([...fitted.values()].every((n) => n === 1)).toBe(true);
     expect(maxInFlight).toBeLessThanOrEqual(3);
     expect(maxInFlight).toBeGreaterThan(1);
     expect(log[0]).toBe('plan plain,default');
     expect(log.at(-1)).toBe('assess d-1');
     expect(result).toMatchObject({ units: 10, fitted: 6, arms: 2, verdicts: ['v'], trainedInAssessment: 0 });
+  });
+
+  it('policy arms: the gate replay after the planned fits, then the refits it serves, then the assessment', async () => {
+    const { result, log, fitted } = await run({ ...input(2), arms: ['policy:gated', 'policy:baseline'], from: '2010-06-01' }, 4, 3);
+    expect([...fitted.values()].every((n) => n === 1)).toBe(true);
+    const decide = log.indexOf('decide');
+    expect(log.slice(1, decide).sort()).toEqual(['fit 0', 'fit 1', 'fit 2', 'fit 3']);
+    expect(log.slice(decide + 1, -1).sort()).toEqual(['serve 0', 'serve 1', 'serve 2']);
+    expect(log.at(-1)).toBe('assess d-1');
+    expect(result.units).toBe(7);
   });
 
   it('a study with nothing to fit goes straight to the assessment', async () => {

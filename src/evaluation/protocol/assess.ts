@@ -51,20 +51,12 @@ const legsOf = (ev: DecisionEvidence, i: number, corrected: boolean): LegEvidenc
 const finiteLegs = (ev: DecisionEvidence, i: number) => ev.values[i].comparisons.every((c) => Number.isFinite(c.diff) && c.n > 0);
 
 /**
- * The walk-forward assessment of a task. Every candidate's out-of-sample decisions are pooled
- * over the CV folds (the final window is scored but never chooses), the walk-forward
- * meta-learner and the baselines are added on the same rows, and the decisions are traded as
- * their labels score them. The gate weighs decision value — strategy: daily net return over the
- * declared benchmark and over the policy's own static twin; signal: daily IC and long-short
- * return over the declared baseline — with one paired stationary bootstrap over days, Hansen's
- * SPA over the candidates per leg, the deflated information ratio with the registry's trials,
- * PBO of the same criterion, and the champion's configuration on the same folds.
- * Classification metrics (macro-F1, kappa, Brier skill) are reported as diagnostics.
+ * The gate's decision alone: the pooled predictors, their decision series, the paired bootstrap
+ * with SPA, DSR and PBO, and the gate's move, without the classification diagnostics and the
+ * report (the study's week-by-week replay needs only this). `assessProtocol` decides through it.
  */
-export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: AssessOptions) {
+export async function protocolDecision(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: AssessOptions) {
   const predictors = await pooledPredictors(ds, plan, candidates, { dataset: o.dataset, meta: o.meta, metaCache: o.metaCache, onProgress: o.onProgress });
-  o.onProgress?.('diagnostics');
-  const diag = classificationDiagnostics(ds, predictors, { resamples: o.gate.bootstrapReps, seed: o.dataset.seed });
   o.onProgress?.('decision value');
   const series = decisionSeriesOf(ds, plan, predictors, o);
   const pool = predictors.map((p, i) => (p.role === 'candidate' ? i : -1)).filter((i) => i >= 0);
@@ -94,6 +86,24 @@ export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: Ca
     championIncomparable: o.championIncomparable,
   };
   const decision: GateDecision = decidePromotion(evidence, o.gate);
+  return { predictors, series, pool, champIdx, ev, sel, reference, maxDd, evidence, decision };
+}
+
+/**
+ * The walk-forward assessment of a task. Every candidate's out-of-sample decisions are pooled
+ * over the CV folds (the final window is scored but never chooses), the walk-forward
+ * meta-learner and the baselines are added on the same rows, and the decisions are traded as
+ * their labels score them. The gate weighs decision value — strategy: daily net return over the
+ * declared benchmark and over the policy's own static twin; signal: daily IC and long-short
+ * return over the declared baseline — with one paired stationary bootstrap over days, Hansen's
+ * SPA over the candidates per leg, the deflated information ratio with the registry's trials,
+ * PBO of the same criterion, and the champion's configuration on the same folds.
+ * Classification metrics (macro-F1, kappa, Brier skill) are reported as diagnostics.
+ */
+export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: AssessOptions) {
+  const { predictors, series, pool, ev, sel, reference, evidence, decision } = await protocolDecision(ds, plan, candidates, o);
+  o.onProgress?.('diagnostics');
+  const diag = classificationDiagnostics(ds, predictors, { resamples: o.gate.bootstrapReps, seed: o.dataset.seed });
   // How the legs' returns account for distributions over the out-of-sample window; a price-only
   // leg understates what an allocation holding it earned, so the verdict says so, with dates.
   // The days the money evidence covers: the walk-forward backtest's (its benchmarks share them).

@@ -10,7 +10,8 @@ import { naturalSample } from '../../../src/sampling/balancedSampler';
 import { parseArms, trainingArmConfig, TRAINING_ARMS } from '../../../src/study/arms';
 import { cadenceFolds, retrainDays, studySpan } from '../../../src/study/cadence';
 import { studyFold } from '../../../src/study/fitting';
-import { runStudy } from '../../../src/study/runStudy';
+import { runStudy, studyReplay } from '../../../src/study/runStudy';
+import { policyServeUnits, studyUnits } from '../../../src/study/units';
 
 describe('study arms', () => {
   it('parses the stable arm names and refuses others', () => {
@@ -99,5 +100,30 @@ describe('cadence and policy arms on a synthetic market', () => {
     // Never retrains: after the first week every prediction comes from the first week's model.
     expect(never.fits.trained).toBeLessThanOrEqual(gated.fits.trained);
     for (const r of REGIMES) expect(typeof gated.vsReference!.byRegime[r].n).toBe('number');
+  }, 600_000);
+
+  it('policy arms fan out: the planned gate fits and the refits the replay serves are every fit they need, and serve the same arms', async () => {
+    const cfg = parseRunConfig({ asOf, tasks: ['strategy'], source: { kind: 'synthetic', seed: 3, planted: 0.01 }, models: ['logistic', 'lightgbm'], config: { gate: { bootstrapReps: 100 }, modelParams: { lightgbm: { nRounds: 20 } } } });
+    const arms = parseArms('policy:gated,policy:always,policy:never,policy:baseline');
+    const from = '2010-01-04';
+    const oneProcess = await runStudy(ds, cfg, { arms, from });
+
+    const cache = memoryFoldCache();
+    const fitAll = async (units: Awaited<ReturnType<typeof studyUnits>>) => {
+      for (const u of units) expect((await studyFold(ds, u.fold, u.spec, cfg.config.dataset, u.gap, 'offline', cache)).source).toBe('fitted');
+    };
+    const planned = await studyUnits(ds, cfg, arms, from);
+    await fitAll(planned);
+    const replay = (await studyReplay(ds, cfg, { arms, from, cache }))!;
+    expect(Object.values(replay.fits).every((c) => c.trained === 0)).toBe(true);
+    expect(new Set(replay.decisions.map((d) => d.selected)).size).toBeGreaterThan(0);
+    const serving = await policyServeUnits(ds, cfg, arms, from, replay.decisions, planned);
+    expect(serving.length).toBeGreaterThan(0);
+    // Only what is served: each week at most the newest selected refit and the refreshed champion's (and never's first).
+    expect(serving.length).toBeLessThanOrEqual(2 * replay.decisions.length + 1);
+    await fitAll(serving);
+    const fannedOut = await runStudy(ds, cfg, { arms, from, cache, policyReplay: replay });
+    expect(fannedOut.arms.every((a) => a.fits.trained === 0)).toBe(true);
+    expect(fannedOut.arms.map((a) => [a.name, a.deployments, a.value, a.vsReference])).toEqual(oneProcess.arms.map((a) => [a.name, a.deployments, a.value, a.vsReference]));
   }, 600_000);
 });
