@@ -53,9 +53,10 @@ const finiteLegs = (ev: DecisionEvidence, i: number) => ev.values[i].comparisons
 /**
  * The gate's decision alone: the pooled predictors, their decision series, the paired bootstrap
  * with SPA, DSR and PBO, and the gate's move, without the classification diagnostics and the
- * report (the study's week-by-week replay needs only this). `assessProtocol` decides through it.
+ * report (the study's week-by-week replay needs only this). `assessProtocol` decides through it
+ * with `report` (the per-regime estimates too: the same draws, so the decision is the same).
  */
-export async function protocolDecision(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: AssessOptions) {
+export async function protocolDecision(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: AssessOptions, report = false) {
   const predictors = await pooledPredictors(ds, plan, candidates, { dataset: o.dataset, meta: o.meta, metaCache: o.metaCache, onProgress: o.onProgress });
   o.onProgress?.('decision value');
   const series = decisionSeriesOf(ds, plan, predictors, o);
@@ -70,6 +71,7 @@ export async function protocolDecision(ds: Dataset, plan: FoldPlan, candidates: 
     horizon: ds.executionLag + ds.horizon,
     trials: o.trials.map((t) => ({ candidateHash: t.candidateHash, ir: t.activeIr })),
     hashes: predictors.map((p) => (p.role === 'baseline' ? null : p.hash)),
+    byRegime: report,
   });
   const sel = ev.selected;
   const reference = declaredReference(ds.task, o.gate);
@@ -101,7 +103,7 @@ export async function protocolDecision(ds: Dataset, plan: FoldPlan, candidates: 
  * Classification metrics (macro-F1, kappa, Brier skill) are reported as diagnostics.
  */
 export async function assessProtocol(ds: Dataset, plan: FoldPlan, candidates: CandidateOos[], o: AssessOptions) {
-  const { predictors, series, pool, ev, sel, reference, evidence, decision } = await protocolDecision(ds, plan, candidates, o);
+  const { predictors, series, pool, ev, sel, reference, evidence, decision } = await protocolDecision(ds, plan, candidates, o, true);
   o.onProgress?.('diagnostics');
   const diag = classificationDiagnostics(ds, predictors, { resamples: o.gate.bootstrapReps, seed: o.dataset.seed });
   // How the legs' returns account for distributions over the out-of-sample window; a price-only

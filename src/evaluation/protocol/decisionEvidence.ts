@@ -62,6 +62,8 @@ export interface EvidenceOptions {
   /** Every configuration ever tried for this task and feed, with its active information ratio (per day). */
   trials: { candidateHash: string; ir: number | null }[];
   hashes: (string | null)[];
+  /** Per-regime estimates (reported, never decisive); false skips them: the same draws, so every other number is unchanged. */
+  byRegime?: boolean;
 }
 
 const ANNUAL = 252;
@@ -141,7 +143,7 @@ export function decisionEvidence(series: DecisionSeries, o: EvidenceOptions): De
   const columns: Float64Array[] = [];
   const add = (x: Float64Array) => columns.push(x) - 1;
   const main = series.comparisons.map((c) => c.values.map((v) => add(v)));
-  const regimeCols = series.comparisons.map((c) => c.values.map((v) => REGIMES.map((_, r) => add(masked(v, c.regime, r)))));
+  const regimeCols = series.comparisons.map((c) => c.values.map((v) => REGIMES.map((_, r) => (o.byRegime === false ? -1 : add(masked(v, c.regime, r))))));
   let champCols: { overall: number; crash: number; recovery: number } | null = null;
   if (selected >= 0 && o.champion >= 0 && o.champion !== selected) {
     const d = Float64Array.from(series.own[selected], (v, g) => v - series.own[o.champion][g]);
@@ -189,7 +191,7 @@ export function decisionEvidence(series: DecisionSeries, o: EvidenceOptions): De
       ...estimate(boot, main[ci][i], n[main[ci][i]], scaleOf(c), zero[main[ci][i]]),
     })),
     byRegime: Object.fromEntries(
-      REGIMES.map((r, ri) => [r, Object.fromEntries(series.comparisons.map((c, ci) => { const col = regimeCols[ci][i][ri]; return [c.name, n[col] ? estimate(boot, col, n[col], scaleOf(c), zero[col]) : null]; }))]),
+      REGIMES.map((r, ri) => [r, Object.fromEntries(series.comparisons.map((c, ci) => { const col = regimeCols[ci][i][ri]; return [c.name, col >= 0 && n[col] ? estimate(boot, col, n[col], scaleOf(c), zero[col]) : null]; }))]),
     ) as PredictorValue['byRegime'],
     dsr: o.pool.includes(i) || i === o.champion ? dsrOf(i) : null,
   }));

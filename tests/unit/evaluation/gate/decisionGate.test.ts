@@ -3,7 +3,7 @@ import { createSource } from '../../../../src/data/sources';
 import { type Dataset, rowsBetween } from '../../../../src/datasets/dataset';
 import { datasetsFromSource } from '../../../../src/datasets/datasetFromSource';
 import { uniformityTest, DEFAULT_GATE } from '../../../../src/evaluation/gate';
-import { assessProtocol, type CandidateOos, decisionEvidence, strategySeries, protocolFolds, fromProba } from '../../../../src/evaluation/protocol';
+import { assessProtocol, type CandidateOos, decisionEvidence, protocolDecision, strategySeries, protocolFolds, fromProba } from '../../../../src/evaluation/protocol';
 import { DEFAULT_STRATEGIES } from '../../../../src/labels/strategies';
 import { datasetConfig } from '../../../../src/datasets/config';
 import { Rng } from '../../../../src/util/rng';
@@ -32,6 +32,30 @@ describe('the gate decides on decision value', () => {
   let ds: Dataset;
   beforeAll(async () => {
     ds = (await datasetsFromSource(createSource({ kind: 'synthetic', seed: 8 }), { asOf: '2016-06-30', tasks: ['strategy'], config })).datasets.strategy!;
+  }, 120_000);
+
+  it('the decision alone (the study replay) is the full assessment\'s decision, champion legs and all', async () => {
+    const kAggressive = ds.classNames.indexOf('aggressive_growth');
+    const k6040 = ds.classNames.indexOf('sixty_forty');
+    const candidates = [fixedCandidate(ds, 'timer', (r) => (ds.regime[r] === 0 ? k6040 : kAggressive)), fixedCandidate(ds, 'passive_aggressive', () => kAggressive)];
+    const plan = protocolFolds(ds, config);
+    let compared = 0;
+    for (const championKey of ['timer', 'passive_aggressive']) {
+      const o = { gate: DEFAULT_GATE, dataset: config, backtest: { costBps: 5, execution: 'next_close' as const }, meta: null, championKey, championIncomparable: false, trials: [] };
+      const full = await assessProtocol(ds, plan, candidates, o);
+      const alone = await protocolDecision(ds, plan, candidates, o);
+      expect(alone.decision).toEqual(full.decision);
+      expect(alone.sel >= 0 ? alone.predictors[alone.sel].key : null).toBe(full.selected);
+      expect(alone.evidence.selected?.legs).toEqual(full.stats.legs);
+      expect(alone.ev.vsChampion).toEqual(full.stats.vsChampion);
+      if (full.stats.vsChampion) compared++;
+    }
+    expect(compared).toBe(1); // the champion that was not selected is weighed against the selected one
+    const o = { gate: DEFAULT_GATE, dataset: config, backtest: { costBps: 5, execution: 'next_close' as const }, meta: null, championKey: null, championIncomparable: false, trials: [] };
+    const [full, alone] = [await assessProtocol(ds, plan, candidates, o), await protocolDecision(ds, plan, candidates, o)];
+    // Only the reported per-regime estimates are skipped.
+    expect(Object.values(alone.ev.values[0].byRegime).every((r) => Object.values(r).every((x) => x === null))).toBe(true);
+    expect(Object.values(full.document.candidates[0].value.byRegime).some((r) => Object.values(r).some((x) => x !== null))).toBe(true);
   }, 120_000);
 
   it('a passive 60/40 policy is not promoted against a 60/40 benchmark, and holding more equity is not timing skill', async () => {
