@@ -116,6 +116,59 @@ describe('gradient kernels (WebAssembly) agree exactly with the plain TypeScript
     expect(k.findSplit(hist, features.length, G, H, 0, Infinity, 1e-3, 0)).toBeNull();
   });
 
+  it('counted histograms carry each bin\'s rows, and the split scan bounds children by exact rows', async () => {
+    const slotBytes = 24 * bins.edges.reduce((s, e) => s + e.length, 0);
+    const k = await GradientKernels.create(n, cols, bins.rowCodes, slotBytes, true);
+    const bytes = k.setFeatures(features, (j) => bins.edges[j].length);
+    expect(bytes % 16).toBe(0);
+    k.g.set(g);
+    k.h.set(h);
+    k.order.set(rows);
+    const [from, to] = [0, rows.length];
+    const all = k.takeHistogram();
+    k.build(all, bytes, from, to, features.length);
+    const pairs = referenceHistogram(from, to);
+    const triples = new Float64Array(bytes / 8);
+    const counts = Array.from(features, (j) => new Array<number>(bins.edges[j].length).fill(0));
+    for (let q = from; q < to; q++) features.forEach((j, f) => counts[f][bins.rowCodes[rows[q] * cols + j]]++);
+    let at = 0;
+    features.forEach((j, f) => {
+      for (let b = 0; b < bins.edges[j].length; b++, at += 3) {
+        triples[at] = pairs[off[f] + 2 * b];
+        triples[at + 1] = pairs[off[f] + 2 * b + 1];
+        triples[at + 2] = counts[f][b];
+      }
+    });
+    expect(Array.from(k.readHistogram(all, bytes))).toEqual(Array.from(triples));
+    let G = 0;
+    let H = 0;
+    for (const i of rows) {
+      G += g[i];
+      H += h[i];
+    }
+    const N = to - from;
+    // Reference: every boundary with both sides >= minRows rows, best score.
+    for (const minRows of [1, 50, Math.floor(N / 3)]) {
+      let best = { f: -1, bin: 0, score: (G * G) / H, GL: 0, HL: 0 };
+      features.forEach((j, f) => {
+        let GL = 0;
+        let HL = 0;
+        let NL = 0;
+        for (let b = 0; b < bins.edges[j].length - 1; b++) {
+          if (counts[f][b] === 0) continue;
+          GL += pairs[off[f] + 2 * b];
+          HL += pairs[off[f] + 2 * b + 1];
+          NL += counts[f][b];
+          if (NL < minRows || N - NL < minRows || !(H - HL > 0) || HL < 1e-3 || H - HL < 1e-3) continue;
+          const s = (GL * GL) / HL + ((G - GL) * (G - GL)) / (H - HL);
+          if (s > best.score) best = { f, bin: b, score: s, GL, HL };
+        }
+      });
+      const got = k.findSplit(all, features.length, G, H, 0, (G * G) / H, 1e-3, minRows, N);
+      expect(got).toEqual({ featureIndex: best.f, bin: best.bin, score: best.score, GL: best.GL, HL: best.HL });
+    }
+  });
+
   it('keeps working when the histogram pool outgrows its memory (views re-derived)', async () => {
     const { k, bytes } = await loaded();
     const slots = Array.from({ length: 150 }, () => k.takeHistogram());
@@ -197,14 +250,20 @@ describe('tree growth rules', () => {
     return [...count.values()];
   };
 
-  it('leaf-wise boosting trees keep minDataInLeaf rows per leaf (exact when hessians are constant)', async () => {
+  it.each([
+    ['constant hessians', false],
+    ['hessians scaled by sample weights 0.8-2', true],
+  ])('leaf-wise boosting trees keep minDataInLeaf rows per leaf (%s)', async (_label, weighted) => {
+    // Rows, not hessian: a weight-2 row is one row (sklearn's min_samples_leaf). An estimate
+    // from each child's hessian share let heavy rows count double and left leaves too small.
     const n = 4000;
     const { bins } = binned(n, 8, 5);
     const rng = new Rng(6);
     const g = Float64Array.from({ length: n }, () => rng.normal());
-    const ones = new Float64Array(n).fill(1);
+    const h = Float64Array.from({ length: n }, (_, i) => (weighted ? [0.8, 1, 1.3, 2, 1.5][i % 5] * (0.1 + 0.15 * rng.next()) : 1));
+    if (weighted) for (let i = 0; i < n; i++) g[i] *= h[i];
     const grower = await GradientTreeGrower.create(bins, { maxDepth: 64, maxLeaves: 63, minChildWeight: 1e-3, minDataInLeaf: 25, lambda: 0, gamma: 0 });
-    const grown = grower.grow(Int32Array.from({ length: n }, (_, i) => i), g, ones, Int32Array.from({ length: 8 }, (_, j) => j));
+    const grown = grower.grow(Int32Array.from({ length: n }, (_, i) => i), g, h, Int32Array.from({ length: 8 }, (_, j) => j));
     expect(grown.leaves.length).toBeGreaterThan(30);
     for (const leaf of grown.leaves) expect(leaf.end - leaf.start).toBeGreaterThanOrEqual(25);
   });

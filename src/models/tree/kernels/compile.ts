@@ -5,8 +5,9 @@ import wabtInit from 'wabt';
 export interface TreeKernelExports {
   memory: WebAssembly.Memory;
   buildHistogram(hist: number, bytes: number, order: number, start: number, end: number, g: number, h: number, codes: number, cols: number, feat: number, off: number, nFeat: number): void;
+  buildHistogramCounted(hist: number, bytes: number, order: number, start: number, end: number, g: number, h: number, codes: number, cols: number, feat: number, off: number, nFeat: number): void;
   subtractHistogram(a: number, b: number, bytes: number): void;
-  findSplit(hist: number, off: number, nFeat: number, G: number, H: number, lambda: number, minScore: number, minChild: number, minH: number, out: number): number;
+  findSplit(hist: number, off: number, nFeat: number, G: number, H: number, lambda: number, minScore: number, minChild: number, minSize: number, counted: number, N: number, out: number): number;
   binRange(column: number, order: number, start: number, end: number): number;
   sideSums(column: number, order: number, start: number, end: number, y: number, w: number, t: number, K: number, acc: number): number;
   classHistogram(column: number, order: number, start: number, end: number, y: number, w: number, lo: number, nb: number, K: number, hist: number, rows: number): void;

@@ -13,7 +13,8 @@ export interface KernelSplit {
  * Gradient-tree kernels (histogram build, subtraction, split scan) with memory laid out for
  * one boosting fit: the row order, per-row gradients and hessians, the row-major bin codes,
  * the tree's feature list and histogram offsets, and a pool of histogram slots that grows on
- * demand. Growing memory detaches typed array views, so callers read `order`, `g`, `h` afresh
+ * demand. With `counted`, histograms carry each bin's row count beside (G, H), 24 bytes a bin
+ * instead of 16, for an exact minimum of rows per leaf. Growing memory detaches typed array views, so callers read `order`, `g`, `h` afresh
  * after `takeHistogram()`.
  */
 export class GradientKernels {
@@ -36,6 +37,7 @@ export class GradientKernels {
     rowCodes: Uint8Array,
     /** Bytes of the largest histogram (every feature): one slot. */
     private readonly slotBytes: number,
+    readonly counted: boolean,
   ) {
     this.k = instantiate(module);
     const { at, end } = layOut({ order: rows * 4, g: rows * 8, h: rows * 8, codes: rows * cols, feat: cols * 4, off: (cols + 1) * 4, out: 32 });
@@ -44,17 +46,19 @@ export class GradientKernels {
     new Uint8Array(this.k.memory.buffer, this.p.codes, rows * cols).set(rowCodes);
   }
 
-  static async create(rows: number, cols: number, rowCodes: Uint8Array, slotBytes: number): Promise<GradientKernels> {
-    return new GradientKernels(await compileTreeKernels(), rows, cols, rowCodes, align16(slotBytes));
+  /** slotBytes: bytes of a histogram over every feature, binBytes(counted) per bin. */
+  static async create(rows: number, cols: number, rowCodes: Uint8Array, slotBytes: number, counted = false): Promise<GradientKernels> {
+    return new GradientKernels(await compileTreeKernels(), rows, cols, rowCodes, align16(slotBytes), counted);
   }
 
-  /** Sets the features a tree uses; returns the byte size of its histograms. */
+  /** Sets the features a tree uses; returns the byte size of its histograms (a multiple of 16, for subtract). */
   setFeatures(features: Int32Array, binsOf: (feature: number) => number): number {
     const F = features.length;
+    const per = binBytes(this.counted);
     this.feat.set(features);
     this.off[0] = 0;
-    for (let f = 0; f < F; f++) this.off[f + 1] = this.off[f] + 16 * binsOf(features[f]);
-    return this.off[F];
+    for (let f = 0; f < F; f++) this.off[f + 1] = this.off[f] + per * binsOf(features[f]);
+    return align16(this.off[F]);
   }
 
   takeHistogram(): number {
@@ -75,20 +79,24 @@ export class GradientKernels {
   /** Histogram of rows order[start, end) over the first nFeat features set by setFeatures. */
   build(hist: number, bytes: number, start: number, end: number, nFeat: number): void {
     const p = this.p;
-    this.k.buildHistogram(hist, bytes, p.order, start, end, p.g, p.h, p.codes, this.cols, p.feat, p.off, nFeat);
+    (this.counted ? this.k.buildHistogramCounted : this.k.buildHistogram)(hist, bytes, p.order, start, end, p.g, p.h, p.codes, this.cols, p.feat, p.off, nFeat);
   }
 
   subtract(into: number, minus: number, bytes: number): void {
     this.k.subtractHistogram(into, minus, bytes);
   }
 
-  findSplit(hist: number, nFeat: number, G: number, H: number, lambda: number, minScore: number, minChild: number, minH: number): KernelSplit | null {
-    const f = this.k.findSplit(hist, this.p.off, nFeat, G, H, lambda, minScore, minChild, minH, this.p.out);
+  /**
+   * minSize: each child's least hessian, or with `counted` kernels its least rows of the
+   * node's N (exact counts from the histogram).
+   */
+  findSplit(hist: number, nFeat: number, G: number, H: number, lambda: number, minScore: number, minChild: number, minSize: number, N = 0): KernelSplit | null {
+    const f = this.k.findSplit(hist, this.p.off, nFeat, G, H, lambda, minScore, minChild, minSize, this.counted ? 1 : 0, N, this.p.out);
     if (f < 0) return null;
     return { featureIndex: f, score: this.outF64[0], GL: this.outF64[1], HL: this.outF64[2], bin: this.outI32[6] };
   }
 
-  /** A copy of a histogram's (G, H) pairs, for tests and diagnostics. */
+  /** A copy of a histogram's (G, H) pairs or (G, H, rows) triples, for tests and diagnostics. */
   readHistogram(hist: number, bytes: number): Float64Array {
     return new Float64Array(this.k.memory.buffer.slice(hist, hist + bytes));
   }
@@ -107,3 +115,6 @@ export class GradientKernels {
     this.outI32 = new Int32Array(buf, p.out, 8);
   }
 }
+
+/** Bytes of one histogram bin: (G, H) f64, plus the row count when counted. */
+export const binBytes = (counted: boolean) => (counted ? 24 : 16);

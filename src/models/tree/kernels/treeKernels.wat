@@ -4,7 +4,8 @@
 ;; WebAssembly memory accesses carry no typed-array bounds checks or deoptimisation guards.
 ;;
 ;; All pointers are byte offsets into this instance's memory. A gradient histogram is (G, H)
-;; f64 pairs, 16 bytes a bin; features are packed back to back and `off` (i32, one more entry
+;; f64 pairs, 16 bytes a bin, or (G, H, rows) triples, 24 bytes, when leaves need a minimum
+;; row count; features are packed back to back and `off` (i32, one more entry
 ;; than features) holds each feature's byte offset within the histogram. Classification
 ;; kernels read one feature's column of bin codes (u8 per row), labels (i32) and weights (f64).
 (module
@@ -48,6 +49,46 @@
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $rows))))
 
+  ;; The same with (G, H, rows) f64 triples, 24 bytes a bin: the exact row count behind
+  ;; minDataInLeaf (sklearn's min_samples_leaf) in a third column:
+  ;;   bin(f, codes[i * cols + feat[f]]) += (g[i], h[i], 1)
+  (func (export "buildHistogramCounted")
+    (param $hist i32) (param $bytes i32)
+    (param $order i32) (param $start i32) (param $end i32)
+    (param $g i32) (param $h i32)
+    (param $codes i32) (param $cols i32)
+    (param $feat i32) (param $off i32) (param $nFeat i32)
+    (local $q i32) (local $i i32) (local $gi f64) (local $hi f64)
+    (local $row i32) (local $f4 i32) (local $end4 i32) (local $o i32)
+    (memory.fill (local.get $hist) (i32.const 0) (local.get $bytes))
+    (local.set $end4 (i32.shl (local.get $nFeat) (i32.const 2)))
+    (local.set $q (local.get $start))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $i (i32.load (i32.add (local.get $order) (i32.shl (local.get $q) (i32.const 2)))))
+        (local.set $gi (f64.load (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $hi (f64.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $row (i32.add (local.get $codes) (i32.mul (local.get $i) (local.get $cols))))
+        (local.set $f4 (i32.const 0))
+        (block $featsDone
+          (loop $feats
+            (br_if $featsDone (i32.ge_u (local.get $f4) (local.get $end4)))
+            ;; o = hist + off[f] + 24 * code
+            (local.set $o
+              (i32.add
+                (i32.add (local.get $hist) (i32.load (i32.add (local.get $off) (local.get $f4))))
+                (i32.mul
+                  (i32.load8_u (i32.add (local.get $row) (i32.load (i32.add (local.get $feat) (local.get $f4)))))
+                  (i32.const 24))))
+            (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (local.get $gi)))
+            (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o)) (local.get $hi)))
+            (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.const 1)))
+            (local.set $f4 (i32.add (local.get $f4) (i32.const 4)))
+            (br $feats)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $rows))))
+
   ;; a -= b over `bytes` (a multiple of 16): the larger child's histogram from its parent's.
   (func (export "subtractHistogram") (param $a i32) (param $b i32) (param $bytes i32)
     (local $end i32)
@@ -63,20 +104,26 @@
   ;; Best split of a node with totals (G, H): for each feature, scan bin boundaries left to
   ;; right (empty bins repeat the previous boundary and are skipped) and keep the largest
   ;; GL^2/(HL+lambda) + GR^2/(HR+lambda) above minScore. A child needs hessian >= minChild and
-  ;; >= minH (the row-count bound); once the right side is below minH no later boundary helps.
+  ;; a size >= minSize; once the right side is below minSize no later boundary helps. The size
+  ;; is the hessian (total H) over (G, H) histograms, or with `counted` the rows (total N)
+  ;; over buildHistogramCounted's (G, H, rows) histograms.
   ;; Returns the winning feature's index in `off` (-1: none) and writes [score, GL, HL] (f64)
   ;; and the bin (i32) at `out`.
   (func (export "findSplit")
     (param $hist i32) (param $off i32) (param $nFeat i32)
     (param $G f64) (param $H f64) (param $lambda f64)
-    (param $minScore f64) (param $minChild f64) (param $minH f64)
+    (param $minScore f64) (param $minChild f64) (param $minSize f64)
+    (param $counted i32) (param $N f64)
     (param $out i32)
     (result i32)
-    (local $f i32) (local $o i32) (local $last i32) (local $b i32)
+    (local $f i32) (local $o i32) (local $last i32) (local $b i32) (local $stride i32)
     (local $GL f64) (local $HL f64) (local $GR f64) (local $HR f64) (local $hb f64) (local $s f64)
+    (local $SL f64) (local $SR f64) (local $total f64)
     (local $best f64) (local $bestF i32) (local $bestBin i32) (local $bestGL f64) (local $bestHL f64)
     (local.set $best (local.get $minScore))
     (local.set $bestF (i32.const -1))
+    (local.set $stride (select (i32.const 24) (i32.const 16) (local.get $counted)))
+    (local.set $total (select (local.get $N) (local.get $H) (local.get $counted)))
     (block $featsDone
       (loop $feats
         (br_if $featsDone (i32.ge_u (local.get $f) (local.get $nFeat)))
@@ -85,9 +132,10 @@
         (local.set $last
           (i32.sub
             (i32.add (local.get $hist) (i32.load offset=4 (i32.add (local.get $off) (i32.shl (local.get $f) (i32.const 2)))))
-            (i32.const 16)))
+            (local.get $stride)))
         (local.set $GL (f64.const 0))
         (local.set $HL (f64.const 0))
+        (local.set $SL (f64.const 0))
         (local.set $b (i32.const 0))
         (block $binsDone
           (loop $bins
@@ -98,9 +146,11 @@
                 (local.set $GL (f64.add (local.get $GL) (f64.load (local.get $o))))
                 (local.set $HL (f64.add (local.get $HL) (local.get $hb)))
                 (local.set $HR (f64.sub (local.get $H) (local.get $HL)))
-                (if (f64.ge (local.get $HL) (local.get $minH))
+                (local.set $SL (f64.add (local.get $SL) (select (f64.load offset=16 (local.get $o)) (local.get $hb) (local.get $counted))))
+                (local.set $SR (f64.sub (local.get $total) (local.get $SL)))
+                (if (f64.ge (local.get $SL) (local.get $minSize))
                   (then
-                    (br_if $binsDone (f64.lt (local.get $HR) (local.get $minH)))
+                    (br_if $binsDone (f64.lt (local.get $SR) (local.get $minSize)))
                     (if (i32.and
                           (i32.and (f64.ge (local.get $HL) (local.get $minChild)) (f64.ge (local.get $HR) (local.get $minChild)))
                           (f64.gt (local.get $HR) (f64.const 0)))
@@ -117,7 +167,7 @@
                             (local.set $bestBin (local.get $b))
                             (local.set $bestGL (local.get $GL))
                             (local.set $bestHL (local.get $HL))))))))))
-            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (local.get $stride)))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $bins)))
         (local.set $f (i32.add (local.get $f) (i32.const 1)))
