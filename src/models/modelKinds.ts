@@ -44,8 +44,9 @@ export const MODEL_KINDS: Record<string, ModelKind> = {
  * a new revision keys new fold results instead of reusing the old code's. Absent: revision 1,
  * which is not part of the key, so the other kinds' stored results stay valid.
  * logistic 2 and meta 2 (its stacked logistic): L-BFGS instead of full-batch Adam (2026-12-07).
+ * lightgbm 2: minDataInLeaf counts rows exactly instead of estimating them from the hessian (2026-12-07).
  */
-const MODEL_REVISIONS: Record<string, number> = { logistic: 2, meta: 2 };
+const MODEL_REVISIONS: Record<string, number> = { logistic: 2, meta: 2, lightgbm: 2 };
 
 export function modelRevision(kind: string): number | undefined {
   return MODEL_REVISIONS[kind];
