@@ -8,6 +8,7 @@ import { armPredictor, baselinePredictors } from './armPredictors';
 import { cadenceFolds } from './cadence';
 import { fitContentKey, studyFold, type FitCount } from './fitting';
 import type { StudyConfig } from './runStudy';
+import { canonicalJson, Sha256 } from '../util/hash';
 
 /** What a policy deployed for one week: a model (its kind and the week it was trained) or the declared reference. */
 type Deployed = { kind: string; trainedWeek: number } | null;
@@ -162,30 +163,43 @@ export async function replayGate(
   const { fits, use } = fitCounter(o.arms);
   const decisions: WeekDecision[] = [];
   let champion: string | null = null;
+  // The gate decides on the CV folds' out-of-sample predictions and the champion only (the final
+  // window is scored, never decisive), and a CV fold is added only every `foldDays`: weeks whose
+  // CV predictions and champion are the same get the same decision, computed once.
+  const memo = new Map<string, WeekDecision>();
   for (let w = 0; w < f.weeks.length; w++) {
     const plan = gateRuns(o.arms, w) ? f.protocolAt(w) : null;
     let d: WeekDecision = { selected: null, action: 'none' };
     if (plan) {
-      const candidates: CandidateOos[] = [];
+      const fit = async (s: CandidateSpec, fold: FoldSpec) => {
+        const out = await studyFold(ds, fold, s, run, plan.gap, o.feed, o.cache, o.hooks);
+        for (const arm of ['policy:gated', 'policy:always', 'policy:never'] as const) if (arm !== 'policy:never' || w === 0) use(arm, out);
+        return { rows: out.rows, proba: out.proba };
+      };
+      const cv: { rows: Int32Array; proba: Float64Array }[][] = [];
       for (const s of o.specs) {
         const outs = [];
-        for (const fold of [...plan.cv, plan.final]) {
-          const out = await studyFold(ds, fold, s, run, plan.gap, o.feed, o.cache, o.hooks);
-          for (const arm of ['policy:gated', 'policy:always', 'policy:never'] as const) if (arm !== 'policy:never' || w === 0) use(arm, out);
-          outs.push({ rows: out.rows, proba: out.proba });
-        }
-        candidates.push({ key: s.kind, kind: s.kind, hash: candidateHash(ds.task, s, run), cv: outs.slice(0, -1), final: outs[outs.length - 1] });
+        for (const fold of plan.cv) outs.push(await fit(s, fold));
+        cv.push(outs);
       }
-      const a = await protocolDecision(ds, plan, candidates, {
-        gate: cfg.config.gate,
-        dataset: run,
-        backtest: cfg.config.backtest,
-        meta: null,
-        championKey: champion,
-        championIncomparable: false,
-        trials: [],
-      });
-      d = { selected: a.sel >= 0 ? a.predictors[a.sel].key : null, action: a.decision.action };
+      const key = decisionKey(plan.cv, champion, o.specs, cv);
+      const known = memo.get(key);
+      if (known) d = known;
+      else {
+        const candidates: CandidateOos[] = [];
+        for (const [k, s] of o.specs.entries()) candidates.push({ key: s.kind, kind: s.kind, hash: candidateHash(ds.task, s, run), cv: cv[k], final: await fit(s, plan.final) });
+        const a = await protocolDecision(ds, plan, candidates, {
+          gate: cfg.config.gate,
+          dataset: run,
+          backtest: cfg.config.backtest,
+          meta: null,
+          championKey: champion,
+          championIncomparable: false,
+          trials: [],
+        });
+        d = { selected: a.sel >= 0 ? a.predictors[a.sel].key : null, action: a.decision.action };
+        memo.set(key, d);
+      }
     }
     decisions.push(d);
     // The champion's kind, as the gate's next week sees it (deployedByWeek tracks when it was trained).
@@ -194,6 +208,13 @@ export async function replayGate(
     if (w % 10 === 0 || w === f.weeks.length - 1) o.onProgress?.(`policy arms: week ${w + 1}/${f.weeks.length} (${ds.dates[f.weeks[w].test!.from]}): ${d.action}${d.selected ? ` (selected ${d.selected})` : ''}`);
   }
   return { decisions, fits };
+}
+
+/** What a week's decision depends on: the CV folds, the champion, and every candidate's CV predictions (exactly, by content). */
+function decisionKey(cv: FoldSpec[], champion: string | null, specs: CandidateSpec[], outs: { rows: Int32Array; proba: Float64Array }[][]): string {
+  const h = new Sha256().add(canonicalJson({ champion, specs, cv: cv.map((f) => [f.train.from, f.train.to, f.test!.from, f.test!.to]) }));
+  for (const o of outs.flat()) h.add(new Uint8Array(o.rows.buffer, o.rows.byteOffset, o.rows.byteLength)).add(new Uint8Array(o.proba.buffer, o.proba.byteOffset, o.proba.byteLength));
+  return h.hex();
 }
 
 /**

@@ -3,7 +3,8 @@ import { createSource } from '../../../src/data/sources';
 import { datasetConfig } from '../../../src/datasets/config';
 import { labelEnd, rowsBetween, type Dataset } from '../../../src/datasets/dataset';
 import { datasetsFromSource } from '../../../src/datasets/datasetFromSource';
-import { memoryFoldCache } from '../../../src/evaluation/protocol';
+import { candidateHash, memoryFoldCache, protocolDecision, runCandidates } from '../../../src/evaluation/protocol';
+import { planFolds } from '../../../src/sampling/folds';
 import { parseRunConfig } from '../../../src/pipeline/runConfig';
 import { REGIMES } from '../../../src/regimes/regimes';
 import { naturalSample } from '../../../src/sampling/balancedSampler';
@@ -117,6 +118,28 @@ describe('cadence and policy arms on a synthetic market', () => {
     const replay = (await studyReplay(ds, cfg, { arms, from, cache }))!;
     expect(Object.values(replay.fits).every((c) => c.trained === 0)).toBe(true);
     expect(new Set(replay.decisions.map((d) => d.selected)).size).toBeGreaterThan(0);
+    // The replay decides each distinct (CV predictions, champion) once: the same decisions as deciding every week afresh.
+    const run = cfg.config.dataset;
+    const reach = ds.executionLag + ds.horizon;
+    const weeks = cadenceFolds(ds, studySpan(ds, from, reach + run.split.embargo, run.split.minTrainDays), 'weekly', reach + run.split.embargo, null);
+    const specs = await runCandidates(cfg.models, cfg.config.modelParams);
+    let champion: string | null = null;
+    const afresh = [];
+    for (const wk of weeks) {
+      const plan = planFolds(ds.t[0], wk.test!.from - 1 - reach, { lag: ds.executionLag, horizon: ds.horizon, ...run.split });
+      const candidates = [];
+      for (const s of specs) {
+        const outs = [];
+        for (const f of [...plan.cv, plan.final]) outs.push(await studyFold(ds, f, s, run, plan.gap, 'offline', cache));
+        candidates.push({ key: s.kind, kind: s.kind, hash: candidateHash(ds.task, s, run), cv: outs.slice(0, -1), final: outs[outs.length - 1] });
+      }
+      const a = await protocolDecision(ds, plan, candidates, { gate: cfg.config.gate, dataset: run, backtest: cfg.config.backtest, meta: null, championKey: champion, championIncomparable: false, trials: [] });
+      const d = { selected: a.sel >= 0 ? a.predictors[a.sel].key : null, action: a.decision.action };
+      if (d.action === 'promote' && d.selected) champion = d.selected;
+      afresh.push(d);
+    }
+    expect(replay.decisions).toEqual(afresh);
+    expect(new Set(afresh.map((d) => d.action)).size).toBeGreaterThan(1); // the champion moved: the memo was keyed by it
     const serving = await policyServeUnits(ds, cfg, arms, from, replay.decisions, planned);
     expect(serving.length).toBeGreaterThan(0);
     // Only what is served: each week at most the newest selected refit and the refreshed champion's (and never's first).
