@@ -167,12 +167,16 @@ export async function replayGate(
   // window is scored, never decisive), and a CV fold is added only every `foldDays`: weeks whose
   // CV predictions and champion are the same get the same decision, computed once.
   const memo = new Map<string, WeekDecision>();
+  // The same CV fold recurs week after week: its outcome is read (and keyed) once.
+  const outcomes = new Map<string, FoldOutcome>();
   for (let w = 0; w < f.weeks.length; w++) {
     const plan = gateRuns(o.arms, w) ? f.protocolAt(w) : null;
     let d: WeekDecision = { selected: null, action: 'none' };
     if (plan) {
       const fit = async (s: CandidateSpec, fold: FoldSpec) => {
-        const out = await studyFold(ds, fold, s, run, plan.gap, o.feed, o.cache, o.hooks);
+        const id = `${s.kind}:${fold.train.from}:${fold.train.to}:${fold.test!.from}:${fold.test!.to}`;
+        let out = outcomes.get(id);
+        if (!out) outcomes.set(id, (out = await studyFold(ds, fold, s, run, plan.gap, o.feed, o.cache, o.hooks)));
         for (const arm of ['policy:gated', 'policy:always', 'policy:never'] as const) if (arm !== 'policy:never' || w === 0) use(arm, out);
         return { rows: out.rows, proba: out.proba };
       };
