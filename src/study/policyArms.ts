@@ -1,4 +1,4 @@
-import type { Dataset } from '../datasets/dataset';
+import { rowsBetween, type Dataset } from '../datasets/dataset';
 import { InsufficientDataError } from '../errors';
 import { protocolDecision, type CandidateOos, candidateHash, type CandidateSpec, type FitHooks, fromProba, type Oos, type FoldCache, type FoldOutcome } from '../evaluation/protocol';
 import { baselinesOnFold } from '../evaluation/baselines';
@@ -244,10 +244,18 @@ export async function policyArms(
   const { fits, use } = fitCounter(o.arms);
   const spec = (kind: string) => o.specs.find((s) => s.kind === kind)!;
 
-  const serve = async (arm: PolicyArm, d: NonNullable<Deployed>, w: number) => {
-    const out = await studyFold(ds, f.serveFold(d.trainedWeek, w), spec(d.kind), run, f.serveGap, o.feed, o.cache, o.hooks);
+  // A model serving a run of consecutive weeks predicts them in one pass (rows are independent),
+  // then the run is cut back into its weeks: one artifact read per run, not per week.
+  const serve = async (arm: PolicyArm, d: NonNullable<Deployed>, first: number, last: number): Promise<Oos[]> => {
+    const fold = { ...f.serveFold(d.trainedWeek, first), test: { from: f.weeks[first].test!.from, to: f.weeks[last].test!.to } };
+    const out = await studyFold(ds, fold, spec(d.kind), run, f.serveGap, o.feed, o.cache, o.hooks);
     use(arm, out);
-    return fromProba(out.rows, out.proba, K);
+    const start = out.rows[0];
+    return Array.from({ length: last - first + 1 }, (_, k) => {
+      const rows = rowsBetween(ds, f.weeks[first + k].test!.from, f.weeks[first + k].test!.to);
+      const at = rows.length ? rows[0] - start : 0;
+      return fromProba(rows, out.proba.slice(at * K, (at + rows.length) * K), K);
+    });
   };
   const referenceOn = (w: number): Oos => {
     const b = baselinesOnFold(ds, f.weeks[w], run.seed);
@@ -263,10 +271,20 @@ export async function policyArms(
 
   const served = new Map<PolicyArm, Oos[]>(o.arms.map((a) => [a, []]));
   const deployments = new Map<PolicyArm, Record<string, number>>(o.arms.map((a) => [a, {}]));
-  for (const { arm, week, deployed, label } of deployedByWeek(replay.decisions, o.arms)) {
+  const plan = deployedByWeek(replay.decisions, o.arms);
+  for (const arm of o.arms) {
+    const weeks = plan.filter((x) => x.arm === arm);
     const tally = deployments.get(arm)!;
-    tally[label] = (tally[label] ?? 0) + 1;
-    served.get(arm)!.push(deployed ? await serve(arm, deployed, week) : referenceOn(week));
+    for (const { label } of weeks) tally[label] = (tally[label] ?? 0) + 1;
+    const same = (a: Deployed, b: Deployed) => a === b || (!!a && !!b && a.kind === b.kind && a.trainedWeek === b.trainedWeek);
+    for (let w = 0; w < weeks.length; ) {
+      const d = weeks[w].deployed;
+      let end = w;
+      while (end + 1 < weeks.length && same(weeks[end + 1].deployed, d)) end++;
+      if (d) served.get(arm)!.push(...(await serve(arm, d, w, end)));
+      else for (let k = w; k <= end; k++) served.get(arm)!.push(referenceOn(k));
+      w = end + 1;
+    }
   }
   const predictors = o.arms.map((arm) => armPredictor(ds, arm, served.get(arm)!, f.weeks, null));
   const sum = (a: FitCount | undefined, b: FitCount | undefined): FitCount => ({ trained: (a?.trained ?? 0) + (b?.trained ?? 0), reused: (a?.reused ?? 0) + (b?.reused ?? 0) });

@@ -11,6 +11,7 @@ import { naturalSample } from '../../../src/sampling/balancedSampler';
 import { parseArms, trainingArmConfig, TRAINING_ARMS } from '../../../src/study/arms';
 import { cadenceFolds, retrainDays, studySpan } from '../../../src/study/cadence';
 import { studyFold } from '../../../src/study/fitting';
+import { policyArms } from '../../../src/study/policyArms';
 import { runStudy, studyReplay } from '../../../src/study/runStudy';
 import { policyServeUnits, studyUnits } from '../../../src/study/units';
 
@@ -148,5 +149,18 @@ describe('cadence and policy arms on a synthetic market', () => {
     const fannedOut = await runStudy(ds, cfg, { arms, from, cache, policyReplay: replay });
     expect(fannedOut.arms.every((a) => a.fits.trained === 0)).toBe(true);
     expect(fannedOut.arms.map((a) => [a.name, a.deployments, a.value, a.vsReference])).toEqual(oneProcess.arms.map((a) => [a.name, a.deployments, a.value, a.vsReference]));
+    // A model serving many weeks predicts them in one pass: the same as predicting each week alone.
+    const span = studySpan(ds, from, reach + run.split.embargo, run.split.minTrainDays);
+    const never = await policyArms(ds, cfg, { span, arms: ['policy:never'], specs, cache, feed: 'offline', replay });
+    const first = replay.decisions[0].selected!; // never keeps the first week's selection
+    expect(first).toBeTruthy();
+    const K = ds.classNames.length;
+    const trained = { from: ds.t[0], to: weeks[0].test!.from - 1 - reach };
+    for (const w of [1, 7, weeks.length - 1]) {
+      const alone = await studyFold(ds, { index: w, role: 'refit', train: trained, test: weeks[w].test }, specs.find((x) => x.kind === first)!, run, reach + run.split.embargo, 'offline', memoryFoldCache());
+      const at = never.predictors[0].cv.rows.indexOf(alone.rows[0]);
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(Array.from(never.predictors[0].cv.proba!.slice(at * K, (at + alone.rows.length) * K))).toEqual(Array.from(alone.proba));
+    }
   }, 600_000);
 });
