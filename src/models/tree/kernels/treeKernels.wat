@@ -146,7 +146,9 @@
                 (local.set $GL (f64.add (local.get $GL) (f64.load (local.get $o))))
                 (local.set $HL (f64.add (local.get $HL) (local.get $hb)))
                 (local.set $HR (f64.sub (local.get $H) (local.get $HL)))
-                (local.set $SL (f64.add (local.get $SL) (select (f64.load offset=16 (local.get $o)) (local.get $hb) (local.get $counted))))
+                ;; `if`, not `select`: select evaluates both operands, and the rows column exists
+                ;; only in counted histograms (past a (G, H) histogram's last bin it is out of bounds).
+                (local.set $SL (f64.add (local.get $SL) (if (result f64) (local.get $counted) (then (f64.load offset=16 (local.get $o))) (else (local.get $hb)))))
                 (local.set $SR (f64.sub (local.get $total) (local.get $SL)))
                 (if (f64.ge (local.get $SL) (local.get $minSize))
                   (then
